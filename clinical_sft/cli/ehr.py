@@ -1,0 +1,7 @@
+"""``clinical-sft ehr``: see the module's commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="ehr commands.", no_args_is_help=True)
