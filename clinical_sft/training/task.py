@@ -27,6 +27,27 @@ class Task(Protocol):
         The validation metric early stopping and best-checkpoint selection watch (e.g. ``"f1"``).
     monitor_mode
         ``"max"`` or ``"min"``.
+
+    Optional methods (the engine uses them when present)
+    ---------------------------------------------------
+    ``per_record_loss(model, batch) -> Tensor[B]``
+        Unreduced loss, one value per record, whose mean is ``loss(model, batch)``. Enables opacus'
+        ghost clipping under DP (otherwise hooks mode) and the membership-inference audit.
+    ``load_dataset(path) -> Dataset``
+        Read a split from a file (used by ``clinical-sft privacy audit --train F --heldout F``).
+    ``run_info() -> dict``
+        Extra JSON-able facts stored as ``run.json["task_info"]`` (backbone, labels, ...).
+
+    Rebuilding from a run directory: register ``loader(run_dir) -> Task`` with
+    :func:`clinical_sft.training.register_task` under the task's ``name``;
+    :func:`clinical_sft.training.load_trained` then rebuilds the model and loads ``model.safetensors``.
+
+    Notes
+    -----
+    Under DP, ``loss`` must be a mean over the records of the batch, batches may be empty (Poisson
+    sampling; the engine handles those without calling the task) and the model is opacus-wrapped:
+    call it, don't reach into its attributes. Hugging Face BERT models need ``token_type_ids`` and
+    ``position_ids`` passed explicitly in the batch under opacus.
     """
 
     name: str
