@@ -1,0 +1,373 @@
+"""De-identify a corpus of DICOM files with the shared corpus job (``clinical-sft deid dicom``)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydicom
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.errors import InvalidDicomError
+from pydicom.uid import UID
+
+from clinical_sft.data.records import Record
+from clinical_sft.errors import ConfigError, InputError
+from clinical_sft.privacy.corpus import CorpusJob, JobSummary, Outcome, atomic_write_bytes, atomic_write_text
+from clinical_sft.privacy.dicom._engine import DicomDeidentifier, TextCleaner, burned_in_reason, quiet_pydicom
+from clinical_sft.privacy.dicom._profile import TABLE_FILE, DicomProfile
+from clinical_sft.privacy.key import SecretKey
+
+__all__ = ["DicomCorpusResult", "deidentify_dicom_corpus", "deidentify_dicom_file", "iter_dicom_records",
+           "read_dicom"]
+
+log = logging.getLogger(__name__)
+LAYOUTS = ("relative", "patient")
+_DICOMDIR_CLASS = "1.2.840.10008.1.3.10"
+_TS_BY_ENCODING = {(True, True): "1.2.840.10008.1.2", (False, True): "1.2.840.10008.1.2.1",
+                   (False, False): "1.2.840.10008.1.2.2"}
+
+
+class _Quarantine(Exception):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+# -- reading ---------------------------------------------------------------------------
+def read_dicom(path: str | os.PathLike[str]) -> Dataset:
+    """Read a DICOM file, or raise ``_Quarantine`` with a PHI-free reason.
+
+    Reasons: ``unreadable`` (I/O), ``not_dicom``, ``truncated``, ``malformed`` (pydicom cannot
+    parse it), ``dicomdir`` (a media directory: rebuild it from the de-identified files).
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(132)
+    except OSError as e:
+        raise _Quarantine("unreadable", type(e).__name__) from None
+    preamble = len(head) >= 132 and head[128:132] == b"DICM"
+    if not preamble:
+        g_le = int.from_bytes(head[:2], "little") if len(head) >= 2 else -1
+        g_be = int.from_bytes(head[:2], "big") if len(head) >= 2 else -1
+        if g_le not in (0x0002, 0x0008) and g_be not in (0x0002, 0x0008):
+            raise _Quarantine("not_dicom", "no DICM preamble and no DICOM group at the start")
+    try:
+        with quiet_pydicom():
+            ds = pydicom.dcmread(str(p), force=not preamble)
+            elems = ds._dict
+            last_end = 0
+            for raw in list(elems.values()):
+                tell = getattr(raw, "value_tell", None)
+                length = getattr(raw, "length", None)
+                if tell is not None and length is not None and length != 0xFFFFFFFF:
+                    last_end = max(last_end, tell + length)
+            deflated = str(getattr(ds, "file_meta", {}).get("TransferSyntaxUID", "")) == "1.2.840.10008.1.2.1.99"
+            if last_end > size and not deflated:
+                raise _Quarantine("truncated", f"an element ends at byte {last_end}, the file has {size}")
+            _check_encapsulated(ds)
+    except _Quarantine:
+        raise
+    except InvalidDicomError:
+        raise _Quarantine("not_dicom", "pydicom: not a DICOM file") from None
+    except (EOFError, OSError) as e:
+        raise _Quarantine("truncated", type(e).__name__) from None
+    except Exception as e:
+        raise _Quarantine("malformed", type(e).__name__) from None
+    if not preamble and not any(k in ds for k in ("SOPClassUID", "StudyInstanceUID", "Modality")):
+        raise _Quarantine("not_dicom", "no SOP Class, Study Instance UID or Modality")
+    meta = getattr(ds, "file_meta", None)
+    sop_class = str(ds.get("SOPClassUID", "") or (meta.get("MediaStorageSOPClassUID", "") if meta else ""))
+    if sop_class == _DICOMDIR_CLASS or (0x00041220 in ds):
+        raise _Quarantine("dicomdir", "a DICOMDIR; rebuild it from the de-identified files")
+    return ds
+
+
+def _check_encapsulated(ds: Dataset) -> None:
+    """Raise ``_Quarantine('truncated')`` when encapsulated pixel data do not parse as items."""
+    raw = ds._dict.get(0x7FE00010)
+    if raw is None or getattr(raw, "length", None) != 0xFFFFFFFF:
+        return
+    value = raw.value
+    if not isinstance(value, bytes | bytearray):
+        return
+    n = len(value)
+    pos = 0
+    while pos + 8 <= n:
+        tag = int.from_bytes(value[pos:pos + 4], "little")
+        length = int.from_bytes(value[pos + 4:pos + 8], "little")
+        if tag == 0xE0DDFFFE:
+            return
+        if tag != 0xE000FFFE:
+            raise _Quarantine("malformed", "encapsulated pixel data: unexpected item tag")
+        pos += 8 + length
+    if pos != n:
+        raise _Quarantine("truncated", "encapsulated pixel data end inside a fragment")
+
+
+# -- writing ---------------------------------------------------------------------------
+def _to_bytes(ds: Dataset) -> bytes:
+    meta = getattr(ds, "file_meta", None)
+    if meta is None:
+        meta = FileMetaDataset()
+        ds.file_meta = meta
+    if "TransferSyntaxUID" not in meta:
+        enc = ds.original_encoding if ds.original_encoding[0] is not None else (False, True)
+        meta.TransferSyntaxUID = UID(_TS_BY_ENCODING.get((bool(enc[0]), bool(enc[1])), "1.2.840.10008.1.2.1"))
+    if "SOPClassUID" in ds and not meta.get("MediaStorageSOPClassUID"):
+        meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    if "SOPInstanceUID" in ds:
+        meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+    ts = UID(str(meta.TransferSyntaxUID))
+    implicit = ds.original_encoding[0] is True or any(
+        getattr(r, "is_implicit_VR", False) for r in list(ds._dict.values())[:4])
+    if implicit and not ts.is_implicit_VR:
+        # read as implicit VR although the transfer syntax says explicit: give every element its VR
+        for _ in ds.iterall():
+            pass
+    buf = io.BytesIO()
+    complete = all(meta.get(k) for k in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID", "TransferSyntaxUID"))
+    with quiet_pydicom():
+        pydicom.dcmwrite(buf, ds, enforce_file_format=complete)
+    return buf.getvalue()
+
+
+def deidentify_dicom_file(
+    src: str | os.PathLike[str], key: SecretKey, profile: DicomProfile | None = None, *,
+    text_cleaner: TextCleaner | None = None, deidentifier: DicomDeidentifier | None = None,
+) -> tuple[bytes, list[dict[str, str]], Dataset]:
+    """De-identify one file; return the output bytes, the audit and the de-identified dataset.
+
+    Raises ``InputError`` (PHI-free message with the reason) when the file must be quarantined.
+    """
+    deid = deidentifier or DicomDeidentifier(key, profile, text_cleaner=text_cleaner)
+    try:
+        data, audit, ds, _ = _deidentify_path(Path(src), deid)
+    except _Quarantine as q:
+        raise InputError(f"{Path(src).name}: {q.reason}" + (f" ({q.detail})" if q.detail else "")) from None
+    return data, audit, ds
+
+
+def _deidentify_path(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
+    ds = read_dicom(path)
+    reason = burned_in_reason(ds)
+    cleaned = False
+    n_boxes = 0
+    if reason == "encapsulated_document":
+        raise _Quarantine("encapsulated_document", "an encapsulated document holds free text")
+    if reason is not None:
+        if deid.profile.burned_in == "quarantine":
+            raise _Quarantine("burned_in", reason)
+        if deid.profile.burned_in == "clean":
+            from clinical_sft.privacy.dicom._pixels import clean_burned_in_pixels, ocr_available
+
+            if not ocr_available():
+                raise _Quarantine("burned_in", f"{reason}; OCR (tesseract) is not installed")
+            try:
+                with quiet_pydicom():
+                    n_boxes = len(clean_burned_in_pixels(ds))
+            except Exception as e:
+                raise _Quarantine("burned_in", f"{reason}; pixels could not be cleaned ({type(e).__name__})") from None
+            cleaned = True
+    res = deid.deidentify(ds, pixels_cleaned=cleaned)
+    audit = res.audit
+    if cleaned:
+        audit.append({"tag": "(7FE0,0010)", "keyword": "PixelData", "action": f"C:ocr_boxes={n_boxes}"})
+    return _to_bytes(ds), audit, ds, n_boxes
+
+
+# -- enumeration -----------------------------------------------------------------------
+def iter_dicom_records(inputs: Sequence[str | os.PathLike[str]], exclude: Path | None = None) -> Iterator[Record]:
+    """One record per file under ``inputs`` (files or folders), in a deterministic order.
+
+    The record id is the path relative to its input folder (prefixed with the folder's name
+    when several inputs are given); ``data["path"]`` is the absolute path.
+    """
+    roots = [Path(i) for i in inputs]
+    for r in roots:
+        if not r.exists():
+            raise InputError(f"Input {r} does not exist.")
+    multi = len(roots) > 1
+    ex = exclude.resolve() if exclude is not None else None
+    for n, root in enumerate(roots):
+        prefix = f"{n}-{root.resolve().name}/" if multi else ""
+        if root.is_file():
+            files = [(root, root.name)]
+        else:
+            files = []
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                d = Path(dirpath)
+                if ex is not None and (d.resolve() == ex or ex in d.resolve().parents):
+                    dirnames[:] = []
+                    continue
+                for f in sorted(filenames):
+                    if f.startswith("."):
+                        continue
+                    files.append((d / f, (d / f).relative_to(root).as_posix()))
+        for p, rel in files:
+            rid = prefix + rel
+            yield Record(rid, rid, "", data={"path": str(p.resolve())})
+
+
+# -- the job ---------------------------------------------------------------------------
+@dataclass
+class DicomProcessor:
+    """The picklable per-file processor of the corpus job (a de-identifier built once per worker)."""
+
+    out_dir: str
+    key: SecretKey
+    profile: DicomProfile
+    layout: str = "relative"
+    text_cleaner: TextCleaner | None = None
+    _deid: DicomDeidentifier | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["_deid"] = None
+        return d
+
+    def __call__(self, rec: Record) -> Outcome:
+        if self._deid is None:
+            self._deid = DicomDeidentifier(self.key, self.profile, text_cleaner=self.text_cleaner)
+        try:
+            data, audit, ds, _ = _deidentify_path(Path(rec.data["path"]), self._deid)
+        except _Quarantine as q:
+            return Outcome(quarantine=q.reason, detail=q.detail)
+        rel = self._out_rel(rec, ds)
+        atomic_write_bytes(Path(self.out_dir) / rel, data)
+        return Outcome(output={"path": rel}, audit=audit)
+
+    def _out_rel(self, rec: Record, ds: Dataset) -> str:
+        if self.layout == "relative":
+            return rec.id
+        def part(kw: str) -> str:
+            v = str(ds.get(kw, "") or "")
+            return v if v else "unknown"
+        sop = str(ds.get("SOPInstanceUID", "") or "") or hashlib.sha256(rec.id.encode()).hexdigest()[:16]
+        return f"{part('PatientID')}/{part('StudyInstanceUID')}/{part('SeriesInstanceUID')}/{sop}.dcm"
+
+
+@dataclass
+class DicomCorpusResult:
+    """Summary of a corpus run: the job summary plus the verification, if asked for."""
+
+    summary: JobSummary
+    verified: int = 0
+    verify_failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.summary.to_dict()
+        d["verified"] = self.verified
+        d["verify_failures"] = len(self.verify_failures)
+        return d
+
+
+def _fingerprint(records: list[Record], profile: DicomProfile, layout: str) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({"profile": profile.to_dict(), "layout": layout}, sort_keys=True).encode())
+    for r in records:
+        try:
+            st = os.stat(r.data["path"])
+            h.update(f"{r.id}\0{st.st_size}\0{int(st.st_mtime)}\n".encode())
+        except OSError:
+            h.update(f"{r.id}\0missing\n".encode())
+    return h.hexdigest()[:16]
+
+
+def deidentify_dicom_corpus(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    key: SecretKey,
+    profile: DicomProfile | None = None,
+    *,
+    layout: str = "relative",
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    verify: bool = False,
+    text_cleaner: TextCleaner | None = None,
+    shard_size: int = 32,
+    timeout_s: float | None = 300.0,
+    progress: bool = True,
+) -> DicomCorpusResult:
+    """De-identify every file under ``inputs`` into ``out_dir`` (the API of ``clinical-sft deid dicom``).
+
+    Each readable DICOM file is de-identified with :class:`DicomDeidentifier` and written
+    atomically to ``out_dir`` (same relative path, or ``PATIENT/STUDY/SERIES/SOP.dcm`` with
+    ``layout="patient"``, all pseudonymous). Unreadable, truncated, non-DICOM, DICOMDIR,
+    encapsulated-document and burned-in files go to ``quarantine.jsonl`` with a reason; the
+    audit (``audit.jsonl``) lists tags and actions, never values; ``manifest.json`` records the
+    profile, the table and the key fingerprint. With ``verify=True`` every output is re-read and
+    checked by :func:`verify_dicom_file` (independent code); failing outputs are deleted and
+    quarantined as ``verify_failed``.
+
+    Examples
+    --------
+    >>> res = deidentify_dicom_corpus(["scans/"], "deid/", SecretKey.load("key.hex"),
+    ...                               DicomProfile.tcia(), workers=2)  # doctest: +SKIP
+    """
+    profile = profile or DicomProfile()
+    if not isinstance(profile, DicomProfile):
+        raise ConfigError("profile must be a DicomProfile (DicomProfile.basic() or DicomProfile.tcia()).")
+    if layout not in LAYOUTS:
+        raise ConfigError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    out = Path(out_dir)
+    records = list(iter_dicom_records(inputs, exclude=out))
+    if not records:
+        raise InputError("No files found under the inputs.")
+    proc = DicomProcessor(str(out), key, profile, layout, text_cleaner)
+    manifest = {
+        "profile": profile.to_dict(),
+        "method_codes": [c for c, _ in profile.method_codes()],
+        "table": TABLE_FILE,
+        "layout": layout,
+        "key_fingerprint": key.fingerprint,
+        "versions": {"pydicom": pydicom.__version__},
+    }
+    job = CorpusJob(out, proc, finalize=None, workers=workers, engine=engine, scheduler=scheduler,
+                    shard_size=shard_size, timeout_s=timeout_s, resume=resume, manifest=manifest,
+                    job_name="deid-dicom", progress=progress)
+    summary = job.run(records, inputs_fingerprint=_fingerprint(records, profile, layout), total=len(records))
+    result = DicomCorpusResult(summary)
+    if verify:
+        _verify_outputs(job, result, profile, {r.id: r.data["path"] for r in records})
+    return result
+
+
+def _verify_outputs(job: CorpusJob, result: DicomCorpusResult, profile: DicomProfile,
+                    sources: dict[str, str]) -> None:
+    from clinical_sft.privacy.dicom._verify import verify_dicom_file
+
+    out = job.out_dir
+    opts = profile.to_dict()
+    failures = []
+    for row in job._ok_rows():
+        rel = row["output"]["path"]
+        rep = verify_dicom_file(out / rel, opts, original=sources.get(row["id"]))
+        result.verified += 1
+        if not rep.ok:
+            (out / rel).unlink(missing_ok=True)  # fail closed: a failing output does not stay
+            failures.append({"id": row["id"], "source": row["source"], "locator": "", "reason": "verify_failed",
+                             "detail": "; ".join(rep.problems[:20])})
+    result.verify_failures = failures
+    if failures:
+        qpath = out / "quarantine.jsonl"
+        text = qpath.read_text("utf-8") if qpath.exists() else ""
+        text += "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in failures)
+        atomic_write_text(qpath, text)
+        log.warning("%d output(s) failed verification and were removed", len(failures))
+    man_path = out / "manifest.json"
+    man = json.loads(man_path.read_text("utf-8"))
+    man["verify"] = {"verified": result.verified, "failed": len(failures)}
+    atomic_write_text(man_path, json.dumps(man, indent=2, default=str))
