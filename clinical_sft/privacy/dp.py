@@ -147,6 +147,22 @@ def _accountant(mechanism: str) -> Any:
     return create_accountant(mechanism=mechanism)
 
 
+def _epsilon_of_history(history: list[tuple[float, float, int]], delta: float, accountant: str,
+                        precise: bool = True) -> float:
+    """Epsilon of an accountant history. For PRV, ``precise`` tightens opacus' default absolute error
+    (0.01) to 0.2% of epsilon, so small budgets are reported to better than 1%."""
+    if not history:
+        return 0.0
+    acc = _accountant(accountant)
+    acc.history = [tuple(h) for h in history]
+    eps = float(acc.get_epsilon(delta=delta))
+    if precise and accountant == "prv" and eps > 0:
+        err = max(1e-4, 2e-3 * eps)
+        if err < 0.01:
+            eps = float(acc.get_epsilon(delta=delta, eps_error=err))
+    return eps
+
+
 def compute_epsilon(
     *, noise_multiplier: float, sample_rate: float, steps: int, delta: float, accountant: str = "prv"
 ) -> float:
@@ -160,17 +176,7 @@ def compute_epsilon(
     """
     if steps <= 0:
         return 0.0
-    acc = _accountant(accountant)
-    acc.history = [(float(noise_multiplier), float(sample_rate), int(steps))]
-    return float(acc.get_epsilon(delta=delta))
-
-
-def _epsilon_of_history(history: list[tuple[float, float, int]], delta: float, accountant: str) -> float:
-    if not history:
-        return 0.0
-    acc = _accountant(accountant)
-    acc.history = [tuple(h) for h in history]
-    return float(acc.get_epsilon(delta=delta))
+    return _epsilon_of_history([(float(noise_multiplier), float(sample_rate), int(steps))], delta, accountant)
 
 
 def max_steps_within_budget(
@@ -180,32 +186,37 @@ def max_steps_within_budget(
     delta: float,
     target_epsilon: float,
     accountant: str = "prv",
-    prior_history: list[tuple[float, float, int]] | None = None,
     upper: int = 1 << 22,
+    start: int = 0,
 ) -> int:
-    """Largest number of further steps whose total epsilon stays ``<= target_epsilon``.
+    """Largest number of steps whose epsilon stays ``<= target_epsilon``.
 
-    Epsilon grows with the number of steps, so a binary search with the accountant itself is exact.
+    Epsilon grows with the number of steps, so a binary search with the accountant itself is exact; for
+    PRV the boundary is checked again with the precise estimate :func:`compute_epsilon` reports, so the
+    reported epsilon never exceeds the target either.
     """
-    prior = [tuple(h) for h in (prior_history or [])]
+    def eps(k: int, precise: bool = False) -> float:
+        return _epsilon_of_history([(noise_multiplier, sample_rate, k)], delta, accountant, precise) if k else 0.0
 
-    def eps(k: int) -> float:
-        return _epsilon_of_history([*prior, (noise_multiplier, sample_rate, k)], delta, accountant) if k else (
-            _epsilon_of_history(prior, delta, accountant))
-
-    if eps(0) > target_epsilon:
-        return 0
     lo, hi = 0, 1
-    while hi < upper and eps(hi) <= target_epsilon:
-        lo, hi = hi, hi * 2
+    if start > 0 and eps(start) <= target_epsilon:  # gallop up from a known-good count (the planned steps)
+        lo, gap = start, 1
+        while lo + gap < upper and eps(lo + gap) <= target_epsilon:
+            lo, gap = lo + gap, gap * 2
+        hi = min(lo + gap, upper)
+    else:
+        while hi < upper and eps(hi) <= target_epsilon:
+            lo, hi = hi, hi * 2
     if hi >= upper and eps(upper) <= target_epsilon:
-        return upper
+        lo = hi = upper
     while hi - lo > 1:  # eps(lo) <= target < eps(hi)
         mid = (lo + hi) // 2
         if eps(mid) <= target_epsilon:
             lo = mid
         else:
             hi = mid
+    while lo > 0 and accountant == "prv" and eps(lo, precise=True) > target_epsilon:
+        lo -= 1
     return lo
 
 
@@ -379,13 +390,21 @@ class DPSession:
             grad_sample_mode=self.grad_sample_mode,
         )
         # opacus detects distributed training from the module type (wrap in DPDDP before attach)
+        planned_steps = int(epochs * len(loader)) if cfg.noise_multiplier is None else 0
         try:
-            if cfg.noise_multiplier is None:
-                out = self.engine.make_private_with_epsilon(
-                    target_epsilon=cfg.target_epsilon, target_delta=self.delta, epochs=epochs, **common
-                )
-            else:
-                out = self.engine.make_private(noise_multiplier=cfg.noise_multiplier, **common)
+            sigma = cfg.noise_multiplier
+            if sigma is None:
+                from opacus.accountants.utils import get_noise_multiplier
+
+                # what make_private_with_epsilon does, then one check with the precise estimate
+                sigma = get_noise_multiplier(target_epsilon=cfg.target_epsilon, target_delta=self.delta,
+                                             sample_rate=1.0 / len(loader), epochs=epochs,
+                                             accountant=cfg.accountant, epsilon_tolerance=0.01)
+                steps = int(epochs * len(loader))
+                while compute_epsilon(noise_multiplier=sigma, sample_rate=1.0 / len(loader), steps=steps,
+                                      delta=self.delta, accountant=cfg.accountant) > cfg.target_epsilon:
+                    sigma *= 1.005
+            out = self.engine.make_private(noise_multiplier=sigma, **common)
         except ValueError as e:
             if "privacy budget is too low" in str(e):
                 raise PrivacyBudgetExceeded(
@@ -402,12 +421,17 @@ class DPSession:
         self.sample_rate = 1.0 / len(loader)
         if prior_history:
             self.engine.accountant.history = [tuple(h) for h in prior_history]
+            if {(float(h[0]), float(h[1])) for h in prior_history} != {(self.noise_multiplier, self.sample_rate)}:
+                raise PrivacyBudgetExceeded(
+                    "the checkpoint's DP history was taken at another noise multiplier or sample rate than this "
+                    "run's; resume with the same DPConfig, batch size, epochs and training set")
         self.max_steps = max_steps_within_budget(
             noise_multiplier=self.noise_multiplier,
             sample_rate=self.sample_rate,
             delta=self.delta,
             target_epsilon=cfg.target_epsilon,
             accountant=cfg.accountant,
+            start=planned_steps,
         )
         if self.max_steps <= self.steps:
             raise PrivacyBudgetExceeded(
@@ -453,7 +477,7 @@ class DPSession:
         """Epsilon spent so far at :attr:`delta`."""
         if self.engine is None or not self.engine.accountant.history:
             return 0.0
-        return float(self.engine.accountant.get_epsilon(delta=self.delta))
+        return _epsilon_of_history(self.engine.accountant.history, self.delta, self.config.accountant)
 
     def fill_empty_batch(self, params: list[nn.Parameter]) -> None:
         """Give an empty Poisson batch zero per-sample gradients so the step adds noise only."""
