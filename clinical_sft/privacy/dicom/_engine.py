@@ -493,7 +493,8 @@ class DicomDeidentifier:
             return
         vr = _elem_vr(ds._dict[tag])
         if action == "Z":
-            self._set(ds, t, vr, Sequence([]) if vr == "SQ" else None)
+            empty: Any = Sequence([]) if vr == "SQ" else ("" if vr in _DUMMY_STR or vr == "UI" else None)
+            self._set(ds, t, vr, empty)
             ctx.audit(path, t, "Z")
             return
         if action == "U":
