@@ -164,20 +164,21 @@ def _deidentify_path(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[d
     n_boxes = 0
     if reason == "encapsulated_document":
         raise _Quarantine("encapsulated_document", "an encapsulated document holds free text")
-    if reason is not None:
-        if deid.profile.burned_in == "quarantine":
-            raise _Quarantine("burned_in", reason)
-        if deid.profile.burned_in == "clean":
-            from clinical_sft.privacy.dicom._pixels import clean_burned_in_pixels, ocr_available
+    if reason is not None and deid.profile.burned_in == "quarantine":
+        raise _Quarantine("burned_in", reason)
+    if deid.profile.burned_in == "clean" and any(t in ds for t in (0x7FE00010, 0x7FE00008, 0x7FE00009)):
+        # the Clean Pixel Data option: every image is OCR'd, flagged or not (text is often unflagged)
+        reason = reason or "clean_pixels"
+        from clinical_sft.privacy.dicom._pixels import clean_burned_in_pixels, ocr_available
 
-            if not ocr_available():
-                raise _Quarantine("burned_in", f"{reason}; OCR (tesseract) is not installed")
-            try:
-                with quiet_pydicom():
-                    n_boxes = len(clean_burned_in_pixels(ds))
-            except Exception as e:
-                raise _Quarantine("burned_in", f"{reason}; pixels could not be cleaned ({type(e).__name__})") from None
-            cleaned = True
+        if not ocr_available():
+            raise _Quarantine("burned_in", f"{reason}; OCR (tesseract) is not installed")
+        try:
+            with quiet_pydicom():
+                n_boxes = len(clean_burned_in_pixels(ds))
+        except Exception as e:
+            raise _Quarantine("burned_in", f"{reason}; pixels could not be cleaned ({type(e).__name__})") from None
+        cleaned = True
     res = deid.deidentify(ds, pixels_cleaned=cleaned)
     audit = res.audit
     if cleaned:

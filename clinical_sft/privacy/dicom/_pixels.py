@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ class TextBox:
         return {"left": self.left, "top": self.top, "width": self.width, "height": self.height}
 
 
+@lru_cache(maxsize=1)
 def ocr_available() -> bool:
     """Whether pytesseract and the tesseract binary are installed."""
     try:
@@ -123,8 +125,9 @@ def _iou(a: TextBox, b: TextBox) -> float:
 def clean_burned_in_pixels(ds: Dataset) -> list[TextBox]:
     """OCR every frame of ``ds`` and black out the text found; return the boxes (union of frames).
 
-    The pixel data are decoded (compressed syntaxes included, with pydicom's decoders) and
-    written back uncompressed with Explicit VR Little Endian. Raises when the pixels cannot be
+    The pixel data are decoded (compressed syntaxes included, with pydicom's decoders); when text
+    is found they are written back uncompressed with Explicit VR Little Endian, else left as they
+    are. Raises when the pixels cannot be
     decoded, so the caller quarantines the file (fail closed).
     """
     arr = ds.pixel_array
@@ -143,6 +146,8 @@ def clean_burned_in_pixels(ds: Dataset) -> list[TextBox]:
             t1, l1 = min(h, b.top + b.height + PAD), min(w, b.left + b.width + PAD)
             frames[f, t0:t1, l0:l1, ...] = fill
         all_boxes.extend(boxes)
+    if not all_boxes:
+        return []  # nothing found: the pixel data (and transfer syntax) stay as they are
     out = frames if nframes > 1 else frames[0]
     if spp == 3:
         pi = "RGB"  # pydicom decodes YBR JPEG to RGB
