@@ -82,13 +82,20 @@ def _subgroup_report(task: NerTask | ClassificationTask, table: pd.DataFrame, de
     return report
 
 
-def _model_card(run_json: Path, report: Any, out_dir: Path) -> None:
-    try:
-        from clinical_sft.fairness import ModelCard
-    except ImportError:
-        logger.warning("clinical_sft.fairness.ModelCard is unavailable; no model card written")
-        return
-    ModelCard.from_run(run_json, report=report).save(out_dir)
+def _model_card(run: dict[str, Any], task: NerTask | ClassificationTask, report: Any, out_dir: Path) -> Any:
+    from clinical_sft.fairness import ModelCard
+
+    run = dict(run)
+    model = dict(run.get("model") or {})
+    model.setdefault("backbone", str(task.config.backbone if not task.config.from_scratch
+                                     else f"{task.config.backbone} (random init)"))
+    model["fine-tuning"] = "LoRA (peft, merged on save)" if task.config.lora else "full"
+    model["labels"] = ", ".join(task.labels)
+    run["model"] = model
+    kind = "NER tagger" if task.name == "ner" else f"{getattr(task, 'problem', '')} note classifier"
+    card = ModelCard.from_run(run, report=report, name=f"clinical-sft {kind}")
+    card.save(out_dir)
+    return card
 
 
 @dataclass
@@ -183,7 +190,7 @@ def fine_tune(
     table.to_csv(out / "val_predictions.csv", index=False)
     demo = note_demographics(val_df, demographics)
     report = _subgroup_report(task, table, demo, out, **(report_kwargs or {}))
-    _model_card(out / "run.json", report, out)
+    _model_card(json.loads((out / "run.json").read_text("utf-8")), task, report, out)
     return EhrRun(model=model, result=result, metrics=metrics, predictions=table, report=report, out_dir=out)
 
 
@@ -236,10 +243,9 @@ def evaluate(model: EhrModel | str | os.PathLike[str], data: NoteSource, *, demo
         if run_src is not None and run_src.is_file():
             run = json.loads(run_src.read_text("utf-8"))
         run.setdefault("task", m.task.name)
-        run["evaluation"] = {"metrics": metrics, "n_notes": len(df)}
         run["metrics"] = metrics
-        _atomic_text(out / "run.json", json.dumps(run, indent=2, default=str) + "\n")
-        _model_card(out / "run.json", report, out)
+        run["evaluation"] = {"n_notes": len(df)}
+        _model_card(run, m.task, report, out)
     return EhrEvaluation(metrics=metrics, predictions=table, outputs=outputs, report=report, out_dir=out)
 
 

@@ -168,12 +168,11 @@ def merge_window_logits(n_tokens: int, windows: Sequence[tuple[int, np.ndarray]]
         if length == 0:
             continue
         pos = np.arange(length)
-        margin = np.minimum(pos, length - 1 - pos)
-        # a note's first/last tokens have no context beyond them: the note edge is not a window edge
-        if tok_start == 0:
-            margin = np.maximum(margin, pos + length)
-        if tok_start + length >= n_tokens:
-            margin = np.maximum(margin, (length - 1 - pos) + length)
+        # distance to the nearest window edge that cuts context (a note's own start/end cuts nothing)
+        big = n_tokens + 1
+        left = pos if tok_start > 0 else np.full(length, big)
+        right = (length - 1 - pos) if tok_start + length < n_tokens else np.full(length, big)
+        margin = np.minimum(left, right)
         idx = tok_start + pos
         take = margin > best[idx]
         out[idx[take]] = logits[take]
