@@ -209,3 +209,15 @@ CONFUSER_SENTENCES = (
     "Recent travel to Guatemala two months ago.", "Haitian Creole interpreter via phone.",
     "Lives in a second-floor walk-up.", "Pt is a retired teacher.", "Jehovah's Witness; declines blood products.",
 )
+
+# Real first names and surnames that are also common words, eponyms or drug-like: the hard cases
+# for a de-identifier that keeps "known safe" words.
+WORD_FIRST_FEMALE = ("Hope", "Faith", "Grace", "Joy", "May", "June", "April", "Rose", "Dawn", "Summer", "Sunny", "Page", "Patience", "Precious", "Blessing", "Star", "Sandy", "Iris", "Ivy", "Olive")
+WORD_FIRST_MALE = ("Will", "Bill", "Mark", "Hunter", "Chance", "Frank", "Guy", "Earl", "Grant", "Drew", "Lance", "Art", "Pat", "Royal", "Sterling", "Gene", "Rusty", "Bud", "King", "Major")
+WORD_SURNAMES = (
+    "Brown", "White", "Green", "Young", "King", "Long", "Hall", "Moss", "Stone", "Bush", "Street", "Parks",
+    "Rivers", "Price", "Small", "Little", "Rich", "Post", "Cash", "Heart", "Bone", "Payne", "Sharp", "Wise",
+    "Foley", "Murphy", "Graves", "Bell", "Wells", "Parkinson", "Barrett", "Wilson", "Baker", "Bishop", "Addison",
+    "Cushing", "Hodgkin", "Crohn", "Osler", "Austin", "Marshall", "Mallory", "Homan", "Swan", "Pratt", "Jackson",
+    "Child", "Frank", "Day", "Knight", "Fall", "Black", "Gray", "Cook", "Nurse", "Doctor", "Mayo", "Dose",
+)

@@ -12,7 +12,8 @@ Gold label set (coarse, one label per span; the finer ``subtype`` says which kin
 ============  ==========================================================================
 label         subtypes
 ============  ==========================================================================
-NAME          patient, relative, clinician (incl. initials and first-name-only mentions)
+NAME          patient, relative, clinician (incl. initials and first-name-only mentions);
+              NAME spans also carry ``origin``: the name pool the person was drawn from
 DATE          dates in any format, partial dates (7/22, July 22nd) and years alone
 AGE           ages over 89 only (ages of 89 or less are not PHI and stay unlabelled)
 PHONE         phone, pager, mobile
@@ -303,12 +304,16 @@ def _make_person(rng: random.Random, origin: str, sex: str) -> _Person:
         middle = rng.choice(given)
         if middle == first:
             middle = ""
+    if rng.random() < 0.06:  # a given name that is also a word (Hope, Will, June, Mark)
+        first = rng.choice(lex.WORD_FIRST_FEMALE if sex == "F" else lex.WORD_FIRST_MALE)
+    if rng.random() < 0.07:  # a surname that is also a word, an eponym or a colour (Foley, Graves, Brown)
+        last = rng.choice(lex.WORD_SURNAMES)
     if origin == "hispanic" and rng.random() < 0.35:
         last2 = rng.choice(pool.last)
         if last2 != last:
             last = f"{last}-{last2}" if rng.random() < 0.4 else f"{last} {last2}"
     if origin == "anglo" and rng.random() < 0.06:
-        last = rng.choice(("O'", "Mc", "Mac")) + last
+        last = rng.choice(("O'", "O'", "O’", "Mc", "Mac")) + last
     if origin == "european" and rng.random() < 0.08:
         last = rng.choice(("van ", "de ", "van der ", "von ", "Di ", "De La ")) + last
     if rng.random() < 0.45:  # many EHRs store names without diacritics
@@ -416,6 +421,10 @@ def _phone(rng: random.Random, area: str | None = None) -> str:
     return f"{a} {ex} {ln}"
 
 
+def _phone_ext(rng: random.Random) -> str:
+    return _phone(rng) + (rng.choice((" x", " ext. ", " ext ", "x")) + _digits(rng, rng.choice((3, 4))) if rng.random() < 0.25 else "")
+
+
 def _pager(rng: random.Random) -> str:
     return rng.choice((f"{rng.randint(1, 9)}-{_digits(rng, 4)}", _digits(rng, 5), f"#{_digits(rng, 4)}"))
 
@@ -501,16 +510,18 @@ class _Builder:
             text = text.replace(" ", "  ", 1)
         return text
 
-    def phi(self, value: str, label: str, subtype: str = "") -> _Builder:
+    def phi(self, value: str, label: str, subtype: str = "", origin: str = "") -> _Builder:
         value = _safe_case(value, self.case)
         if not value:
             return self
         start = self.pos
         self.parts.append(value)
         self.pos += len(value)
-        span = {"start": start, "end": self.pos, "label": label}
+        span: dict[str, Any] = {"start": start, "end": self.pos, "label": label}
         if subtype:
             span["subtype"] = subtype
+        if origin:
+            span["origin"] = origin
         self.spans.append(span)
         return self
 
@@ -818,12 +829,12 @@ def _title(rng: random.Random, person: _Person) -> str:
 
 
 def _pt_name(c: _Ctx, forms: Sequence[str] = _PT_HEADER_FORMS) -> tuple[str, str, str]:
-    return (_name_form(c.rng, c.p.person, forms), "NAME", "patient")
+    return (_name_form(c.rng, c.p.person, forms), "NAME", "patient", c.p.person.origin)
 
 
 def _doc(c: _Ctx, person: _Person | None = None, forms: Sequence[str] = _DOC_FULL_FORMS) -> tuple[str, str, str]:
     person = person or c.rng.choice(c.site.clinicians)
-    return (_name_form(c.rng, person, forms), "NAME", "clinician")
+    return (_name_form(c.rng, person, forms), "NAME", "clinician", person.origin)
 
 
 def _date(c: _Ctx, d: _dt.date | None = None, fmts: Sequence[str] = _DATE_FORMATS) -> tuple[str, str, str]:
@@ -841,6 +852,10 @@ def _age_phrase(c: _Ctx, b: _Builder, style: str = "prose") -> None:
         unit = rng.choice(("-year-old ", " year old ", " y/o ", " yo ", "yo ", " y.o. ", "-yr-old "))
         tail = rng.choice(sexword)
     val = str(age)
+    if age > 89 and style == "prose" and rng.random() < 0.1:
+        b.t("woman in her " if c.p.sex == "F" else "man in his ")
+        b.phi(f"{age // 10 * 10}s", "AGE")
+        return
     if age > 89:
         b.phi(val, "AGE")
     else:
@@ -938,7 +953,10 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
     admit = c.date - _dt.timedelta(days=rng.randint(2, 12))
     b.f("{h}\n", h=_hosp(c, short_ok=False))
     b.t(rng.choice(("DISCHARGE SUMMARY\n\n", "Discharge Summary\n", "DISCHARGE SUMMARY\n")))
-    b.f("Patient: {n}    MRN: {mrn}    Acct #: {acct}\n", n=_pt_name(c), mrn=(p.patient_id, "ID", "mrn"), acct=(p.account, "ID", "account"))
+    b.f("Patient: {n}    {lab}{mrn}    Acct #: {acct}\n", n=_pt_name(c), lab=rng.choice(("MRN: ", "MRN#", "MR# ", "Unit No: ", "Med Rec #: ")),
+        mrn=(p.patient_id, "ID", "mrn"), acct=(p.account, "ID", "account"))
+    if rng.random() < 0.4:
+        b.f("Encounter: {e}\n", e=(rng.choice(("E", "CSN ", "")) + _digits(rng, rng.choice((9, 10))), "ID", "encounter"))
     b.f("DOB: {dob}   Sex: {sex}   ", dob=_date(c, p.birth_date, ("mm/dd/yyyy", "m/d/yyyy", "yyyy-mm-dd", "dd-Mon-yyyy")), sex=p.sex)
     b.t("Age: ")
     if p.age > 89:
@@ -949,11 +967,11 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
     b.f("Admission Date: {a}    Discharge Date: {d}\n", a=_date(c, admit, ("mm/dd/yyyy", "m/d/yyyy", "yyyy-mm-dd")), d=_date(c, c.date, ("mm/dd/yyyy", "m/d/yyyy", "yyyy-mm-dd")))
     b.f("Attending: {a}, {cred}\n", a=_doc(c, att), cred=att.credential)
     if rng.random() < 0.7:
-        b.f("PCP: Dr. {n} ({ph})\n", n=_doc(c, pcp), ph=(_phone(rng), "PHONE", "phone"))
+        b.f("PCP: Dr. {n} ({ph})\n", n=_doc(c, pcp), ph=(_phone_ext(rng), "PHONE", "phone"))
     b.t("\nHISTORY OF PRESENT ILLNESS:\n")
     if rng.random() < 0.6:
         b.t(rng.choice(("Mr. " if p.sex == "M" else "Ms. ", "Pt ", "Patient ")))
-        b.phi(p.person.last, "NAME", "patient")
+        b.phi(p.person.last, "NAME", "patient", p.person.origin)
         b.t(rng.choice((", a ", " is a ")))
     else:
         b.t(rng.choice(("The patient is a ", "This is a ", "Pt is a ")))
@@ -971,12 +989,15 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
     b.t("SOCIAL HISTORY: ")
     rel, rp = _relative(c)
     b.f("Lives with {his} {rel} {n} in {city}. ", his="his" if p.sex == "M" else "her", rel=rel,
-        n=(_name_form(rng, rp, _REL_FORMS), "NAME", "relative"), city=(p.city, "CITY", ""))
+        n=(_name_form(rng, rp, _REL_FORMS), "NAME", "relative", rp.origin), city=(p.city, "CITY", ""))
     if rng.random() < 0.4:
         b.f("Works at {e}. ", e=(rng.choice(lex.EMPLOYERS[:2] + lex.EMPLOYERS[3:5] + lex.EMPLOYERS[5:8] + lex.EMPLOYERS[9:]), "LOCATION", "employer"))
     if rng.random() < 0.6:
         yr = admit.year - rng.randint(1, 30)
-        b.f("Former smoker, quit in {y}. ", y=(str(yr), "DATE", "year"))
+        b.f("Former smoker, quit in {y}. ", y=(str(yr) if rng.random() < 0.8 else f"'{yr % 100:02d}", "DATE", "year"))
+    if rng.random() < 0.3:
+        b.f("S/p {proc} ({y}). ", proc=rng.choice(("CABG", "appendectomy", "TKR", "cholecystectomy", "C-section")),
+            y=(str(admit.year - rng.randint(1, 25)), "DATE", "year"))
     b.t(rng.choice(lex.CONFUSER_SENTENCES) + "\n\n")
     b.t("HOSPITAL COURSE:\n")
     for cue in _cues(c, rng.randint(3, 5), _POS_CUES, _NEG_CUES):
@@ -1021,9 +1042,9 @@ def _write_progress(c: _Ctx, b: _Builder) -> None:
     rel, rp = _relative(c)
     form = rng.choice(("first", "first last", "nick", "last"))
     if form == "last":
-        b.f("{rel} ({title}{n}) at bedside. ", rel=rel.capitalize(), title=_title(rng, rp), n=(rp.last, "NAME", "relative"))
+        b.f("{rel} ({title}{n}) at bedside. ", rel=rel.capitalize(), title=_title(rng, rp), n=(rp.last, "NAME", "relative", rp.origin))
     else:
-        b.f("{rel} {n} at bedside, ", rel=rel.capitalize(), n=(_name_form(rng, rp, (form,)), "NAME", "relative"))
+        b.f("{rel} {n} at bedside, ", rel=rel.capitalize(), n=(_name_form(rng, rp, (form,)), "NAME", "relative", rp.origin))
         ending = rng.choice(("updated on plan. ", "asking about discharge. ", "requests call back at {ph}. "))
         b.f(ending, ph=(_phone(rng), "PHONE", "mobile"))
     b.t(_filler(rng) + "\n")
@@ -1095,7 +1116,7 @@ def _write_radiology(c: _Ctx, b: _Builder) -> None:
     if rng.random() < 0.6:
         b.f("\nFindings discussed with {title}{n} by telephone at {t} on {d}", title=_title(rng, ref),
             n=_doc(c, ref, ("last", "first last")), t=_time(rng), d=_date(c, c.date, ("m/d", "m/d/yyyy", "mm/dd/yyyy")))
-        b.f(" (callback {ph}).\n" if rng.random() < 0.5 else ".\n", ph=(_phone(rng), "PHONE", "phone"))
+        b.f(" (callback {ph}).\n" if rng.random() < 0.5 else ".\n", ph=(_phone_ext(rng), "PHONE", "phone"))
     b.f("\nElectronically signed by: {n}, {cred} on {d} at {t}\n", n=_doc(c, rad, ("first last", "first m last", "f. last")),
         cred=rad.credential, d=_date(c, c.date, ("mm/dd/yyyy", "m/d/yyyy")), t=_time(rng))
     if rng.random() < 0.35:
@@ -1144,18 +1165,33 @@ def _write_nursing(c: _Ctx, b: _Builder) -> None:
         b.t(cue + sep)
     b.t("\nSOCIAL: ")
     rel, rp = _relative(c)
-    b.f("{rel} {n} AT BEDSIDE", rel=rel.upper(), n=(_name_form(rng, rp, ("first", "first", "first last", "nick")), "NAME", "relative"))
+    b.f("{rel} {n} AT BEDSIDE", rel=rel.upper(), n=(_name_form(rng, rp, ("first", "first", "first last", "nick")), "NAME", "relative", rp.origin))
     b.t(sep)
     if rng.random() < 0.6:
         b.f("UPDATED BY {title}{n}", title=rng.choice(("DR. ", "DR ")), n=_doc(c, md, ("last",)))
         b.t(sep)
     if len(p.relatives) > 1 and rng.random() < 0.7:
         rel2, rp2 = p.relatives[1]
-        b.f("{rel} {n} CALLED FROM {ph}", rel=rel2.upper(), n=(_name_form(rng, rp2, ("first", "first last", "last, first")), "NAME", "relative"),
+        b.f("{rel} {n} CALLED FROM {ph}", rel=rel2.upper(), n=(_name_form(rng, rp2, ("first", "first last", "last, first")), "NAME", "relative", rp2.origin),
             ph=(_phone(rng), "PHONE", "phone"))
         b.t(sep)
     if rng.random() < 0.3:
         b.f("PLAN FOR DC TO {fac} ON {d}", fac=_other_facility(c), d=_date(c, c.date + _dt.timedelta(days=rng.randint(1, 5)), ("m/d", "mm/dd", "Mon d")))
+        b.t(sep)
+    if rng.random() < 0.3:
+        b.f("TRANSFERRED FROM {h} {d1}-{d2}", h=_hosp(c, other=True),
+            d1=_date(c, c.date - _dt.timedelta(days=3), ("m/d",)), d2=_date(c, c.date - _dt.timedelta(days=1), ("m/d",)))
+        b.t(sep)
+    if rng.random() < 0.35:
+        rel3, rp3 = _relative(c)
+        b.f("PT'S {rel} {n} (HCP) AWARE OF PLAN", rel=rel3.upper(), n=(_name_form(rng, rp3, ("first last", "first", "last, first")), "NAME", "relative", rp3.origin))
+        b.t(sep)
+    if rng.random() < 0.25:
+        cm = rng.choice(site.nurses)
+        b.f("{role} {n} FOLLOWING FOR DISPO", role=rng.choice(("CM", "SW", "CASE MGR")), n=(_name_form(rng, cm, ("first", "first last")), "NAME", "clinician", cm.origin))
+        b.t(sep)
+    if rng.random() < 0.3:
+        b.f("LAST BM {d}", d=_date(c, c.date - _dt.timedelta(days=rng.randint(0, 3)), ("m/d", "mm/dd")))
         b.t(sep)
     b.t(rng.choice(lex.CONFUSER_SENTENCES).upper() + "\n")
     b.t("PLAN: " + rng.choice(("CONT TO MONITOR", "WEAN O2 AS TOL", "DIURESE GOAL -1L", "F/U AM LABS")) + sep
@@ -1173,7 +1209,7 @@ def _write_telephone(c: _Ctx, b: _Builder) -> None:
     b.f("Pt: {n}  DOB {dob}  MRN {m}\n", n=_pt_name(c), dob=_date(c, p.birth_date, ("mm/dd/yyyy", "m/d/yyyy", "m/d/yy")), m=(p.patient_id, "ID", "mrn"))
     who = rng.random()
     if who < 0.5:
-        b.f("Caller: {n} ({rel}), ph {ph}", n=(_name_form(rng, rp, ("first last", "last, first", "first")), "NAME", "relative"), rel=rel, ph=(_phone(rng), "PHONE", "phone"))
+        b.f("Caller: {n} ({rel}), ph {ph}", n=(_name_form(rng, rp, ("first last", "last, first", "first")), "NAME", "relative", rp.origin), rel=rel, ph=(_phone(rng), "PHONE", "phone"))
     else:
         b.f("Caller: patient, ph {ph}", ph=(p.phone, "PHONE", "phone"))
     if rng.random() < 0.4:
@@ -1213,8 +1249,8 @@ def _write_referral(c: _Ctx, b: _Builder) -> None:
     b.f("{s}\n{city}, {st} {z}\n\n", s=(o.address, "ADDRESS", ""), city=(o.city, "CITY", ""), st=(o.state_name if rng.random() < 0.3 else o.state_abbr, "STATE", ""), z=(o.zip, "ZIP", ""))
     b.f("RE: {n}   DOB: {dob}   MRN: {m}\n", n=_pt_name(c, ("first last", "first m last", "LAST, FIRST")), dob=_date(c, p.birth_date, ("mm/dd/yyyy", "m/d/yyyy")), m=(p.patient_id, "ID", "mrn"))
     b.f("Insurance: {payer}, ID {pid}\n\n", payer=p.payer, pid=(p.plan_id, "ID", "health_plan"))
-    b.f("Dear Dr. {n},\n\n", n=(to.last, "NAME", "clinician"))
-    b.f("Thank you for seeing {title}{n}, a ", title="Mr. " if p.sex == "M" else rng.choice(("Mrs. ", "Ms. ")), n=(p.person.last, "NAME", "patient"))
+    b.f("Dear Dr. {n},\n\n", n=(to.last, "NAME", "clinician", to.origin))
+    b.f("Thank you for seeing {title}{n}, a ", title="Mr. " if p.sex == "M" else rng.choice(("Mrs. ", "Ms. ")), n=(p.person.last, "NAME", "patient", p.person.origin))
     _age_phrase(c, b)
     b.t(f" with {', '.join(p.comorbidities) or 'no significant history'}, whom I have followed since ")
     b.phi(str(c.date.year - rng.randint(1, 12)), "DATE", "year")
@@ -1228,7 +1264,7 @@ def _write_referral(c: _Ctx, b: _Builder) -> None:
     if rng.random() < 0.5:
         rel, rp = _relative(c)
         b.f("; {his} {rel}, {n}, helps with appointments", his="his" if p.sex == "M" else "her", rel=rel,
-            n=(_name_form(rng, rp, ("first last", "first")), "NAME", "relative"))
+            n=(_name_form(rng, rp, ("first last", "first")), "NAME", "relative", rp.origin))
     b.t(".\n\n")
     if rng.random() < 0.3:
         b.f("His SSN for the disability forms is {s}.\n\n" if p.sex == "M" else "Her SSN for the disability forms is {s}.\n\n", s=(p.ssn, "SSN", ""))

@@ -275,6 +275,17 @@ class DeidEvaluation:
             rows.append({"id": rec["id"], "tp": tp, "fp": prf.fp, "fn": fn, "n_gold": prf.n_gold, "n_pred": prf.n_pred})
         return pd.DataFrame(rows, columns=["id", "tp", "fp", "fn", "n_gold", "n_pred"])
 
+    def span_table(self) -> pd.DataFrame:
+        """One row per gold span: ``id, start, end, label, exact, found`` (any overlapping
+        prediction), ``token_recall`` (share of its tokens predicted) and the span's extra gold keys
+        (the synthetic cohort adds ``subtype`` and, for names, ``origin``), so that recall can be
+        broken down by any of them: ``ev.span_table().groupby("origin")["found"].mean()``.
+        Offsets only; no text."""
+        import pandas as pd
+
+        rows = [{"id": rec["id"], **r} for rec in self.records for r in rec.get("gold_spans", [])]
+        return pd.DataFrame(rows)
+
     def _check_level(self, level: str) -> None:
         if level not in self.levels:
             raise ConfigError(f"level must be one of {', '.join(self.levels)}; got {level!r}.")
@@ -351,6 +362,31 @@ def _map_spans(spans: Iterable[Any], m: Mapping[str, str | None]) -> list[tuple[
     return out
 
 
+def _gold_span_rows(gold_raw: Iterable[Any], m: Mapping[str, str | None], pred: list[tuple[int, int, str]],
+                    text: str | None, toks: tuple[list[int], list[int]] | None = None) -> list[dict[str, Any]]:
+    """One row per (kept) gold span: found exactly, found by overlap, share of its tokens found,
+    plus the span's extra gold keys (``subtype``, ``origin``, ...). Offsets only, never text."""
+    rows = []
+    pred_off = {(s, e) for s, e, _ in pred}
+    starts, ends = (toks or _tokens(text)) if text is not None else ([], [])
+    pred_tok = _token_labels(pred, starts, ends) if text is not None else {}
+    kept = []
+    for raw in gold_raw:
+        mapped = _map_spans([raw], m)
+        if mapped:
+            kept.append((mapped[0], raw))
+    all_hits = _overlap_hits([k[0] for k in kept], pred)
+    for ((st, en, lab), raw), hits in zip(kept, all_hits):
+        row: dict[str, Any] = {"start": st, "end": en, "label": lab, "exact": (st, en) in pred_off, "found": bool(hits)}
+        if text is not None:
+            idx = range(bisect_right(ends, st), bisect_left(starts, en))
+            row["token_recall"] = (sum(1 for i in idx if i in pred_tok) / len(idx)) if len(idx) else math.nan
+        if isinstance(raw, Mapping):
+            row.update({k: v for k, v in raw.items() if k not in ("start", "end", "label") and isinstance(v, (str, int, float, bool))})
+        rows.append(row)
+    return rows
+
+
 def _overlap_hits(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> list[list[int]]:
     """For each span of ``a``, the indices of spans of ``b`` that overlap it (both sorted)."""
     hits: list[list[int]] = []
@@ -382,7 +418,7 @@ def _token_labels(spans: list[tuple[int, int, str]], starts: list[int], ends: li
 
 
 def _score_doc(gold: list[tuple[int, int, str]], pred: list[tuple[int, int, str]],
-               text: str | None) -> dict[str, dict[str, PRF]]:
+               text: str | None, toks: tuple[list[int], list[int]] | None = None) -> dict[str, dict[str, PRF]]:
     res: dict[str, dict[str, PRF]] = {}
     labels = sorted({lab for *_, lab in gold} | {lab for *_, lab in pred})
 
@@ -425,7 +461,7 @@ def _score_doc(gold: list[tuple[int, int, str]], pred: list[tuple[int, int, str]
 
     # tokens
     if text is not None:
-        starts, ends = _tokens(text)
+        starts, ends = toks or _tokens(text)
         gl = _token_labels(gold, starts, ends)
         pl = _token_labels(pred, starts, ends)
         tp = sum(1 for i in gl if i in pl)
@@ -505,8 +541,9 @@ def evaluate_spans(
             bad = [s for s in pred if s[1] > len(text)]
             if bad:
                 raise RecordError("bad_span", "predictions", f"id {gid}", "a predicted span ends past the end of the text")
-        scores = _score_doc(gold, pred, text)
-        records.append({"id": gid, **scores})
+        toks = _tokens(text) if text is not None else None
+        scores = _score_doc(gold, pred, text, toks)
+        records.append({"id": gid, **scores, "gold_spans": _gold_span_rows(g.get("spans", []), m, pred, text, toks)})
         for lvl, labs in scores.items():
             tl = totals.setdefault(lvl, {})
             for lab, prf in labs.items():

@@ -219,6 +219,17 @@ def test_read_gold_errors(tmp_path):
         read_gold(f, format="xml")
 
 
+def test_span_table_breaks_recall_down_by_extra_gold_keys():
+    gold = [{"id": "d", "text": "Ana Ruiz and Wei Chen", "spans": [
+        {"start": 0, "end": 8, "label": "NAME", "origin": "hispanic"},
+        {"start": 13, "end": 21, "label": "NAME", "origin": "east_asian"}]}]
+    ev = evaluate_spans(gold, [{"id": "d", "spans": [{"start": 0, "end": 8, "label": "NAME"}, {"start": 13, "end": 16, "label": "NAME"}]}])
+    t = ev.span_table().set_index("origin")
+    assert t.loc["hispanic", "exact"] and t.loc["hispanic", "token_recall"] == 1.0
+    assert not t.loc["east_asian", "exact"] and t.loc["east_asian", "found"] and t.loc["east_asian", "token_recall"] == 0.5
+    assert list(t["id"]) == ["d", "d"] and "Ana" not in t.to_csv()
+
+
 class _FakeDeid:
     def analyze(self, text):
         i = text.find("Ana")
