@@ -32,16 +32,28 @@ def _reference(value: str | None) -> dict[str, str] | str | None:
 
 
 def report(
-    predictions: Path = typer.Option(..., "--predictions", help="CSV: id, y_true, y_score[, y_pred] | id, tp, fp, fn | id, dice[, dice_<class>...]."),
+    predictions: Path = typer.Option(
+        ...,
+        "--predictions",
+        help="CSV: id, y_true, y_score[, y_pred] | id, tp, fp, fn | id, dice[, dice_<class>...].",
+    ),
     demographics: Path = typer.Option(..., "--demographics", help="CSV: id plus one column per attribute."),
     task: str = typer.Option("classification", "--task", help="classification | ner | segmentation | deid."),
     out: Path = typer.Option(..., "--out", help="Output folder for report.json, report.md, report.html."),
-    attributes: str | None = typer.Option(None, "--attributes", help="Comma-separated attribute columns (default: all)."),
-    intersections: str | None = typer.Option(None, "--intersections", help="Comma-separated combinations, e.g. sex*race."),
-    reference: str | None = typer.Option(None, "--reference", help="Reference groups, e.g. sex=F,race=White (default: largest)."),
+    attributes: str | None = typer.Option(
+        None, "--attributes", help="Comma-separated attribute columns (default: all)."
+    ),
+    intersections: str | None = typer.Option(
+        None, "--intersections", help="Comma-separated combinations, e.g. sex*race."
+    ),
+    reference: str | None = typer.Option(
+        None, "--reference", help="Reference groups, e.g. sex=F,race=White (default: largest)."
+    ),
     min_cell_size: int = typer.Option(11, "--min-cell-size", help="Suppress groups with fewer records."),
     n_boot: int = typer.Option(1000, "--n-boot", help="Bootstrap resamples (0: no intervals)."),
-    threshold: float = typer.Option(0.5, "--threshold", help="Score threshold when there is no y_pred column."),
+    threshold: float = typer.Option(
+        0.5, "--threshold", help="Score threshold when there is no y_pred column."
+    ),
     random_state: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
 ) -> None:
     """Write report.html, report.json and report.md: metrics by group with intervals, gaps and flags."""

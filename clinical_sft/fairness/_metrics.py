@@ -163,19 +163,25 @@ def reliability_curve(
     return out
 
 
-def entity_precision(y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> float:
+def entity_precision(
+    y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray
+) -> float:
     """Entity-level precision from summed per-record counts."""
     t, f = float(np.sum(tp)), float(np.sum(fp))
     return _div(t, t + f)
 
 
-def entity_recall(y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> float:
+def entity_recall(
+    y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray
+) -> float:
     """Entity-level recall from summed per-record counts (PHI recall for de-identification)."""
     t, f = float(np.sum(tp)), float(np.sum(fn))
     return _div(t, t + f)
 
 
-def entity_f1(y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> float:
+def entity_f1(
+    y_true: np.ndarray, y_pred: np.ndarray, tp: np.ndarray, fp: np.ndarray, fn: np.ndarray
+) -> float:
     """Entity-level (micro) F1 from summed per-record counts."""
     t = float(np.sum(tp))
     return _div(2 * t, 2 * t + float(np.sum(fp)) + float(np.sum(fn)))
@@ -213,7 +219,9 @@ class MetricSpec:
     label: str
 
 
-def metric_specs(task: str, dice_columns: tuple[str, ...] = ("dice",), calibration: bool = True) -> list[MetricSpec]:
+def metric_specs(
+    task: str, dice_columns: tuple[str, ...] = ("dice",), calibration: bool = True
+) -> list[MetricSpec]:
     """The metrics reported for ``task`` (segmentation: one per Dice column)."""
     if task == "classification":
         specs = [
@@ -245,7 +253,7 @@ def metric_specs(task: str, dice_columns: tuple[str, ...] = ("dice",), calibrati
     if task == "segmentation":
         out = []
         for col in dice_columns:
-            label = "Dice" if col == "dice" else f"Dice ({col[len('dice_'):]})"
+            label = "Dice" if col == "dice" else f"Dice ({col[len('dice_') :]})"
             out.append(MetricSpec(col, _dice_for(col), (col,), True, label))
         return out
     raise ValueError(f"unknown task {task!r}")

@@ -62,9 +62,9 @@ def _labels(result: dict[str, Any]) -> dict[str, str]:
 def _suppression_note(result: dict[str, Any]) -> str:
     m = result.get("config", {}).get("min_cell_size", 11)
     return (
-        f"Groups with fewer than {m} records are suppressed (n shown as \"<{m}\", no metrics) and left "
+        f'Groups with fewer than {m} records are suppressed (n shown as "<{m}", no metrics) and left '
         "out of gaps and worst-group values; where a suppressed group could be recovered from the totals, "
-        "the next smallest group is suppressed too (n shown as \"suppressed\")."
+        'the next smallest group is suppressed too (n shown as "suppressed").'
     )
 
 
@@ -113,16 +113,33 @@ def report_markdown(result: dict[str, Any]) -> str:
                 cells = [_fci(g["metrics"][m]) for m in metrics]
             out.append(f"| {_md(g['group'])} | {_md(g['n'])} | " + " | ".join(cells) + " |")
     if result.get("attribute_metrics"):
-        out += ["", "## Fairness measures (unsuppressed groups)", "", "| Attribute | Measure | Value (95% CI) |", "|---|---|---|"]
+        out += [
+            "",
+            "## Fairness measures (unsuppressed groups)",
+            "",
+            "| Attribute | Measure | Value (95% CI) |",
+            "|---|---|---|",
+        ]
         for a in result["attribute_metrics"]:
             out.append(f"| {_md(a['attribute'])} | {a['metric']} | {_fci(a)} |")
     if result.get("worst_group"):
-        out += ["", "## Worst group", "", "| Attribute | Metric | Group | Value (95% CI) |", "|---|---|---|---|"]
+        out += [
+            "",
+            "## Worst group",
+            "",
+            "| Attribute | Metric | Group | Value (95% CI) |",
+            "|---|---|---|---|",
+        ]
         for w in result["worst_group"]:
-            out.append(f"| {_md(w['attribute'])} | {_md(labels.get(w['metric'], w['metric']))} | {_md(w['group'])} | {_fci(w)} |")
+            out.append(
+                f"| {_md(w['attribute'])} | {_md(labels.get(w['metric'], w['metric']))} | {_md(w['group'])} | {_fci(w)} |"
+            )
     out += ["", "## Gaps against the reference group", ""]
     if result["disparities"]:
-        out += ["| Attribute | Group | Reference | Metric | Difference (95% CI) | Ratio | Flag |", "|---|---|---|---|---|---|---|"]
+        out += [
+            "| Attribute | Group | Reference | Metric | Difference (95% CI) | Ratio | Flag |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for d in result["disparities"]:
             lo, hi = d["ci"]
             ci = "" if lo is None else f" ({_signed(lo)} to {_signed(hi)})"
@@ -147,7 +164,7 @@ def _pyplot():
 
 
 def plot_metric_by_group(result: dict[str, Any], metric: str, attribute: str | None = None):  # noqa: ANN201
-    """Point and interval per unsuppressed group, one panel per attribute; suppressed groups get a label only."""
+    """Point and interval per unsuppressed group, attributes stacked on one axis; suppressed groups get a label only."""
     from matplotlib.figure import Figure
 
     if metric not in result["overall"]:
@@ -155,35 +172,54 @@ def plot_metric_by_group(result: dict[str, Any], metric: str, attribute: str | N
 
         raise ConfigError(f"metric must be one of {', '.join(result['overall'])}; got {metric!r}")
     attrs = [attribute] if attribute else _attributes(result)
-    groups_by_attr = {a: [g for g in result["groups"] if g["attribute"] == a] for a in attrs}
-    heights = [max(1.2, 0.35 * len(v) + 0.8) for v in groups_by_attr.values()]
-    fig = Figure(figsize=(6.5, sum(heights)), layout="constrained")
-    axes = fig.subplots(len(attrs), 1, squeeze=False, height_ratios=heights)[:, 0]
-    overall = result["overall"][metric]["value"]
-    label = _labels(result).get(metric, metric)
-    for ax, attr in zip(axes, attrs):
-        rows = groups_by_attr[attr]
-        ticks = []
-        for i, g in enumerate(rows):
+    rows = [g for a in attrs for g in result["groups"] if g["attribute"] == a]
+    fig = Figure(figsize=(6.5, 0.8 + 0.24 * (len(rows) + len(attrs))))
+    ax = fig.add_subplot(1, 1, 1)
+    ticks: list[str] = []
+    pos: list[float] = []
+    xs, ys, lo_err, hi_err = [], [], [], []
+    y = 0.0
+    for a in attrs:
+        ticks.append(f"{a}")
+        pos.append(y)
+        y += 1
+        for g in rows:
+            if g["attribute"] != a:
+                continue
+            pos.append(y)
             if g["suppressed"]:
-                ticks.append(f"{g['group']} (n {g['n']}, suppressed)" if g["n"] != "suppressed" else f"{g['group']} (suppressed)")
-                continue
-            ticks.append(f"{g['group']} (n={g['n']})")
-            e = g["metrics"][metric]
-            if e["value"] is None:
-                continue
-            lo, hi = e["ci"]
-            xerr = None
-            if lo is not None and hi is not None:
-                xerr = [[max(0.0, e["value"] - lo)], [max(0.0, hi - e["value"])]]
-            ax.errorbar([e["value"]], [i], xerr=xerr, fmt="o", color="#1f5fa0", capsize=3)
-        if overall is not None:
-            ax.axvline(overall, color="#888", linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(rows)), ticks)
-        ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.invert_yaxis()
-        ax.set_title(f"{label} by {attr}", fontsize=10, loc="left")
-        ax.tick_params(labelsize=8)
+                ticks.append(
+                    f"  {g['group']} (n {g['n']}, suppressed)"
+                    if g["n"] != "suppressed"
+                    else f"  {g['group']} (suppressed)"
+                )
+            else:
+                ticks.append(f"  {g['group']} (n={g['n']})")
+                e = g["metrics"][metric]
+                if e["value"] is not None:
+                    lo, hi = e["ci"]
+                    xs.append(e["value"])
+                    ys.append(y)
+                    lo_err.append(0.0 if lo is None else max(0.0, e["value"] - lo))
+                    hi_err.append(0.0 if hi is None else max(0.0, hi - e["value"]))
+            y += 1
+    if xs:
+        ax.errorbar(xs, ys, xerr=[lo_err, hi_err], fmt="o", color="#1f5fa0", capsize=3, markersize=4)
+    overall = result["overall"][metric]["value"]
+    if overall is not None:
+        ax.axvline(overall, color="#888", linestyle="--", linewidth=1)
+    ax.set_yticks(pos, ticks)
+    for t, text in zip(ax.get_yticklabels(), ticks):
+        if not text.startswith("  "):
+            t.set_fontweight("bold")
+    ax.set_ylim(y - 0.4, -0.6)
+    ax.set_title(
+        f"{_labels(result).get(metric, metric)} by group (95% CI; dashed: overall)", fontsize=9, loc="left"
+    )
+    ax.tick_params(labelsize=7)
+    fig.subplots_adjust(
+        left=0.38, right=0.97, top=1 - 0.35 / fig.get_figheight(), bottom=0.35 / fig.get_figheight()
+    )
     return fig
 
 
@@ -199,7 +235,7 @@ def plot_calibration(result: dict[str, Any], attribute: str | None = None):  # n
     attrs = [attribute] if attribute else _attributes(result)
     ncol = min(3, len(attrs))
     nrow = (len(attrs) + ncol - 1) // ncol
-    fig = Figure(figsize=(3.6 * ncol, 3.4 * nrow), layout="constrained")
+    fig = Figure(figsize=(3.6 * ncol, 3.4 * nrow))
     axes = fig.subplots(nrow, ncol, squeeze=False).ravel()
     for ax, attr in zip(axes, attrs):
         ax.plot([0, 1], [0, 1], color="#aaa", linestyle=":", linewidth=1)
@@ -209,8 +245,14 @@ def plot_calibration(result: dict[str, Any], attribute: str | None = None):  # n
             pts = [b for b in g["bins"] if not b["suppressed"]]
             if not pts:
                 continue
-            ax.plot([b["mean_predicted"] for b in pts], [b["fraction_positive"] for b in pts], marker="o",
-                    markersize=3, linewidth=1, label=str(g["group"]))
+            ax.plot(
+                [b["mean_predicted"] for b in pts],
+                [b["fraction_positive"] for b in pts],
+                marker="o",
+                markersize=3,
+                linewidth=1,
+                label=str(g["group"]),
+            )
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_title(f"Calibration by {attr}", fontsize=10, loc="left")
@@ -219,12 +261,13 @@ def plot_calibration(result: dict[str, Any], attribute: str | None = None):  # n
         ax.tick_params(labelsize=7)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=7, frameon=False)
-    for ax in axes[len(attrs):]:
+    for ax in axes[len(attrs) :]:
         ax.set_visible(False)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.12, top=0.92, wspace=0.3, hspace=0.45)
     return fig
 
 
-def figure_png_base64(fig: Any, dpi: int = 90) -> str:
+def figure_png_base64(fig: Any, dpi: int = 80) -> str:
     """A figure as a base64 PNG string (Agg canvas; no display needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -243,7 +286,11 @@ def _table(header: list[str], rows: list[list[str]], left: int = 1) -> str:
     th = "".join(f'<th class="l">{h}</th>' if i < left else f"<th>{h}</th>" for i, h in enumerate(header))
     body = []
     for r in rows:
-        body.append("<tr>" + "".join(f'<td class="l">{c}</td>' if i < left else f"<td>{c}</td>" for i, c in enumerate(r)) + "</tr>")
+        body.append(
+            "<tr>"
+            + "".join(f'<td class="l">{c}</td>' if i < left else f"<td>{c}</td>" for i, c in enumerate(r))
+            + "</tr>"
+        )
     return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -252,15 +299,22 @@ def report_html_body(result: dict[str, Any], plots: bool = True, heading: str = 
     labels = _labels(result)
     metrics = list(result["overall"])
     h = heading
-    parts = [f'<p class="note">Records: {_e(result.get("n_records", "n/a"))}. {_e(_flag_note(result))}</p>',
-             f'<p class="note">{_e(_suppression_note(result))}</p>']
+    parts = [
+        f'<p class="note">Records: {_e(result.get("n_records", "n/a"))}. {_e(_flag_note(result))}</p>',
+        f'<p class="note">{_e(_suppression_note(result))}</p>',
+    ]
     parts.append(f"<{h}>Flags</{h}>")
     if result.get("flags"):
         parts.append("<ul>" + "".join(f'<li class="flag">{_e(t)}</li>' for t in result["flags"]) + "</ul>")
     else:
         parts.append("<p>No gap has an interval that excludes zero.</p>")
     parts.append(f"<{h}>Overall</{h}>")
-    parts.append(_table(["Metric", "Value (95% CI)"], [[_e(labels.get(m, m)), _e(_fci(e))] for m, e in result["overall"].items()]))
+    parts.append(
+        _table(
+            ["Metric", "Value (95% CI)"],
+            [[_e(labels.get(m, m)), _e(_fci(e))] for m, e in result["overall"].items()],
+        )
+    )
     for attr in _attributes(result):
         parts.append(f"<{h}>By {_e(attr)}</{h}>")
         rows = []
@@ -268,19 +322,38 @@ def report_html_body(result: dict[str, Any], plots: bool = True, heading: str = 
             if g["attribute"] != attr:
                 continue
             if g["suppressed"]:
-                rows.append([_e(g["group"]), _e(g["n"])] + ['<span class="sup">suppressed</span>'] * len(metrics))
+                rows.append(
+                    [_e(g["group"]), _e(g["n"])] + ['<span class="sup">suppressed</span>'] * len(metrics)
+                )
             else:
                 rows.append([_e(g["group"]), _e(g["n"])] + [_e(_fci(g["metrics"][m])) for m in metrics])
         parts.append(_table(["Group", "n"] + [_e(labels.get(m, m)) for m in metrics], rows))
     if result.get("attribute_metrics"):
         parts.append(f"<{h}>Fairness measures (unsuppressed groups)</{h}>")
-        parts.append(_table(["Attribute", "Measure", "Value (95% CI)"],
-                            [[_e(a["attribute"]), _e(a["metric"]), _e(_fci(a))] for a in result["attribute_metrics"]], left=2))
+        parts.append(
+            _table(
+                ["Attribute", "Measure", "Value (95% CI)"],
+                [[_e(a["attribute"]), _e(a["metric"]), _e(_fci(a))] for a in result["attribute_metrics"]],
+                left=2,
+            )
+        )
     if result.get("worst_group"):
         parts.append(f"<{h}>Worst group</{h}>")
-        parts.append(_table(["Attribute", "Metric", "Group", "Value (95% CI)"],
-                            [[_e(w["attribute"]), _e(labels.get(w["metric"], w["metric"])), _e(w["group"]), _e(_fci(w))]
-                             for w in result["worst_group"]], left=3))
+        parts.append(
+            _table(
+                ["Attribute", "Metric", "Group", "Value (95% CI)"],
+                [
+                    [
+                        _e(w["attribute"]),
+                        _e(labels.get(w["metric"], w["metric"])),
+                        _e(w["group"]),
+                        _e(_fci(w)),
+                    ]
+                    for w in result["worst_group"]
+                ],
+                left=3,
+            )
+        )
     parts.append(f"<{h}>Gaps against the reference group</{h}>")
     if result["disparities"]:
         rows = []
@@ -288,19 +361,38 @@ def report_html_body(result: dict[str, Any], plots: bool = True, heading: str = 
             lo, hi = d["ci"]
             ci = "" if lo is None else f" ({_signed(lo)} to {_signed(hi)})"
             flag = '<span class="flag">flagged</span>' if d["flagged"] else ""
-            rows.append([_e(d["attribute"]), _e(d["group"]), _e(d["reference"]), _e(labels.get(d["metric"], d["metric"])),
-                         _e(_signed(d["difference"]) + ci), _e(_f(d.get("ratio"))), flag])
-        parts.append(_table(["Attribute", "Group", "Reference", "Metric", "Difference (95% CI)", "Ratio", "Flag"], rows, left=4))
+            rows.append(
+                [
+                    _e(d["attribute"]),
+                    _e(d["group"]),
+                    _e(d["reference"]),
+                    _e(labels.get(d["metric"], d["metric"])),
+                    _e(_signed(d["difference"]) + ci),
+                    _e(_f(d.get("ratio"))),
+                    flag,
+                ]
+            )
+        parts.append(
+            _table(
+                ["Attribute", "Group", "Reference", "Metric", "Difference (95% CI)", "Ratio", "Flag"],
+                rows,
+                left=4,
+            )
+        )
     else:
         parts.append("<p>No comparable groups.</p>")
     if plots:
         parts.append(f"<{h}>Plots</{h}>")
         for m in metrics:
             fig = plot_metric_by_group(result, m)
-            parts.append(f'<img alt="{_e(labels.get(m, m))} by group" src="data:image/png;base64,{figure_png_base64(fig)}">')
+            parts.append(
+                f'<img alt="{_e(labels.get(m, m))} by group" src="data:image/png;base64,{figure_png_base64(fig)}">'
+            )
         if result.get("calibration"):
             fig = plot_calibration(result)
-            parts.append(f'<img alt="calibration by group" src="data:image/png;base64,{figure_png_base64(fig)}">')
+            parts.append(
+                f'<img alt="calibration by group" src="data:image/png;base64,{figure_png_base64(fig)}">'
+            )
     return "\n".join(parts)
 
 
@@ -310,7 +402,7 @@ def report_html(result: dict[str, Any], plots: bool = True, fragment: bool = Fal
     if fragment:
         return f'<div class="clinical-sft-report"><style>{_CSS}</style><h3>{title}</h3>{report_html_body(result, plots, "h4")}</div>'
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"
         f"<h1>{title}</h1>{report_html_body(result, plots)}</body></html>\n"
     )

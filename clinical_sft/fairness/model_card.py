@@ -180,7 +180,9 @@ class ModelCard:
         factors: list[str] = []
         if rep is not None:
             attrs = rep.get("config", {}).get("attributes") or sorted({g["attribute"] for g in rep["groups"]})
-            factors = list(attrs) + [a for a in rep.get("config", {}).get("intersections", []) if a not in attrs]
+            factors = list(attrs) + [
+                a for a in rep.get("config", {}).get("intersections", []) if a not in attrs
+            ]
 
         caveats = _default_caveats(rep, privacy)
         ethics = _default_ethics(privacy, deid)
@@ -194,7 +196,9 @@ class ModelCard:
             metrics=metrics,
             evaluation_data=(
                 f"{rep.get('n_records')} records with demographics; groups and suppression as in the "
-                "quantitative analyses." if rep else ""
+                "quantitative analyses."
+                if rep
+                else ""
             ),
             training_data=training,
             deidentification=dict(deid) if isinstance(deid, Mapping) else {"settings": deid},
@@ -206,7 +210,9 @@ class ModelCard:
         valid = {f.name for f in fields(cls)}
         bad = sorted(set(overrides) - valid)
         if bad:
-            raise ConfigError(f"unknown ModelCard field(s): {', '.join(bad)}; allowed: {', '.join(sorted(valid))}")
+            raise ConfigError(
+                f"unknown ModelCard field(s): {', '.join(bad)}; allowed: {', '.join(sorted(valid))}"
+            )
         return replace(card, **overrides)
 
     # ------------------------------------------------------------------ rendering
@@ -215,19 +221,31 @@ class ModelCard:
         if not p:
             return ["No differential-privacy record in the run."]
         if not p.get("enabled", False):
-            return ["Trained without differential privacy (no formal privacy guarantee for the training records)."]
+            return [
+                "Trained without differential privacy (no formal privacy guarantee for the training records)."
+            ]
         lines = [
             f"Differentially private training (DP-SGD): epsilon = {_fmt(p.get('epsilon'))}, delta = {_fmt(p.get('delta'))}"
-            + (f" (target epsilon {_fmt(p['target_epsilon'])})" if p.get("target_epsilon") is not None else "")
+            + (
+                f" (target epsilon {_fmt(p['target_epsilon'])})"
+                if p.get("target_epsilon") is not None
+                else ""
+            )
             + (f", accountant {p['accountant']}" if p.get("accountant") else "")
             + "."
         ]
-        extra = {k: p[k] for k in ("noise_multiplier", "sample_rate", "steps", "max_grad_norm", "clipping") if k in p}
+        extra = {
+            k: p[k]
+            for k in ("noise_multiplier", "sample_rate", "steps", "max_grad_norm", "clipping")
+            if k in p
+        }
         if extra:
             lines.append("DP settings: " + _fmt(extra) + ".")
         audit = p.get("audit")
         if audit:
-            lines.append("Privacy audit: " + (_fmt(audit) if isinstance(audit, Mapping) else str(audit)) + ".")
+            lines.append(
+                "Privacy audit: " + (_fmt(audit) if isinstance(audit, Mapping) else str(audit)) + "."
+            )
         else:
             lines.append("No empirical privacy audit recorded.")
         return lines
@@ -235,15 +253,26 @@ class ModelCard:
     def _sections(self) -> dict[str, list[tuple[str, Any]]]:
         """Section -> list of (kind, content); kinds: 'p' paragraph, 'kv' mapping, 'ul' list, 'report'."""
         s: dict[str, list[tuple[str, Any]]] = {}
-        details = {"Name": self.name, "Date": self.date, **({"Version": self.version} if self.version else {}),
-                   **self.model_details}
+        details = {
+            "Name": self.name,
+            "Date": self.date,
+            **({"Version": self.version} if self.version else {}),
+            **self.model_details,
+        }
         s["model_details"] = [("kv", details)]
-        s["intended_use"] = [("p", "Primary intended use: " + self.intended_use),
-                             ("p", "Out of scope: " + self.out_of_scope)]
+        s["intended_use"] = [
+            ("p", "Primary intended use: " + self.intended_use),
+            ("p", "Out of scope: " + self.out_of_scope),
+        ]
         if self.factors:
-            s["factors"] = [("p", "Performance is reported for groups defined by: " + ", ".join(self.factors) + "."),
-                            ("p", "Groups come from the demographics table supplied at evaluation; they are "
-                                  "self-reported or recorded attributes, not causal factors.")]
+            s["factors"] = [
+                ("p", "Performance is reported for groups defined by: " + ", ".join(self.factors) + "."),
+                (
+                    "p",
+                    "Groups come from the demographics table supplied at evaluation; they are "
+                    "self-reported or recorded attributes, not causal factors.",
+                ),
+            ]
         else:
             s["factors"] = [("p", "No subgroup report was supplied: performance across groups is unknown.")]
         mets: list[tuple[str, Any]] = []
@@ -253,9 +282,14 @@ class ModelCard:
             b = self.report.get("bootstrap", {})
             mets.append(("p", "Reported per group: " + ", ".join(names) + "."))
             if b.get("n_boot"):
-                mets.append(("p", f"Uncertainty: {int(round(100 * b.get('ci_level', 0.95)))}% percentile bootstrap "
-                                  f"intervals ({b['n_boot']} resamples); gaps against a reference group are flagged only "
-                                  "where their interval excludes zero."))
+                mets.append(
+                    (
+                        "p",
+                        f"Uncertainty: {int(round(100 * b.get('ci_level', 0.95)))}% percentile bootstrap "
+                        f"intervals ({b['n_boot']} resamples); gaps against a reference group are flagged only "
+                        "where their interval excludes zero.",
+                    )
+                )
         if self.metrics:
             mets.append(("kv", {f"Validation {k}": v for k, v in self.metrics.items()}))
         s["metrics"] = mets or [("p", "No metrics recorded.")]
@@ -293,12 +327,14 @@ class ModelCard:
                 elif kind == "report":
                     body = report_markdown(content)
                     # demote the report's headings under this section
-                    body = "\n".join(("##" + line) if line.startswith("#") else line for line in body.splitlines())
+                    body = "\n".join(
+                        ("##" + line) if line.startswith("#") else line for line in body.splitlines()
+                    )
                     out += [body, ""]
         return "\n".join(out).rstrip() + "\n"
 
-    def to_html(self) -> str:
-        """The card as one self-contained HTML page (inline CSS, plots as base64 PNG)."""
+    def to_html(self, plots: bool = True) -> str:
+        """The card as one self-contained HTML page (inline CSS, the report's plots as base64 PNG)."""
         from clinical_sft.fairness._render import _CSS, report_html_body
 
         e = html.escape
@@ -309,13 +345,17 @@ class ModelCard:
                 if kind == "p":
                     parts.append(f"<p>{e(content)}</p>")
                 elif kind == "kv":
-                    parts.append("<ul>" + "".join(f"<li><b>{e(str(k))}</b>: {e(_fmt(v))}</li>" for k, v in content.items()) + "</ul>")
+                    parts.append(
+                        "<ul>"
+                        + "".join(f"<li><b>{e(str(k))}</b>: {e(_fmt(v))}</li>" for k, v in content.items())
+                        + "</ul>"
+                    )
                 elif kind == "ul":
                     parts.append("<ul>" + "".join(f"<li>{e(str(x))}</li>" for x in content) + "</ul>")
                 elif kind == "report":
-                    parts.append(report_html_body(content, plots=True, heading="h3"))
+                    parts.append(report_html_body(content, plots=plots, heading="h3"))
         return (
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>Model card: {e(self.name)}</title><style>{_CSS}</style></head><body>"
             + "\n".join(parts)
             + "</body></html>\n"
@@ -325,7 +365,7 @@ class ModelCard:
         """The card's fields as JSON-able data."""
         return json.loads(json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, default=str))
 
-    def save(self, out_dir: str | Path) -> dict[str, Path]:
+    def save(self, out_dir: str | Path, plots: bool = True) -> dict[str, Path]:
         """Write ``model_card.md`` and ``model_card.html`` into ``out_dir`` (atomically)."""
         from clinical_sft.privacy.corpus import atomic_write_text
 
@@ -333,44 +373,58 @@ class ModelCard:
         out.mkdir(parents=True, exist_ok=True)
         paths = {"markdown": out / "model_card.md", "html": out / "model_card.html"}
         atomic_write_text(paths["markdown"], self.to_markdown())
-        atomic_write_text(paths["html"], self.to_html())
+        atomic_write_text(paths["html"], self.to_html(plots=plots))
         return paths
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return self.to_html(plots=False)
 
 
 def _default_caveats(rep: dict[str, Any] | None, privacy: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
     if rep is None:
-        out.append("Performance was not disaggregated by demographic group; evaluate before any use across groups.")
+        out.append(
+            "Performance was not disaggregated by demographic group; evaluate before any use across groups."
+        )
         return out
     flags = rep.get("flags") or []
     if flags:
         out.append(f"{len(flags)} performance gap(s) between groups have intervals that exclude zero:")
         out.extend(f"Flagged: {f}" for f in flags)
-        out.append("Investigate flagged gaps (data quality, label noise, representation) before deployment in those groups.")
+        out.append(
+            "Investigate flagged gaps (data quality, label noise, representation) before deployment in those groups."
+        )
     else:
-        out.append("No gap between groups was flagged; with few records in a group, absence of a flag is not "
-                   "evidence of equal performance (see the interval widths).")
+        out.append(
+            "No gap between groups was flagged; with few records in a group, absence of a flag is not "
+            "evidence of equal performance (see the interval widths)."
+        )
     sup = [g for g in rep.get("groups", []) if g.get("suppressed")]
     if sup:
         attrs = sorted({g["attribute"] for g in sup})
-        out.append(f"{len(sup)} group(s) were too small to report ({', '.join(attrs)}): performance there is unknown.")
+        out.append(
+            f"{len(sup)} group(s) were too small to report ({', '.join(attrs)}): performance there is unknown."
+        )
     if privacy and privacy.get("enabled") and privacy.get("epsilon") is not None:
-        out.append("Differential privacy bounds what the weights reveal about any one training record; it also "
-                   "tends to cost most accuracy on small groups, so check the disaggregated results.")
+        out.append(
+            "Differential privacy bounds what the weights reveal about any one training record; it also "
+            "tends to cost most accuracy on small groups, so check the disaggregated results."
+        )
     return out
 
 
 def _default_ethics(privacy: Mapping[str, Any], deid: Any) -> list[str]:
     out = ["Trained on clinical data: the training records are sensitive health information."]
     if deid:
-        out.append("Records were de-identified before training; de-identification lowers but does not remove "
-                   "re-identification risk, and its recall may differ between groups (e.g. names of some origins).")
+        out.append(
+            "Records were de-identified before training; de-identification lowers but does not remove "
+            "re-identification risk, and its recall may differ between groups (e.g. names of some origins)."
+        )
     else:
         out.append("No de-identification settings were recorded for the training data.")
     if not (privacy and privacy.get("enabled")):
         out.append("Without differential privacy, model outputs may memorise and reveal training text.")
-    out.append("Demographic attributes can be mis-recorded; small groups are suppressed in reports to protect privacy.")
+    out.append(
+        "Demographic attributes can be mis-recorded; small groups are suppressed in reports to protect privacy."
+    )
     return out

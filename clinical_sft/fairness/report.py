@@ -105,7 +105,9 @@ class ReportConfig:
         if not math.isfinite(float(self.threshold)):
             raise ConfigError(f"threshold must be a finite number; got {self.threshold!r}")
         if self.bootstrap not in _BOOTSTRAP_METHODS:
-            raise ConfigError(f"bootstrap must be one of {', '.join(_BOOTSTRAP_METHODS)}; got {self.bootstrap!r}")
+            raise ConfigError(
+                f"bootstrap must be one of {', '.join(_BOOTSTRAP_METHODS)}; got {self.bootstrap!r}"
+            )
         if self.flag_adjustment not in _ADJUSTMENTS:
             raise ConfigError(
                 f"flag_adjustment must be one of {', '.join(_ADJUSTMENTS)}; got {self.flag_adjustment!r}"
@@ -302,12 +304,21 @@ class SubgroupReport:
                     if sg is not None:
                         block = sg[m][:, visible]
                         with np.errstate(all="ignore"), _quiet():
-                            ws = np.nanmin(block, axis=1) if spec.higher_is_better else np.nanmax(block, axis=1)
+                            ws = (
+                                np.nanmin(block, axis=1)
+                                if spec.higher_is_better
+                                else np.nanmax(block, axis=1)
+                            )
                         wci = _quantiles(ws, q)
                     elif ci_groups is not None:
                         wci = ci_groups[ai][m][wg]
                     worst.append(
-                        {"attribute": at.name, "metric": m, "group": at.labels[wg], **_metric_entry(pg[m][wg], wci)}
+                        {
+                            "attribute": at.name,
+                            "metric": m,
+                            "group": at.labels[wg],
+                            **_metric_entry(pg[m][wg], wci),
+                        }
                     )
                 if ref is None:
                     continue
@@ -348,7 +359,7 @@ class SubgroupReport:
                     )
                     disp_samples.append(d_samp)
             if cfg.task == "classification" and len(visible) >= 2:
-                attr_metrics.extend(self._fairness_measures(frame, data, at, visible, sg, q))
+                attr_metrics.extend(self._fairness_measures(at, pg, visible, sg, q))
 
         self._flag(disparities, disp_samples)
         result["disparities"] = disparities
@@ -373,7 +384,12 @@ class SubgroupReport:
         result["metric_labels"] = {s.name: s.label for s in specs}
         self._result = result
         self._specs = specs
-        logger.info("subgroup report: %d records, %d attributes, %.1fs", len(frame), len(attrs), time.perf_counter() - t0)
+        logger.info(
+            "subgroup report: %d records, %d attributes, %.1fs",
+            len(frame),
+            len(attrs),
+            time.perf_counter() - t0,
+        )
         return self
 
     # ---- steps of fit
@@ -405,10 +421,16 @@ class SubgroupReport:
         frame = pred.merge(demo[["id", *sorted(needed)]], on="id", how="left")
         unmatched = int((~pred["id"].isin(demo["id"])).sum())
         if unmatched:
-            logger.warning("%d prediction rows have no demographics row; they form the group %r", unmatched, MISSING_GROUP)
+            logger.warning(
+                "%d prediction rows have no demographics row; they form the group %r",
+                unmatched,
+                MISSING_GROUP,
+            )
         for a in needed:
             col = frame[a]
-            frame[a] = col.map(lambda v: MISSING_GROUP if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v))
+            frame[a] = col.map(
+                lambda v: MISSING_GROUP if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
+            )
         return frame, attrs
 
     def _task_data(self, frame: pd.DataFrame) -> tuple[vb.TaskData, list[MetricSpec], bool]:
@@ -418,7 +440,9 @@ class SubgroupReport:
         def need(*names: str) -> None:
             miss = [c for c in names if c not in frame.columns]
             if miss:
-                raise InputError(f"predictions table for task {cfg.task!r} has no column(s) {', '.join(miss)}")
+                raise InputError(
+                    f"predictions table for task {cfg.task!r} has no column(s) {', '.join(miss)}"
+                )
 
         calibration = False
         if cfg.task == "classification":
@@ -475,7 +499,9 @@ class SubgroupReport:
             components=combo,
         )
 
-    def _sample_params(self, data: vb.TaskData, specs: list[MetricSpec], rows: np.ndarray | None = None) -> dict:
+    def _sample_params(
+        self, data: vb.TaskData, specs: list[MetricSpec], rows: np.ndarray | None = None
+    ) -> dict:
         out = {}
         for s in specs:
             out[s.name] = {p: (data.columns[p] if rows is None else data.columns[p][rows]) for p in s.params}
@@ -499,7 +525,11 @@ class SubgroupReport:
         groups: list[dict[str, np.ndarray]] = []
         for at in attrs:
             mf = MetricFrame(
-                metrics=metrics, y_true=y_true, y_pred=y_pred, sensitive_features=at.codes, sample_params=params
+                metrics=metrics,
+                y_true=y_true,
+                y_pred=y_pred,
+                sensitive_features=at.codes,
+                sample_params=params,
             )
             if not overall:
                 overall = {m: float(mf.overall[m]) for m in metrics}
@@ -566,11 +596,18 @@ class SubgroupReport:
         ci_groups = []
         for at, smp in zip(attrs, samples[1:]):
             # drop suppressed groups' resampled values at once: nothing downstream may see them
-            kept = {k: np.where(at.suppressed[None, :], np.nan, v) for k, v in smp.items() if not k.startswith("_")}
+            kept = {
+                k: np.where(at.suppressed[None, :], np.nan, v)
+                for k, v in smp.items()
+                if not k.startswith("_")
+            }
             samples_groups.append(kept)
             ci_groups.append(
                 {
-                    m: [None if at.suppressed[g] else _quantiles(kept[m][:, g], q) for g in range(len(at.labels))]
+                    m: [
+                        None if at.suppressed[g] else _quantiles(kept[m][:, g], q)
+                        for g in range(len(at.labels))
+                    ]
                     for m in names
                 }
             )
@@ -593,28 +630,34 @@ class SubgroupReport:
 
     def _fairness_measures(
         self,
-        frame: pd.DataFrame,
-        data: vb.TaskData,
         at: _Attr,
+        pg: dict[str, np.ndarray],
         visible: list[int],
         sg: dict[str, np.ndarray] | None,
         q: tuple[float, float],
     ) -> list[dict[str, Any]]:
-        from fairlearn.metrics import demographic_parity_difference, equalized_odds_difference
+        """fairlearn's equalized-odds and demographic-parity differences over the unsuppressed groups.
 
-        rows = np.isin(at.codes, visible)
-        y, p = data.columns["y_true"][rows], data.columns["y_hat"][rows]
-        sf = at.codes[rows]
-        eo = float(equalized_odds_difference(y, p, sensitive_features=sf))
-        dp = float(demographic_parity_difference(y, p, sensitive_features=sf))
+        Same definitions as ``fairlearn.metrics.equalized_odds_difference`` (largest between-group
+        gap in TPR or FPR) and ``demographic_parity_difference`` (in selection rate), taken from the
+        MetricFrame values already computed per group (tests check equality with fairlearn).
+        """
+        with np.errstate(all="ignore"), _quiet():
+            tpr = pg["sensitivity"][visible]
+            fpr = 1.0 - pg["specificity"][visible]
+            sel = pg["selection_rate"][visible]
+            eo = float(max(np.nanmax(tpr) - np.nanmin(tpr), np.nanmax(fpr) - np.nanmin(fpr)))
+            dp = float(np.nanmax(sel) - np.nanmin(sel))
         eo_ci = dp_ci = None
         if sg is not None:
             with np.errstate(all="ignore"), _quiet():
-                tpr = sg["sensitivity"][:, visible]
-                fpr = 1.0 - sg["specificity"][:, visible]
-                sel = sg["selection_rate"][:, visible]
-                eo_s = np.fmax(np.nanmax(tpr, 1) - np.nanmin(tpr, 1), np.nanmax(fpr, 1) - np.nanmin(fpr, 1))
-                dp_s = np.nanmax(sel, 1) - np.nanmin(sel, 1)
+                tpr_s = sg["sensitivity"][:, visible]
+                fpr_s = 1.0 - sg["specificity"][:, visible]
+                sel_s = sg["selection_rate"][:, visible]
+                eo_s = np.fmax(
+                    np.nanmax(tpr_s, 1) - np.nanmin(tpr_s, 1), np.nanmax(fpr_s, 1) - np.nanmin(fpr_s, 1)
+                )
+                dp_s = np.nanmax(sel_s, 1) - np.nanmin(sel_s, 1)
             eo_ci, dp_ci = _quantiles(eo_s, q), _quantiles(dp_s, q)
         return [
             {"attribute": at.name, "metric": "equalized_odds_difference", **_metric_entry(eo, eo_ci)},
@@ -661,7 +704,11 @@ class SubgroupReport:
                     continue
                 rows = at.codes == g
                 out["groups"].append(
-                    {"attribute": at.name, "group": label, "bins": _hide_small_bins(reliability_curve(y[rows], s[rows]), m)}
+                    {
+                        "attribute": at.name,
+                        "group": label,
+                        "bins": _hide_small_bins(reliability_curve(y[rows], s[rows]), m),
+                    }
                 )
         return out
 
@@ -687,7 +734,10 @@ class SubgroupReport:
     def overall(self) -> pd.DataFrame:
         """Overall metrics: index metric, columns ``value``, ``ci_low``, ``ci_high``."""
         r = self._check()
-        rows = [{"metric": m, "value": e["value"], "ci_low": e["ci"][0], "ci_high": e["ci"][1]} for m, e in r["overall"].items()]
+        rows = [
+            {"metric": m, "value": e["value"], "ci_low": e["ci"][0], "ci_high": e["ci"][1]}
+            for m, e in r["overall"].items()
+        ]
         return pd.DataFrame(rows).set_index("metric").astype(float)
 
     @property
@@ -699,7 +749,12 @@ class SubgroupReport:
         r = self._check()
         rows = []
         for g in r["groups"]:
-            row: dict[str, Any] = {"attribute": g["attribute"], "group": g["group"], "n": g["n"], "suppressed": g["suppressed"]}
+            row: dict[str, Any] = {
+                "attribute": g["attribute"],
+                "group": g["group"],
+                "n": g["n"],
+                "suppressed": g["suppressed"],
+            }
             for m in r["overall"]:
                 row[m] = g["metrics"][m]["value"] if "metrics" in g else None
             rows.append(row)
@@ -728,9 +783,23 @@ class SubgroupReport:
     def disparities(self) -> pd.DataFrame:
         """Gaps against the reference group: one row per (attribute, group, metric)."""
         r = self._check()
-        cols = ["attribute", "group", "reference", "metric", "value", "reference_value", "difference",
-                "ci_low", "ci_high", "ratio", "flagged"]
-        rows = [{**{k: d.get(k) for k in cols}, "ci_low": d["ci"][0], "ci_high": d["ci"][1]} for d in r["disparities"]]
+        cols = [
+            "attribute",
+            "group",
+            "reference",
+            "metric",
+            "value",
+            "reference_value",
+            "difference",
+            "ci_low",
+            "ci_high",
+            "ratio",
+            "flagged",
+        ]
+        rows = [
+            {**{k: d.get(k) for k in cols}, "ci_low": d["ci"][0], "ci_high": d["ci"][1]}
+            for d in r["disparities"]
+        ]
         return pd.DataFrame(rows, columns=cols)
 
     @property
@@ -743,8 +812,17 @@ class SubgroupReport:
     def worst_group(self) -> pd.DataFrame:
         """Worst unsuppressed group per (attribute, metric)."""
         r = self._check()
-        rows = [{"attribute": w["attribute"], "metric": w["metric"], "group": w["group"], "value": w["value"],
-                 "ci_low": w["ci"][0], "ci_high": w["ci"][1]} for w in r["worst_group"]]
+        rows = [
+            {
+                "attribute": w["attribute"],
+                "metric": w["metric"],
+                "group": w["group"],
+                "value": w["value"],
+                "ci_low": w["ci"][0],
+                "ci_high": w["ci"][1],
+            }
+            for w in r["worst_group"]
+        ]
         return pd.DataFrame(rows, columns=["attribute", "metric", "group", "value", "ci_low", "ci_high"])
 
     # ------------------------------------------------------------------ outputs
@@ -779,8 +857,15 @@ class SubgroupReport:
         state = "fitted" if self._result is not None else "not fitted"
         return f"SubgroupReport(task={self.config.task!r}, n_boot={self.config.n_boot}, {state})"
 
-    def save(self, out_dir: str | Path) -> dict[str, Path]:
+    def save(self, out_dir: str | Path, plots: bool = True) -> dict[str, Path]:
         """Write ``report.json``, ``report.md`` and ``report.html`` into ``out_dir`` (atomically).
+
+        Parameters
+        ----------
+        out_dir
+            Folder to write into (created if needed).
+        plots
+            Embed the plots in ``report.html`` (the slow part on large reports).
 
         Returns
         -------
@@ -794,7 +879,7 @@ class SubgroupReport:
         paths = {"json": out / "report.json", "markdown": out / "report.md", "html": out / "report.html"}
         atomic_write_text(paths["json"], self.to_json() + "\n")
         atomic_write_text(paths["markdown"], self.to_markdown())
-        atomic_write_text(paths["html"], self.to_html())
+        atomic_write_text(paths["html"], self.to_html(plots=plots))
         return paths
 
     def plot_metric(self, metric: str, attribute: str | None = None):  # noqa: ANN201
@@ -844,13 +929,23 @@ def _support(data: vb.TaskData, at: _Attr) -> dict[str, np.ndarray]:
         pos = np.bincount(g, weights=c["y_true"].astype(float), minlength=k)
         pred = np.bincount(g, weights=c["y_hat"].astype(float), minlength=k)
         neg = n - pos
-        return {"auroc": np.minimum(pos, neg), "auprc": np.minimum(pos, neg), "sensitivity": pos,
-                "specificity": neg, "ppv": pred, "f1": np.minimum(pos, pred), "selection_rate": n, "ece": n}
+        return {
+            "auroc": np.minimum(pos, neg),
+            "auprc": np.minimum(pos, neg),
+            "sensitivity": pos,
+            "specificity": neg,
+            "ppv": pred,
+            "f1": np.minimum(pos, pred),
+            "selection_rate": n,
+            "ece": n,
+        }
     if data.task in ("ner", "deid"):
         tp, fp, fn = (np.bincount(g, weights=c[x], minlength=k) for x in ("tp", "fp", "fn"))
         p = "phi_" if data.task == "deid" else ""
         return {f"{p}recall": tp + fn, f"{p}precision": tp + fp, f"{p}f1": np.minimum(tp + fn, tp + fp)}
-    return {m: np.bincount(g, weights=(~np.isnan(c[m])).astype(float), minlength=k) for m in data.metric_names}
+    return {
+        m: np.bincount(g, weights=(~np.isnan(c[m])).astype(float), minlength=k) for m in data.metric_names
+    }
 
 
 def _quantiles(x: np.ndarray, q: tuple[float, float]) -> tuple[float, float]:
@@ -880,7 +975,9 @@ def _hide_small_bins(bins: list[dict[str, Any]], min_cell: int) -> list[dict[str
     out = []
     for b in bins:
         if b["n"] < min_cell:
-            out.append({"bin_low": b["bin_low"], "bin_high": b["bin_high"], "n": f"<{min_cell}", "suppressed": True})
+            out.append(
+                {"bin_low": b["bin_low"], "bin_high": b["bin_high"], "n": f"<{min_cell}", "suppressed": True}
+            )
         else:
             out.append({**b, "suppressed": False})
     return out

@@ -33,4 +33,4 @@ def make_classification(
 
 @pytest.fixture
 def cohort() -> tuple[pd.DataFrame, pd.DataFrame]:
-    return make_classification()
+    return make_classification(n=1500)
