@@ -37,6 +37,8 @@ def eval_(
     drop_label: list[str] = typer.Option([], "--drop-label", help="Ignore gold and predicted spans of this label "
                                          "(repeatable; e.g. STATE, which Safe Harbor does not require removing)."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Evaluate only the first N gold records."),
+    by: list[str] = typer.Option([], "--by", help="Also print gold-span recall grouped by this key of the gold spans "
+                                 "(repeatable; the synthetic cohort has subtype and, for names, origin)."),
     coarse: bool = typer.Option(False, "--coarse", help="Score per label on coarse categories (LOCATION, CONTACT, ID, "
                                 "NAME, DATE, AGE) for de-identifiers that do not tell a city from a street."),
 ) -> None:
@@ -98,6 +100,21 @@ def eval_(
         per_label.add_row(lab, str(prf.n_gold), str(prf.n_pred), _fmt(prf.precision), _fmt(prf.recall),
                           _fmt(prf.f1), _fmt(prf.blind_recall))
     console.print(per_label)
+    if by:
+        spans = ev.span_table()
+        for key in by:
+            if spans.empty or key not in spans.columns:
+                console.print(f"no gold span carries the key {key!r}; skipped")
+                continue
+            sub = spans[spans[key].notna()]
+            grouped = sub.groupby(key, sort=True)
+            t = Table(title=f"Gold spans by {key}")
+            for col in (key, "spans", "found (overlap)", "exact", "token recall"):
+                t.add_column(col, justify="left" if col == key else "right", no_wrap=True)
+            for val, grp in grouped:
+                tok = grp["token_recall"].mean() if "token_recall" in grp else float("nan")
+                t.add_row(str(val), str(len(grp)), _fmt(float(grp["found"].mean())), _fmt(float(grp["exact"].mean())), _fmt(float(tok)))
+            console.print(t)
     if ev.n_missing_pred or ev.n_extra_pred:
         console.print(f"{ev.n_missing_pred} gold records had no predicted spans; "
                       f"{ev.n_extra_pred} prediction ids were not in the gold (ignored).")

@@ -1379,6 +1379,29 @@ class Cohort:
         _atomic_text(paths["cohort"], json.dumps(meta, indent=2) + "\n")
         return paths
 
+    @classmethod
+    def load(cls, in_dir: str | Path) -> Cohort:
+        """Read a cohort written by :meth:`write` (``notes.jsonl``, ``patients.csv``, ``cohort.json``)."""
+        import pandas as pd
+
+        from clinical_sft.data.schemas import iter_gold_jsonl
+        from clinical_sft.errors import InputError
+
+        d = Path(in_dir)
+        for name in ("notes.jsonl", "patients.csv"):
+            if not (d / name).is_file():
+                raise InputError(f"Cohort folder {d}: missing {name} (write one with Cohort.write).")
+        notes = []
+        for rec in iter_gold_jsonl(d / "notes.jsonl"):
+            notes.append({"id": rec["id"], "patient_id": str(rec.get("patient_id", "")), "text": rec["text"],
+                          "spans": rec["spans"], "style": rec.get("style", ""), "label": int(rec.get("label", 0))})
+        patients = pd.read_csv(d / "patients.csv", dtype=str, keep_default_na=False)
+        patients["age"] = patients["age"].astype(int)
+        meta = json.loads((d / "cohort.json").read_text()) if (d / "cohort.json").is_file() else {}
+        pdisp = meta.get("planted_disparity")
+        return cls(patients=patients, notes=notes, seed=int(meta.get("seed", 0)),
+                   planted_disparity=PlantedDisparity(**pdisp) if pdisp else None)
+
     def __repr__(self) -> str:
         return f"Cohort(n_patients={len(self.patients)}, n_notes={len(self.notes)}, seed={self.seed})"
 

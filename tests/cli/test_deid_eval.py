@@ -47,6 +47,13 @@ def test_eval_with_audit_predictions_prints_tables_and_writes_json(tiny):
     assert pr["fn"].sum() == tk["ALL"]["fn"] and pr["fp"].sum() == 0
 
 
+def test_by_prints_recall_per_gold_span_key(tiny):
+    gold, audit, _ = tiny
+    res = runner.invoke(app, ["deid", "eval", "--gold", str(gold), "--pred", str(audit), "--by", "subtype", "--by", "nokey"])
+    assert res.exit_code == 0, res.output
+    assert "Gold spans by subtype" in res.output and "mrn" in res.output and "no gold span carries" in res.output
+
+
 def test_drop_label_and_coarse(tiny):
     gold, audit, out = tiny
     res = runner.invoke(app, ["deid", "eval", "--gold", str(gold), "--pred", str(audit), "--drop-label", "NAME",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -16,6 +19,7 @@ from clinical_sft.data import (
     DEMOGRAPHIC_ATTRIBUTES,
     NOTE_STYLES,
     PHI_LABELS,
+    Cohort,
     PlantedDisparity,
     generate_cohort,
     read_gold_jsonl,
@@ -139,6 +143,27 @@ def test_write_produces_gold_and_demographics(tmp_path, cohort):
     meta = json.loads(paths["cohort"].read_text())
     assert meta["n_notes"] == len(gold) and meta["planted_disparity"] is None
     assert len(pd.read_csv(paths["patients"])) == len(cohort.patients)
+
+
+def test_load_reads_back_what_write_wrote(tmp_path):
+    c = generate_cohort(n_patients=6, seed=21, planted_disparity=PlantedDisparity("sex", "F", 0.5))
+    c.write(tmp_path)
+    back = Cohort.load(tmp_path)
+    assert back.notes == c.notes
+    assert back.planted_disparity == c.planted_disparity and back.seed == 21
+    pd.testing.assert_frame_equal(back.demographics(), c.demographics().astype({"id": str}), check_dtype=False)
+
+
+def test_output_does_not_depend_on_the_process_hash_seed():
+    code = ("import hashlib, json; from clinical_sft.data import generate_cohort; "
+            "c = generate_cohort(n_patients=5, seed=9); "
+            "print(hashlib.sha256(json.dumps(c.notes, sort_keys=True).encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": h}, capture_output=True,
+                       text=True, check=True).stdout.strip()
+        for h in ("1", "4242")
+    }
+    assert len(digests) == 1
 
 
 def _group_auc(cohort, attribute: str) -> dict[str, float]:
