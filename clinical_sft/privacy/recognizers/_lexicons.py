@@ -1,0 +1,196 @@
+"""Lexicons shared by the clinical recognizers, built once per process (lazily).
+
+Names come from the 1990 US Census lists shipped by the ``names`` package and from the name lists
+of every Latin-script ``faker`` locale (names of many origins). The safe-list is the union of common
+English words (``data/common_en.txt``), the clinical safe-list written for this project
+(``data/clinical_safe.txt``) and ``wordfreq``. A name-lexicon word is *pure* when it is not also a
+common word (``MARY``, ``GARCIA``), *ambiguous* when it is (``BROWN``, ``MAY``): ambiguous words are
+names only with context. Tokens are compared upper-cased and with accents folded (``SZÖLLÖSY``
+matches ``SZOLLOSY``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import pkgutil
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Lexicons", "fold", "get_lexicons"]
+
+# name-lexicon classes
+NOT_NAME, AMBIGUOUS, PURE = 0, 1, 2
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Upper-case ``word`` and strip accents (``"Szöllösy"`` -> ``"SZOLLOSY"``)."""
+    if word.isascii():
+        return word.upper()
+    nfkd = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in nfkd if not unicodedata.combining(c)).upper()
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("clinical_sft.privacy.recognizers").joinpath("data", name).read_text("utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _data_words(name: str) -> set[str]:
+    return {w.upper() for ln in _data_lines(name) for w in ln.split()}
+
+
+def _census(name: str) -> list[tuple[str, float]]:
+    import names as names_pkg
+
+    path = Path(names_pkg.__file__).parent / name
+    out = []
+    with path.open(encoding="ascii", errors="ignore") as fh:
+        for ln in fh:
+            parts = ln.split()
+            if len(parts) >= 2:
+                out.append((parts[0].upper(), float(parts[1])))
+    return out
+
+
+def _faker_names() -> tuple[set[str], set[str]]:
+    """First and last names of every faker locale whose names fold to Latin letters."""
+    import faker.providers.person as person
+
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for mod in pkgutil.iter_modules(person.__path__):
+        try:
+            prov = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
+        except Exception:  # a locale that fails to import is simply skipped
+            continue
+        for attr, target in (("first_names", firsts), ("first_names_female", firsts), ("first_names_male", firsts),
+                             ("last_names", lasts)):
+            values = getattr(prov, attr, None)
+            if not isinstance(values, dict | list | tuple) or not values:
+                continue
+            for v in values:
+                for part in str(v).replace("-", " ").split():
+                    f = fold(part)
+                    if len(f) >= 2 and f.isascii() and f.replace("'", "").isalpha():
+                        target.add(f)
+    return firsts, lasts
+
+
+@dataclass
+class Lexicons:
+    """Word lists used by the recognizers (all upper-case, accent-folded)."""
+
+    first: set[str] = field(default_factory=set)
+    last: set[str] = field(default_factory=set)
+    first_pct: dict[str, float] = field(default_factory=dict)
+    common: set[str] = field(default_factory=set)
+    clinical: set[str] = field(default_factory=set)
+    cities: set[str] = field(default_factory=set)
+    facilities: list[str] = field(default_factory=list)
+    name_class: dict[str, int] = field(default_factory=dict)
+    freq: dict[str, float] = field(default_factory=dict)
+
+    def zipf(self, word: str) -> float:
+        """wordfreq Zipf frequency of an upper-cased ``word`` in English (0 when unknown)."""
+        f = self.freq.get(word.lower())
+        return math.log10(f) + 9.0 if f else 0.0
+
+    def is_safe(self, word: str) -> bool:
+        """A common English or clinical word (not a name without context)."""
+        return word in self.common or word in self.clinical
+
+    def is_known_word(self, word: str) -> bool:
+        """Safe, or frequent enough in English (wordfreq Zipf >= 3.5) to be a word."""
+        return self.is_safe(word) or self.zipf(word) >= 3.5
+
+    def klass(self, word: str) -> int:
+        """``PURE``, ``AMBIGUOUS`` or ``NOT_NAME`` for an upper-cased, folded word."""
+        k = self.name_class.get(word)
+        if k is not None:
+            return k
+        if word.endswith("'S") or word.endswith("’S"):
+            return self.name_class.get(word[:-2], NOT_NAME)
+        if len(word) >= 5 and word[1] in "'’" and word[0] in "ODL" and word[2:].isalpha() and word != "O'CLOCK":
+            return PURE  # O'BRIEN, D'ANGELO, L'HEUREUX
+        if "-" in word:
+            parts = [p for p in word.split("-") if p]
+            ks = [self.name_class.get(p, NOT_NAME) for p in parts]
+            if parts and all(k != NOT_NAME for k in ks):
+                return PURE if any(k == PURE for k in ks) else AMBIGUOUS
+        return NOT_NAME
+
+
+# dictionary words whose everyday use is as a name (kept as names without context)
+_FORCE_NAMES = frozenset("PATEL SHAH SINGH KHAN ALI WONG CHAN CHEN NGUYEN GARCIA LOPEZ GONZALEZ SMITH JONES".split())
+
+def _stem_common(w: str, common: set[str]) -> bool:
+    for suf, add in (("IES", "Y"), ("ES", ""), ("S", ""), ("ED", ""), ("ED", "E"), ("ING", ""), ("ING", "E"),
+                     ("ER", ""), ("ERS", ""), ("LY", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3 and (w[: -len(suf)] + add) in common:
+            return True
+    return False
+
+
+_LOCK = threading.Lock()
+_LEX: Lexicons | None = None
+
+
+def get_lexicons() -> Lexicons:
+    """The process-wide lexicons (built on first use, about a second)."""
+    global _LEX
+    if _LEX is None:
+        with _LOCK:
+            if _LEX is None:
+                _LEX = _build()
+    return _LEX
+
+
+def _build() -> Lexicons:
+    from wordfreq import get_frequency_dict
+
+    lex = Lexicons()
+    lex.freq = get_frequency_dict("en", wordlist="large")
+    lex.common = _data_words("common_en.txt")
+    lex.clinical = _data_words("clinical_safe.txt")
+    lex.cities = {fold(c) for c in _data_lines("cities.txt")}
+    lex.facilities = _data_lines("facilities.txt")
+    fem = _census("dist.female.first")
+    male = _census("dist.male.first")
+    for n, pct in fem + male:
+        lex.first_pct[n] = max(pct, lex.first_pct.get(n, 0.0))
+    lex.first = set(lex.first_pct)
+    lex.last = {n for n, _ in _census("dist.all.last")}
+    ff, fl = _faker_names()
+    lex.first |= ff
+    lex.last |= fl
+    for w in lex.first | lex.last:
+        if len(w) < 2:
+            continue
+        if w in lex.clinical:
+            cls = AMBIGUOUS
+        elif w in _FORCE_NAMES:
+            cls = PURE
+        elif w in lex.common:
+            z = lex.zipf(w)
+            popular_first = lex.first_pct.get(w, 0.0) >= 0.1
+            cls = PURE if popular_first and z < 5.0 else AMBIGUOUS
+        elif _stem_common(w, lex.common) and lex.zipf(w) >= 3.0:
+            cls = AMBIGUOUS  # ROUNDS, TESTED, CALLING: inflections of common words
+        elif lex.zipf(w) >= 4.6 and lex.first_pct.get(w, 0.0) < 0.1:
+            # very frequent words outside the dictionary list (inflections, slang): need context
+            cls = AMBIGUOUS
+        else:
+            cls = PURE
+        lex.name_class[w] = cls
+    log.debug("lexicons: %d first, %d last, %d common, %d clinical", len(lex.first), len(lex.last),
+              len(lex.common), len(lex.clinical))
+    return lex

@@ -1,0 +1,393 @@
+"""Places: street addresses, cities, states, ZIP codes, hospitals and other facilities.
+
+Multi-word lexicons (cities, well-known facilities) are matched with one Aho-Corasick automaton
+pass over the upper-cased text; the rest walks the shared token scan.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import ahocorasick
+
+from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, Lexicons, fold, get_lexicons
+from clinical_sft.privacy.recognizers._scan import Scan, scan
+
+__all__ = ["STATES", "STATE_ABBR", "find_addresses", "find_facilities", "find_places"]
+
+Hit = tuple[int, int, str, float]
+
+STATES = {
+    "ALABAMA", "ALASKA", "ARIZONA", "ARKANSAS", "CALIFORNIA", "COLORADO", "CONNECTICUT", "DELAWARE",
+    "FLORIDA", "GEORGIA", "HAWAII", "IDAHO", "ILLINOIS", "INDIANA", "IOWA", "KANSAS", "KENTUCKY",
+    "LOUISIANA", "MAINE", "MARYLAND", "MASSACHUSETTS", "MICHIGAN", "MINNESOTA", "MISSISSIPPI", "MISSOURI",
+    "MONTANA", "NEBRASKA", "NEVADA", "NEW HAMPSHIRE", "NEW JERSEY", "NEW MEXICO", "NEW YORK",
+    "NORTH CAROLINA", "NORTH DAKOTA", "OHIO", "OKLAHOMA", "OREGON", "PENNSYLVANIA", "RHODE ISLAND",
+    "SOUTH CAROLINA", "SOUTH DAKOTA", "TENNESSEE", "TEXAS", "UTAH", "VERMONT", "VIRGINIA", "WASHINGTON",
+    "WEST VIRGINIA", "WISCONSIN", "WYOMING", "PUERTO RICO", "DISTRICT OF COLUMBIA",
+}
+STATE_ABBR = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
+    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split())
+STREET_SUFFIX = frozenset(
+    "STREET ST AVENUE AVE AV ROAD RD BOULEVARD BLVD DRIVE DR LANE LN WAY COURT CT PLACE PL TERRACE TER "
+    "CIRCLE CIR PARKWAY PKWY HIGHWAY HWY SQUARE SQ TRAIL TRL ROUTE RTE PIKE ALLEY TURNPIKE TPKE PLAZA "
+    "EXPRESSWAY FREEWAY CRESCENT CRES GROVE ROW WALK PATH LOOP RUN XING CROSSING POINT PT HEIGHTS HTS "
+    "STRASSE STRAAT KATU KATU VEJ GATAN CALLE RUA VIA".split())
+UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO #".split())
+FACILITY_HEADS = (
+    "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
+    "HEALTH SYSTEM", "HEALTHCARE", "HEALTH CARE CENTER", "CLINIC", "INFIRMARY", "HOSPICE", "REHAB CENTER",
+    "REHABILITATION CENTER", "REHABILITATION HOSPITAL", "REHAB", "NURSING HOME", "NURSING FACILITY",
+    "NURSING CENTER", "CARE CENTER", "SKILLED NURSING", "ASSISTED LIVING", "MEDICAL GROUP", "HEALTH",
+    "CANCER CENTER", "CANCER INSTITUTE", "INSTITUTE", "DIALYSIS UNIT", "DIALYSIS CENTER", "DIALYSIS",
+    "CORRECTIONAL FACILITY", "CORRECTIONAL CENTER", "FACILITY", "PRISON", "JAIL", "SHELTER", "LIVING CENTER", "SANATORIUM", "SANITARIUM", "UNIVERSITY",
+    "COLLEGE", "SCHOOL", "PHARMACY", "LABORATORIES", "LABS", "MANOR", "VILLAGE", "HOME", "CENTER",
+)
+FACILITY_WORDS = frozenset(
+    "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY CHILDREN'S CHILDRENS COUNTY VALLEY MOUNT MT ST ST. SAINT "
+    "NORTH SOUTH EAST WEST NEW CITY BAPTIST METHODIST PRESBYTERIAN LUTHERAN ADVENTIST CATHOLIC JEWISH "
+    "MERCY GOOD SAMARITAN SACRED HEART HOLY CROSS DEACONESS VA VETERANS STATE WOMEN'S WOMENS SHRINERS "
+    "ISLAND LAKE LAKES RIVER RIVERSIDE BAY HARBOR PARK HILL HILLS SPRINGS VIEW PINES OAKS CENTRAL "
+    "SOUTHERN NORTHERN EASTERN WESTERN MEDICAL HEALTH & AND OF THE".split())
+_NOT_FACILITY = frozenset(
+    "OUTSIDE OSH THE A AN THIS THAT HIS HER THEIR OUR TO FROM AT IN ON BY FOR WITH OF AND OR PRIOR "
+    "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
+    "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
+    "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE".split())
+_PLACE_CTX = frozenset(
+    "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE FROM MOVED TRAVELED TRAVELLED VISITING TRIP VACATION "
+    "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
+_PLACE_PREP = frozenset("IN TO FROM OF NEAR AT".split())
+
+_AUTO: ahocorasick.Automaton | None = None
+_AUTO_LOCK = threading.Lock()
+
+
+def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
+    global _AUTO
+    if _AUTO is None:
+        with _AUTO_LOCK:
+            if _AUTO is None:
+                a = ahocorasick.Automaton()
+                for c in lex.cities:
+                    a.add_word(c, (c, "LOCATION"))
+                for s in STATES:
+                    a.add_word(s, (s, "STATE"))
+                for f in lex.facilities:
+                    a.add_word(fold(f), (fold(f), "HOSPITAL"))
+                a.make_automaton()
+                _AUTO = a
+    return _AUTO
+
+
+def _boundary(up: str, s: int, e: int) -> bool:
+    return (s == 0 or not up[s - 1].isalnum()) and (e >= len(up) or not up[e].isalnum())
+
+
+def find_places(text: str) -> list[Hit]:
+    """Cities, states and ZIP codes (lexicon, ``City, ST 02115`` patterns and place context)."""
+    lex = get_lexicons()
+    sc = scan(text)
+    hits: list[Hit] = []
+    up = fold(text) if not text.isascii() else text.upper()
+    if len(up) != len(text):  # folding changed the length: fall back to plain upper-casing
+        up = text.upper()
+    for end, (word, kind) in _automaton(lex).iter(up):
+        s = end - len(word) + 1
+        e = end + 1
+        if not _boundary(up, s, e):
+            continue
+        if kind == "HOSPITAL":
+            hits.append((s, e, "HOSPITAL", 0.8))
+            continue
+        surface = text[s:e]
+        single_common = " " not in word and (kind == "LOCATION" or lex.klass(word) != NOT_NAME) and (
+            lex.is_known_word(word) or lex.klass(word) != NOT_NAME)
+        if single_common:
+            # READING, CONCORD, WASHINGTON, GEORGIA: only with place context or in prose capitals
+            before = re.findall(r"[A-Za-z]+", text[max(0, s - 24):s])
+            prev = before[-1].upper() if before else ""
+            after = text[e:e + 6]
+            ok = prev in _PLACE_PREP | _PLACE_CTX or re.match(r",?[ \t]{0,2}[A-Za-z]{2}\b", after) is not None
+            if not ok:
+                continue
+        hits.append((s, e, "LOCATION", 0.7 if kind == "LOCATION" else 0.65))
+        if kind == "STATE":
+            city = _city_before(sc, lex, s)
+            if city:
+                hits.append((city[0], city[1], "LOCATION", 0.65))
+
+    toks = sc.tokens
+    n = len(toks)
+    for i, t in enumerate(toks):
+        # "City, ST 02115" / "City ST 02115" / "City, ST"
+        if t.kind == "w" and t.up in STATE_ABBR and i >= 1:
+            zip_next = i + 1 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) == 5
+            comma = toks[i - 1].text == ","
+            if (t.is_upper or zip_next) and (comma or zip_next):
+                city_span = _city_before(sc, lex, t.start)
+                in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
+                if zip_next or (comma and city_span and (t.up not in _AMBIG_ABBR or in_lex)):
+                    if city_span:
+                        hits.append((city_span[0], city_span[1], "LOCATION", 0.75))
+                    hits.append((t.start, t.end, "LOCATION", 0.7))
+        # ZIP after a state (abbreviation or name) or after "ZIP"
+        if t.kind == "n" and len(t.text) == 5 and i >= 1:
+            p = toks[i - 1] if toks[i - 1].kind == "w" else (toks[i - 2] if i >= 2 and toks[i - 1].text == "," else None)
+            if p is not None and (p.up in STATE_ABBR or p.up in _STATE_WORDS or p.up in ("ZIP", "ZIPCODE", "CODE",
+                                                                                         "POSTAL")):
+                e = t.end
+                if i + 2 < n and toks[i + 1].text == "-" and toks[i + 2].kind == "n" and len(toks[i + 2].text) == 4:
+                    e = toks[i + 2].end
+                hits.append((t.start, e, "ZIP", 0.85))
+        # "LIVES IN X", "FROM X", "NATIVE OF X"; in prose also "in Eureka"
+        if t.kind == "w" and (t.up in _PLACE_CTX or (sc.mixed_case and t.up in ("IN", "FROM", "NEAR")
+                                                     and i + 1 < n and toks[i + 1].is_title)):
+            j = i + 1
+            if t.up in _PLACE_CTX and j < n and toks[j].kind == "w" and toks[j].up in _PLACE_PREP:
+                j += 1
+            elif t.up in ("TOWN", "CITY"):
+                if not (j < n and toks[j].up == "OF"):
+                    continue
+                j += 1
+            run = []
+            while j < n and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in _STOP_PLACE \
+                    and toks[j].up not in lex.clinical and not (sc.mixed_case and toks[j].is_lower) and (
+                    not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
+                    or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)):
+                run.append(j)
+                j += 1
+            if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
+                hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.6))
+        # employer: "WORKS AT BOEING", "employed by Stop & Shop"
+        if t.kind == "w" and t.up in ("WORKS", "WORKED", "WORKING", "EMPLOYED", "EMPLOYER") and i + 1 < n:
+            j = i + 1
+            if toks[j].kind == "w" and toks[j].up in ("AT", "FOR", "BY", "WITH"):
+                j += 1
+            while j < n and toks[j].text in ":":
+                j += 1
+            run = []
+            while j < n and len(run) < 4 and (toks[j].text == "&" or toks[j].kind == "w" and (
+                    toks[j].is_title or not lex.is_known_word(toks[j].up) or lex.klass(toks[j].up) != NOT_NAME)
+                    and toks[j].up not in _STOP_PLACE and toks[j].up not in ("A", "AN", "THE", "AS", "IN")):
+                run.append(j)
+                j += 1
+            while run and toks[run[-1]].text == "&":
+                run.pop()
+            if run:
+                hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
+    # ZIP+4 anywhere
+    for m in _ZIP4.finditer(text):
+        hits.append((m.start(), m.end(), "ZIP", 0.8))
+    return hits
+
+
+_AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
+_STATE_WORDS = frozenset(w for st in STATES for w in st.split()) - {"NEW", "NORTH", "SOUTH", "WEST", "OF", "DISTRICT"}
+
+
+def _city_before(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
+    """The city name (1-3 words) that ends right before ``pos`` (skipping a comma)."""
+    toks = sc.tokens
+    # index of the last token ending at or before pos
+    j = len(toks) - 1
+    lo, hi = 0, len(toks) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if toks[mid].end <= pos:
+            j = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    if j < 0 or toks[j].end > pos:
+        return None
+    if toks[j].text == ",":
+        j -= 1
+    run = []
+    while j >= 0 and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in STREET_SUFFIX \
+            and toks[j].up not in lex.clinical and toks[j].up not in _STOP_PLACE and (
+            toks[j].up in lex.cities or not lex.is_known_word(toks[j].up) or (sc.mixed_case and toks[j].is_title)
+            or (not sc.mixed_case and toks[j].up not in lex.common)):
+        run.append(j)
+        j -= 1
+    if not run:
+        return None
+    return toks[run[-1]].start, toks[run[0]].end
+
+
+_STOP_PLACE = frozenset("HOME THE A AN HIS HER THEIR OUTSIDE HOSPITAL REHAB NURSING WORK SCHOOL BED CHAIR".split())
+_ZIP4 = re.compile(r"(?<![\w\-])\d{5}-\d{4}(?![\w\-])")
+
+
+def find_addresses(text: str) -> list[Hit]:
+    """Street addresses: ``12 Main St``, ``4410 W. Oak Avenue, Apt 3B``, ``P.O. Box 12``."""
+    lex = get_lexicons()
+    sc = scan(text)
+    toks = sc.tokens
+    n = len(toks)
+    hits: list[Hit] = []
+    for i0, t in enumerate(toks):
+        i = i0
+        if t.kind != "n" or len(t.text) > 6:
+            continue
+        if i > 0 and toks[i - 1].end == t.start and toks[i - 1].text in "./:":
+            continue
+        if i > 1 and toks[i - 1].text == "-" and toks[i - 2].kind == "n" and toks[i - 2].end == toks[i - 1].start:
+            continue  # the second number of a range: the first one starts the address
+        if i + 2 < n and toks[i + 1].text == "-" and toks[i + 2].kind == "n" and toks[i + 1].start == t.end:
+            i_first = i
+            i = i + 2  # "6-8 Foley St": continue from the second number
+        else:
+            i_first = i
+        j = i + 1
+        if j < n and toks[j].kind == "w" and len(toks[j].text) == 1 and toks[j].start == t.end:
+            j += 1  # 12B
+        words = 0
+        found = -1
+        while j < n and words <= 5:
+            tj = toks[j]
+            if tj.kind == "p" and tj.text in ".-'":
+                j += 1
+                continue
+            if tj.kind == "n" and words == 0 and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
+                    and toks[j + 1].up in ("ST", "ND", "RD", "TH"):
+                j += 2  # 5th Avenue
+                words += 1
+                continue
+            if tj.kind != "w":
+                break
+            if tj.up in STREET_SUFFIX and words >= 1:
+                found = j
+                break
+            if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX):
+                break
+            words += 1
+            j += 1
+        if found < 0:
+            continue
+        # "2 HEAD CT", "3 PT DR": a clinical word right before the suffix is no street
+        prev = toks[found - 1]
+        ordinal = prev.up in ("ST", "ND", "RD", "TH") and toks[found - 2].kind == "n"
+        if prev.kind == "w" and not ordinal and not prev.is_title and (prev.up in lex.clinical or prev.up in ("HEAD", "CHEST", "ABDOMINAL", "SPINE",
+                                                                         "PELVIS", "NECK", "BRAIN")):
+            continue
+        e = toks[found].end
+        k = found + 1
+        if k < n and toks[k].text == "." and toks[k].start == e:
+            e = toks[k].end
+            k += 1
+        # optional unit: ", Apt 3B", "#4", "Suite 200"
+        kk = k + 1 if k < n and toks[k].text == "," else k
+        if kk < n and (toks[kk].up in UNIT_WORDS or toks[kk].text == "#"):
+            m = kk + 1
+            if m < n and toks[m].text in (".", "#"):
+                m += 1
+            if m < n and toks[m].kind in ("n", "w") and len(toks[m].text) <= 6:
+                e = toks[m].end
+                if m + 1 < n and toks[m + 1].kind in ("n", "w") and toks[m + 1].start == toks[m].end:
+                    e = toks[m + 1].end
+        hits.append((toks[i_first].start, e, "ADDRESS", 0.85))
+    for m in _PO_BOX.finditer(text):
+        hits.append((m.start(), m.end(), "ADDRESS", 0.85))
+    return hits
+
+
+_PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b", re.IGNORECASE)
+
+
+def find_facilities(text: str) -> list[Hit]:
+    """Hospitals and other facilities named before a head word (``X Medical Center``, ``St. X``)."""
+    lex = get_lexicons()
+    sc = scan(text)
+    toks = sc.tokens
+    n = len(toks)
+    hits: list[Hit] = []
+    heads = _heads()
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.kind != "w":
+            i += 1
+            continue
+        # longest head starting here
+        head_end = -1
+        for parts in heads.get(t.up, ()):
+            if all(i + k < n and toks[i + k].up == part for k, part in enumerate(parts[1:], start=1)):
+                head_end = max(head_end, i + len(parts) - 1)
+        if head_end < 0:
+            i += 1
+            continue
+        # walk back over the facility's own name
+        j = i - 1
+        first = -1
+        named = False
+        while j >= 0 and i - j <= 6:
+            tj = toks[j]
+            if tj.kind == "p":
+                if tj.text == "&" or (tj.text in ".'-" and j > 0 and toks[j - 1].kind == "w"
+                                      and toks[j - 1].end == tj.start):
+                    j -= 1
+                    continue
+                break
+            if tj.kind != "w":
+                break
+            u = tj.up
+            if u in _NOT_FACILITY and u not in ("NEW",):
+                break
+            if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
+                    or (sc.mixed_case and tj.is_title):
+                if u not in FACILITY_WORDS or u in ("ST", "SAINT", "MOUNT", "MT"):
+                    named = True
+                first = j
+                j -= 1
+                continue
+            break
+        while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
+            first += 1
+        e = toks[head_end].end
+        # "Hospital of the University of Pennsylvania", "University Hospital of Boston"
+        if head_end + 1 < n and toks[head_end + 1].up == "OF":
+            k = head_end + 2
+            while k < n and toks[k].kind == "w" and (
+                    toks[k].up in ("THE", "OF") or not lex.is_known_word(toks[k].up) or toks[k].up in lex.cities
+                    or (sc.mixed_case and toks[k].is_title) or toks[k].up in FACILITY_WORDS
+                    or lex.klass(toks[k].up) != NOT_NAME) and toks[k].up not in lex.clinical:
+                if toks[k].up not in ("THE", "OF"):
+                    e = toks[k].end
+                    named = True
+                k += 1
+        if named:
+            if first < 0:
+                first = i
+            hits.append((toks[first].start, e, "HOSPITAL", 0.75))
+            i = head_end + 1
+        else:
+            i += 1
+    # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
+    for i, t in enumerate(toks):
+        if t.up in ("ST", "SAINT") and i + 1 < n:
+            k = i + 1
+            if toks[k].text == ".":
+                k += 1
+            if k < n and toks[k].kind == "w" and (lex.klass(toks[k].up.rstrip("'S")) != NOT_NAME
+                                                  or not lex.is_known_word(toks[k].up)):
+                p = sc.prev_word(i, "")
+                if p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN"):
+                    hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))
+    return hits
+
+
+_HEADS: dict[str, list[tuple[str, ...]]] | None = None
+
+
+def _heads() -> dict[str, list[tuple[str, ...]]]:
+    global _HEADS
+    if _HEADS is None:
+        d: dict[str, list[tuple[str, ...]]] = {}
+        for h in FACILITY_HEADS:
+            parts = tuple(h.split())
+            d.setdefault(parts[0], []).append(parts)
+        _HEADS = d
+    return _HEADS

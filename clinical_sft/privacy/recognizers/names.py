@@ -1,0 +1,263 @@
+"""Person names: lexicons, titles and credentials, relatives and reporting verbs (deid.pl's lesson).
+
+A word is a name when
+
+* it is a *pure* lexicon name (in the Census/faker name lists and not a common or clinical word);
+* it follows a title (``DR.``, ``MRS``), a relative (``WIFE``, ``DAUGHTER``) or a reporting verb
+  (``CALLED``, ``PAGED``, ``NAMED``) and is a lexicon name or an unknown word;
+* it precedes a credential (``, RN``, ``MD``, ``PA-C``) and is a lexicon name or an unknown word;
+* in mixed-case text, it is a capitalised lexicon or unknown word in mid-sentence;
+* it sits next to a name found above (first name + surname, initials, ``VAN DER``).
+
+ALL-CAPS, lower-case and mixed-case notes are handled alike (tokens are compared upper-cased).
+"""
+
+from __future__ import annotations
+
+from clinical_sft.privacy.recognizers._lexicons import AMBIGUOUS, NOT_NAME, PURE, Lexicons, get_lexicons
+from clinical_sft.privacy.recognizers._scan import Scan, scan
+
+__all__ = ["CREDENTIALS", "RELATIVES", "TITLES", "find_names"]
+
+Hit = tuple[int, int, str, float]
+
+TITLES = frozenset(
+    "DR DRS DOCTOR MR MRS MS MISS MX PROF PROFESSOR REV REVEREND RABBI FR CHAPLAIN PASTOR NURSE "
+    "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME".split())
+CREDENTIALS = frozenset(
+    "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
+    "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD".split())
+RELATIVES = frozenset(
+    "WIFE HUSBAND SPOUSE SON SONS DAUGHTER DAUGHTERS DTR MOTHER MOM FATHER DAD SISTER SIS BROTHER BRO FRIEND "
+    "FRIENDS NIECE NEPHEW AUNT UNCLE COUSIN GRANDSON GRANDDAUGHTER GRANDMOTHER GRANDFATHER GRANDCHILD "
+    "GRANDCHILDREN GRANDMA GRANDPA PARTNER FIANCE FIANCEE GIRLFRIEND BOYFRIEND NEIGHBOR NEIGHBOUR GUARDIAN "
+    "HCP PROXY STEPSON STEPDAUGHTER STEPMOTHER STEPFATHER DIL SIL BIL MIL FIL CAREGIVER ROOMMATE SIBLING "
+    "SIBLINGS CHILDREN CHILD KIDS NEICE".split())
+VERBS = frozenset(
+    "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
+    "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
+    "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
+    "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT".split())
+# verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
+_WEAK_VERBS = frozenset(
+    "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
+    "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
+    "RN CM SW PT PATIENT VISITED VISITORS VISITOR".split())
+# "Sex: M  Age: 50", "Phalen test", "Murphy's sign": words before these are not names
+_EPONYM_NEXT = frozenset(
+    "SIGN SIGNS TEST TESTS LINE LINES SCORE SCALE DISEASE SYNDROME MANEUVER MANOEUVRE CATHETER CRITERIA "
+    "CLASSIFICATION PROCEDURE OPERATION REFLEX PHENOMENON RESPIRATION TUBE DRAIN DRAINS FALL PALSY ULCER "
+    "NODES NODE CELL CELLS FRACTURE ANEURYSM TRIAD POINT STAGE GRADE TYPE".split())
+PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
+_STOP = frozenset(
+    "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
+    "THIS THAT THESE THOSE IT ITS HE SHE HIS HER HIM THEY THEM THEIR WE US OUR YOU YOUR I ME MY BUT SO IF "
+    "THEN THAN WHO WHOM WHICH WHAT WHEN WHERE WHY HOW ALL ANY SOME EACH ALSO VERY WILL WOULD CAN COULD "
+    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X".split())
+
+_CTX_SKIP = ".,:;(-'\"/"
+
+
+def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
+    """A word that may be a name once context says so."""
+    if tok_up in _STOP or tok_up in CREDENTIALS:
+        return False
+    base = tok_up[:-2] if tok_up.endswith(("'S", "’S")) else tok_up
+    k = lex.klass(base)
+    if k != NOT_NAME:
+        return base not in lex.clinical or not strict
+    if strict:
+        return False
+    return not lex.is_known_word(base) and base.replace("'", "").replace("-", "").isalpha() and len(base) >= 2
+
+
+def _strip_possessive(text: str, s: int, e: int) -> int:
+    if e - s > 3 and text[e - 2:e].upper() in ("'S", "’S"):
+        return e - 2
+    return e
+
+
+def find_names(text: str) -> list[Hit]:
+    """Person names in ``text`` as ``(start, end, "NAME", score)``."""
+    lex = get_lexicons()
+    sc: Scan = scan(text)
+    toks = sc.tokens
+    flag: dict[int, float] = {}
+
+    for i in sc.words:
+        t = toks[i]
+        up = t.up
+        base = up[:-2] if up.endswith(("'S", "’S")) else up
+        k = lex.klass(base)
+
+        # --- left context: title, relative, reporting verb ----------------------------------------
+        p = sc.prev_word(i, _CTX_SKIP)
+        if p >= 0:
+            pu = toks[p].up
+            strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME)
+            if strong or pu in RELATIVES or pu in VERBS:
+                strict = pu in _WEAK_VERBS
+                # in mixed-case prose a name after a relative or a verb is capitalised
+                cap_ok = strong or not sc.mixed_case or not t.is_lower
+                # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
+                freq_ok = strong or k == PURE or lex.zipf(base) < (5.3 if pu in RELATIVES else 4.5)
+                if len(base) == 1 and toks[i + 1:i + 2] and toks[i + 1].text == ".":
+                    flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH"
+                elif _nameish(lex, up, strict=strict) and (strong or base not in lex.clinical) and cap_ok \
+                        and freq_ok:
+                    flag[i] = max(flag.get(i, 0), 0.85)
+                    continue
+            # "NAME IS X", "NAME: X"
+            if pu == "IS":
+                pp = sc.prev_word(p, _CTX_SKIP)
+                if pp >= 0 and toks[pp].up in ("NAME", "NAMED", "CALLED") and _nameish(lex, up):
+                    flag[i] = 0.85
+                    continue
+
+        # --- right context: credential ------------------------------------------------------------
+        nx = sc.next_word(i, ",")
+        if nx >= 0 and toks[nx].up in CREDENTIALS and toks[nx].up not in ("PA", "DO") or (
+                nx >= 0 and toks[nx].up in ("PA", "DO") and sc.gap(i, nx).strip() == ","):
+            if toks[nx].start - t.end <= 3 and base not in CREDENTIALS and (_nameish(lex, up) or (
+                    2 <= len(base) <= 3 and t.is_upper and base.isalpha())):
+                flag[i] = max(flag.get(i, 0), 0.8)  # "KOWALSKI, RN", "FL, RN" (initials)
+                continue
+        # --- signatures: "-- EB", "-- A. McEllis" -------------------------------------------------
+        if i >= 2 and toks[i - 1].text == "-" and toks[i - 2].text == "-" and (
+                base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1):
+            flag[i] = max(flag.get(i, 0), 0.7)
+            continue
+
+        # --- lexicon ------------------------------------------------------------------------------
+        if _eponym_or_field(sc, i):
+            continue
+        short_abbrev = len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05
+        if k == PURE and len(base) >= 3 and not short_abbrev:
+            score = 0.75
+            if sc.mixed_case and t.is_lower:
+                score = 0.45  # lower-case word in mixed-case prose: weaker
+            flag[i] = max(flag.get(i, 0), score)
+            continue
+        if k == PURE and len(base) == 2 and sc.mixed_case and t.is_title and not sc.sentence_initial(i):
+            flag[i] = max(flag.get(i, 0), 0.5)  # "Li", "Ng", "Wu" in prose
+            continue
+
+        # --- mixed-case prose: capitalised words in mid-sentence (a light NER) --------------------
+        if sc.mixed_case and t.is_title and not sc.sentence_initial(i) and base not in lex.clinical \
+                and base not in _STOP and not _header_like(sc, lex, i):
+            if k == AMBIGUOUS:
+                flag[i] = max(flag.get(i, 0), 0.55)
+            elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i):
+                flag[i] = max(flag.get(i, 0), 0.45)
+
+    # --- neighbours of names: surnames, first names, initials, particles ---------------------------
+    changed = True
+    rounds = 0
+    while changed and rounds < 4:
+        changed = False
+        rounds += 1
+        for i in sorted(flag):
+            for j, direction in ((i + 1, 1), (i - 1, -1)):
+                if j < 0 or j >= len(toks) or j in flag:
+                    continue
+                tj = toks[j]
+                if tj.kind != "w":
+                    # an initial before a name: "E. JONES", "A. Karan"
+                    if direction == -1 and tj.text == "." and j >= 1 and toks[j - 1].kind == "w" \
+                            and len(toks[j - 1].text) == 1 and (toks[j - 1].text.isupper() or not sc.mixed_case) \
+                            and j - 1 not in flag \
+                            and toks[j - 1].end == tj.start and tj.end < toks[i].start:
+                        flag[j - 1] = 0.6
+                        changed = True
+                    continue
+                gap = sc.text[min(tj.end, toks[i].end):max(tj.start, toks[i].start)]
+                if gap.strip(" \t.") != "" or len(gap) > 3:
+                    continue
+                if sc.mixed_case and toks[i].is_title and not (tj.is_title or len(tj.text) == 1):
+                    continue
+                uj = tj.up
+                if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I"):
+                    flag[j] = 0.6
+                    changed = True
+                elif uj in PARTICLES and 0 <= j + direction < len(toks) and toks[j + direction].kind == "w" \
+                        and _nameish(lex, toks[j + direction].up):
+                    flag[j] = 0.6
+                    changed = True
+                elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) \
+                        and uj not in lex.clinical and not (direction == 1 and uj in RELATIVES):
+                    flag[j] = 0.6
+                    changed = True
+
+    # --- "ROSS, HARRIET": a surname before a comma and a flagged first name ---------------------------
+    for i in sorted(flag):
+        t = toks[i]
+        if t.up in lex.first and i >= 2 and toks[i - 1].text == "," and toks[i - 2].kind == "w" and i - 2 not in flag:
+            c = toks[i - 2]
+            if lex.klass(c.up) != NOT_NAME and c.up not in lex.clinical and c.up not in _STOP and (
+                    not sc.mixed_case or c.is_title or c.is_upper) and toks[i - 1].start - c.end <= 1:
+                flag[i - 2] = 0.6
+    # --- "K. BROWN", "r. wachter": an initial and a lexicon surname -------------------------------------
+    for i in sc.words:
+        t = toks[i]
+        if i in flag or i < 2 or toks[i - 1].text != "." or toks[i - 2].kind != "w" or len(toks[i - 2].text) != 1:
+            continue
+        ini = toks[i - 2]
+        if ini.up in ("A", "I") or (sc.mixed_case and not ini.is_upper) or toks[i - 1].start != ini.end:
+            continue
+        if _nameish(lex, t.up) and t.up not in lex.clinical and (not sc.mixed_case or t.is_title or t.is_upper):
+            flag[i] = max(flag.get(i, 0), 0.6)
+            flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
+
+    # --- spans: runs of flagged tokens joined by spaces or initials' dots --------------------------
+    hits: list[Hit] = []
+    run: list[int] = []
+    for i in sorted(flag):
+        if run and (i == run[-1] + 1 or (i == run[-1] + 2 and toks[run[-1] + 1].text == "."
+                                          and len(toks[run[-1]].text) == 1)):
+            gap = sc.text[toks[run[-1]].end:toks[i].start]
+            if gap.strip(" \t.") == "" and len(gap) <= 3:
+                run.append(i)
+                continue
+        if run:
+            hits.append(_run_hit(sc, run, flag))
+        run = [i]
+    if run:
+        hits.append(_run_hit(sc, run, flag))
+    return hits
+
+
+def _run_hit(sc: Scan, run: list[int], flag: dict[int, float]) -> Hit:
+    s = sc.tokens[run[0]].start
+    e = _strip_possessive(sc.text, s, sc.tokens[run[-1]].end)
+    last = sc.tokens[run[-1]]
+    if len(last.text) == 1 and last.end < len(sc.text) and sc.text[last.end] == ".":
+        e = last.end + 1  # keep the dot of a final initial
+    return (s, e, "NAME", max(flag[i] for i in run))
+
+
+def _eponym_or_field(sc: Scan, i: int) -> bool:
+    j = i + 1
+    toks = sc.tokens
+    if j < len(toks) and toks[j].text == ":":
+        return True  # a field label: "Age:", "Allergies:"
+    nx = sc.next_word(i, "")
+    return nx >= 0 and toks[nx].up in _EPONYM_NEXT and nx == i + 1
+
+
+def _measure_next(sc: Scan, i: int) -> bool:
+    """Whether token ``i`` labels a value (``Glu 160``, ``Acct #:``): a lab or field name."""
+    j = i + 1
+    toks = sc.tokens
+    while j < len(toks) and toks[j].text in ":#=":
+        j += 1
+    return j < len(toks) and (toks[j].kind == "n" or toks[j - 1].text in ":#=" and j > i + 1)
+
+
+def _header_like(sc: Scan, lex: Lexicons, i: int) -> bool:
+    """Whether token ``i`` sits in a run of capitalised common words (a heading, a drug name)."""
+    for j in (sc.prev_word(i, ""), sc.next_word(i, "")):
+        if j >= 0:
+            tj = sc.tokens[j]
+            if tj.is_title and lex.klass(tj.up) == NOT_NAME and lex.is_known_word(tj.up):
+                return True
+    return False

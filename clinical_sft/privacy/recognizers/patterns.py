@@ -1,0 +1,244 @@
+"""Pattern recognizers for clinical PHI: dates, ages over 89, contacts and identifiers.
+
+Every regular expression here is free of nested quantifiers (no catastrophic backtracking);
+decisions that need context (``BP 120/80`` is not a date, ``MRN 12345`` is an identifier) are made
+in Python around each match.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_ages", "find_contacts", "find_dates", "find_ids"]
+
+Hit = tuple[int, int, str, float]
+_F = re.IGNORECASE
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_ORD = r"(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+
+# month-name dates: "July 22nd, 2019", "Jul 22", "22 July 2019", "22nd of July", "22-Jul-2019", "July 2019"
+_DATE_MONTH_FIRST = re.compile(
+    rf"\b{_MONTH}\.?[ \t]{{0,3}}(?:(?:0?[1-9]|[12]\d|3[01]){_ORD}\b(?:,?[ \t]{{0,3}}(?:{_YEAR}|'\d\d)\b)?|,?[ \t]{{0,3}}{_YEAR}\b)",
+    _F)
+_DATE_DAY_FIRST = re.compile(
+    rf"\b(?:0?[1-9]|[12]\d|3[01]){_ORD}(?:[ \t]{{1,3}}of)?[ \t\-]{{1,3}}{_MONTH}\b\.?(?:[ \t\-,]{{1,3}}(?:{_YEAR}|\d\d)\b)?",
+    _F)
+_MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
+_HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
+                      r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur)\b", _F)
+# numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
+_DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
+_DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?![\w/]|\.\d)")
+_YEAR_ALONE = re.compile(r"(?<![\w./\-:$#])(?:19[0-9]\d|20[0-4]\d)(?:'?s)?(?![\w/%:]|\.\d|-\d)")
+_DATE_COMPACT = re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01]){_MONTH}(?:19|20)?\d\d\b", _F)
+_MONTH_YEAR_NUM = re.compile(r"(?<![\w./\-])(?:0?[1-9]|1[0-2])[/\-](?:19|20)\d\d(?![\w/]|[\-.]\d)")
+_ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after)[ \t]{1,3}(?:the[ \t]{1,3})?"
+                          r"((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?![ \t]{0,2}(?:floor|grade|percentile|rib|"
+                          r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree))", _F)
+_MONTH_CTX = re.compile(r"\b(?:in|last|next|since|early|late|mid|until|till|by|this|of|during)[ \t\-]{1,3}"
+                        r"(march|may)\b(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
+_APOS_YEAR = re.compile(r"(?<![\w'])'\d\d\b")
+
+# words that make "10/5" a setting or a ratio rather than a date
+_NOT_DATE_BEFORE = frozenset(
+    "BP B/P SBP DBP ABP NBP ART A-LINE CVP PAP PA PS PSV PEEP CPAP BIPAP IPAP EPAP SIMV IMV AC TV VT RR "
+    "VENT VENTILATOR SETTINGS SETTING MAP GCS MAE MOTOR STRENGTH GRIP GRADE RATIO SCORE PAIN ABG VBG "
+    "APGAR DIGITS FINGERS TOES X BREATHS MURMUR SYSTOLIC DIASTOLIC HR RATE PUPILS PERRL DOSE DOSES "
+    "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE".split())
+_NOT_DATE_AFTER = frozenset(
+    "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
+    "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
+    "PEEP PS FIO2 RR TV CPAP SIMV IMV X SYSTOLIC DIASTOLIC HOLOSYSTOLIC MURMUR SEM ON LPM".split())
+_YEAR_CONTEXT = frozenset(
+    "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
+    "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
+    "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED".split())
+_UNITS = frozenset(
+    "MG MCG G GM GRAM GRAMS KG ML CC L LITER LITERS MEQ MMOL U UNIT UNITS IU MM CM MMHG HR HRS MIN MINS SEC "
+    "KCAL CAL CALS LBS LB OZ MICROGRAMS MILLIGRAMS X TIMES PERCENT PCT BPM PER ML/HR CC/HR".split())
+
+
+def _prev_words(text: str, start: int, n: int = 2) -> list[str]:
+    """Up to ``n`` upper-cased words before ``start`` (punctuation stripped)."""
+    seg = text[max(0, start - 40):start]
+    words = re.findall(r"[A-Za-z][A-Za-z/\-]*", seg)
+    return [w.upper() for w in words[-n:]]
+
+
+def _next_word(text: str, end: int) -> str:
+    m = re.match(r"[ \t]{0,3}([A-Za-z][A-Za-z0-9/]*)", text[end:end + 24])
+    return m.group(1).upper() if m else ""
+
+
+def find_dates(text: str) -> list[Hit]:
+    """Dates in the formats notes use; times (``10:30``, ``0800``) are not dates."""
+    hits: list[Hit] = []
+    for rx in (_DATE_MONTH_FIRST, _DATE_DAY_FIRST):
+        for m in rx.finditer(text):
+            s = m.group()
+            # "MAR" alone is the medication administration record; "MAY" alone is a verb
+            if re.fullmatch(r"(?i)(?:mar|may|march)\.?", s.strip()):
+                continue
+            hits.append((m.start(), m.end(), "DATE", 0.9))
+    for m in _MONTH_ALONE.finditer(text):
+        hits.append((m.start(), m.end(), "DATE", 0.7))
+    for m in _DATE_COMPACT.finditer(text):
+        hits.append((m.start(), m.end(), "DATE", 0.9))
+    for m in _MONTH_YEAR_NUM.finditer(text):
+        hits.append((m.start(), m.end(), "DATE", 0.8))
+    for m in _ORDINAL_DAY.finditer(text):
+        hits.append((m.start(1), m.end(1), "DATE", 0.6))
+    for m in _MONTH_CTX.finditer(text):
+        hits.append((m.start(1), m.end(1), "DATE", 0.6))
+    for m in _HOLIDAY.finditer(text):
+        hits.append((m.start(), m.end(), "DATE", 0.7))
+    for m in _DATE_ISO.finditer(text):
+        mo, d = int(m.group(3)), int(m.group(4))
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            hits.append((m.start(), m.end(), "DATE", 0.95))
+    for m in _DATE_NUM.finditer(text):
+        a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+        month_day = (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
+        if not month_day:
+            continue
+        if y is None:
+            if sep == ".":
+                continue  # 7.35 is a number, not a date
+            prev = _prev_words(text, m.start(), 2)
+            nxt = _next_word(text, m.end())
+            if any(p in _NOT_DATE_BEFORE for p in prev) or nxt in _NOT_DATE_AFTER:
+                continue
+            if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
+                continue
+            score = 0.6 if sep == "-" else 0.75
+        else:
+            score = 0.95
+        hits.append((m.start(), m.end(), "DATE", score))
+    for m in _YEAR_ALONE.finditer(text):
+        prev = _prev_words(text, m.start(), 2)
+        nxt = _next_word(text, m.end())
+        if nxt in _UNITS:
+            continue
+        seg = text[max(0, m.start() - 2):m.start()]
+        if (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
+                or m.group().lower().endswith("s"):
+            hits.append((m.start(), m.end(), "DATE", 0.7))
+    for m in _APOS_YEAR.finditer(text):
+        hits.append((m.start(), m.end(), "DATE", 0.6))
+    return hits
+
+
+# ages over 89: "92 YO", "92-year-old", "AGE 95", "93 Y/O F", "aged 101"
+_AGE_UNIT = re.compile(
+    r"\b(9\d|1[0-4]\d)(?:[ \t\-]{0,2})(?=(?:yo|y/o|y\.o\.|yr|yrs|year|years|yom|yof|yow|yoM|y)\b)", _F)
+_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
+_AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
+_AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+                        r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b)", _F)
+
+
+def find_ages(text: str) -> list[Hit]:
+    """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
+    hits: list[Hit] = []
+    for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6)):
+        for m in rx.finditer(text):
+            if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
+                continue
+            hits.append((m.start(1), m.end(1), "AGE", score))
+    for m in _AGE_WORDS.finditer(text):
+        hits.append((m.start(), m.end(), "AGE", 0.8))
+    return hits
+
+
+_EMAIL = re.compile(r"\b[\w.+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,6}\b")
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{2,300}|\b[a-z0-9\-]{2,63}\.(?:com|org|net|edu|gov|io|info|"
+                  r"biz|us|uk|ca|de|fr|health|med)(?:/[^\s<>\"']{0,200})?\b", _F)
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")
+_IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b", _F)
+_SSN = re.compile(r"(?<![\d\-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d\-])")
+_PHONE = re.compile(
+    r"(?<![\w\-/.])(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?:[ \t]{0,2}(?:x|ext\.?|#)[ \t]{0,2}\d{1,6})?(?![\w\-/])",
+    _F)
+_PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
+_PHONE_CTX = re.compile(
+    r"\b(?:pager|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|call|"
+    r"callback|number|no|#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b", _F)
+_INTL_PHONE = re.compile(r"(?<![\w])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?[ .\-]?\d{2,4}[ .\-]?\d{2,4}[ .\-]?\d{0,4}\b")
+
+
+def find_contacts(text: str) -> list[Hit]:
+    """Phone, fax and pager numbers, e-mail, URLs, IP addresses and SSNs."""
+    hits: list[Hit] = []
+    for m in _EMAIL.finditer(text):
+        hits.append((m.start(), m.end(), "EMAIL", 0.95))
+    for m in _URL.finditer(text):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] in ".,;:)]}":
+            e -= 1
+        if "@" in text[max(0, s - 1):s]:
+            continue
+        hits.append((s, e, "URL", 0.85))
+    for m in _IPV4.finditer(text):
+        hits.append((m.start(), m.end(), "IP_ADDRESS", 0.9))
+    for m in _IPV6.finditer(text):
+        if m.group().count(":") >= 3:
+            hits.append((m.start(), m.end(), "IP_ADDRESS", 0.8))
+    for m in _SSN.finditer(text):
+        hits.append((m.start(), m.end(), "SSN", 0.85))
+    for m in _PHONE.finditer(text):
+        hits.append((m.start(), m.end(), "PHONE", 0.85))
+    for m in _INTL_PHONE.finditer(text):
+        if sum(c.isdigit() for c in m.group()) >= 8:
+            hits.append((m.start(), m.end(), "PHONE", 0.7))
+    for m in _PHONE7.finditer(text):
+        prev = _prev_words(text, m.start(), 1)
+        if prev and prev[-1] in ("BP", "HR", "RR", "I/O", "IO", "UO", "SBP", "NBP", "ABP", "TOTAL", "RANGE"):
+            continue
+        hits.append((m.start(), m.end(), "PHONE", 0.6))
+    for m in _PHONE_CTX.finditer(text):
+        hits.append((m.start(1), m.end(1), "PHONE", 0.7))
+    return hits
+
+
+# identifiers found by context: MRN, account, encounter, plan, licence, device serial, ...
+_ID_CTX = re.compile(
+    r"\b(?:mrn|mr#|mr no|med(?:ical)? rec(?:ord)?(?: number| no| #)?|unit no|unit number|acct|account|a/c|encounter|"
+    r"enc|visit|fin|csn|har|admission|claim|plan|member|subscriber|policy|group|insurance|medicare|medicaid|"
+    r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
+    r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
+    r"record|ref|reference|case|specimen|accession|order|pt id|patient id)"
+    r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
+    r"([A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
+_ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
+                       r"(?<![\w\-/.])[A-Z]{1,3}\d{4,}[A-Z]{0,3}(?![\w\-/])|"
+                       r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
+
+
+def find_ids(text: str) -> list[Hit]:
+    """Record, account, plan, licence and device numbers (by context or by shape)."""
+    hits: list[Hit] = []
+    for m in _ID_CTX.finditer(text):
+        val = m.group(1)
+        digits = sum(c.isdigit() for c in val)
+        if digits < 3 or digits * 2 < len(val.replace("-", "")) - 2 and digits < 4:
+            continue
+        up = val.upper()
+        # a dose or value with a unit is not an identifier
+        if re.fullmatch(r"\d{1,4}(?:\.\d{1,3})?(?:MG|MCG|G|ML|CC|L|MEQ|MMOL|U|UNITS|MM|CM|KG|%)", up):
+            continue
+        hits.append((m.start(1), m.end(1), "ID", 0.85))
+    for m in _ID_SHAPE.finditer(text):
+        val = m.group()
+        up = val.upper()
+        if re.fullmatch(r"\d{1,5}(?:MG|MCG|G|ML|CC|L|MEQ|MMOL|U|MM|CM|KG|K)", up):
+            continue
+        # dates and phones are found by their own recognizers
+        if re.fullmatch(r"(?:19|20)\d{6}", val):
+            hits.append((m.start(), m.end(), "DATE", 0.6))
+            continue
+        hits.append((m.start(), m.end(), "ID", 0.6))
+    return hits
+
