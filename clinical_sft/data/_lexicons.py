@@ -194,9 +194,10 @@ EPONYMS = (
     "Cheyne-Stokes breathing", "Romberg", "Tinel sign", "Phalen test", "Lachman test", "Apley",
 )
 ABBREVIATIONS = (
-    "VSS", "NAD", "A&O X3", "AOX3", "SOB", "CP", "NPO", "PRN", "BID", "TID", "QID", "HS", "PO", "IV",
-    "NC", "RA", "ABG", "CXR", "EKG", "ECHO", "LE", "BLE", "RUE", "LUQ", "RLQ", "HOB", "SBT", "RSBI",
-    "PEEP", "FIO2", "TF", "OOB", "PT/OT", "DNR/DNI", "CODE STATUS", "I/O", "UOP", "BM", "CVP", "MAP",
+    "HOB >30", "OOB TO CHAIR", "NPO AFTER MN", "SBT IN AM", "RSBI 45", "PEEP 5", "CXR PENDING", "EKG NSR",
+    "ABG 7.38/42/88", "UOP 40CC/HR", "CVP 8", "MAP >65", "DNR/DNI", "PT/OT CONSULT", "TF HELD FOR RESIDUALS 250",
+    "FS Q6H", "SSI PER SCALE", "IV ACCESS: 2 PIVS", "A-LINE D/C'D", "HEP GTT @ 1100 U/HR", "PTT 68", "AOX3", "NAD",
+    "VSS", "SOB W/ EXERTION", "C/O CP 4/10", "BLE EDEMA 2+", "I/O NEG 1L", "LFTS PENDING", "MRSA SWAB NEG",
 )
 # Sentences whose capitalised words look like names or places but are not PHI.
 CONFUSER_SENTENCES = (

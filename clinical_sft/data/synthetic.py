@@ -991,7 +991,7 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
     b.f("Lives with {his} {rel} {n} in {city}. ", his="his" if p.sex == "M" else "her", rel=rel,
         n=(_name_form(rng, rp, _REL_FORMS), "NAME", "relative", rp.origin), city=(p.city, "CITY", ""))
     if rng.random() < 0.4:
-        b.f("Works at {e}. ", e=(rng.choice(lex.EMPLOYERS[:2] + lex.EMPLOYERS[3:5] + lex.EMPLOYERS[5:8] + lex.EMPLOYERS[9:]), "LOCATION", "employer"))
+        b.f("Works at {e}. ", e=(rng.choice([e for e in lex.EMPLOYERS if not e.startswith("the ")]), "LOCATION", "employer"))
     if rng.random() < 0.6:
         yr = admit.year - rng.randint(1, 30)
         b.f("Former smoker, quit in {y}. ", y=(str(yr) if rng.random() < 0.8 else f"'{yr % 100:02d}", "DATE", "year"))
@@ -1161,6 +1161,10 @@ def _write_nursing(c: _Ctx, b: _Builder) -> None:
             b.t(" RE: " + rng.choice(("HYPOTENSION", "LOW UOP", "AFIB W/ RVR", "K 3.1")) + ", ")
             b.t(rng.choice(("NEW ORDERS RECEIVED", "NO NEW ORDERS", "WILL CONT TO MONITOR")))
         b.t(".\n")
+    if rng.random() < 0.6:  # a line of bare abbreviations and numbers, as nurses chart them
+        b.t("GEN: " + sep.join(rng.sample(lex.ABBREVIATIONS, k=rng.randint(2, 4))) + sep
+            + rng.choice((f"HOB {rng.choice((30, 45))} DEG", f"I/O {rng.randint(500, 2500)}/{rng.randint(300, 3000)}",
+                          f"FS {rng.randint(60, 350)}", f"{rng.randint(1, 9)} UNITS SSI", f"RM {rng.randint(1, 30)}")) + ".\n")
     for cue in cues:
         b.t(cue + sep)
     b.t("\nSOCIAL: ")
