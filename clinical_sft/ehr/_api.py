@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from clinical_sft.ehr._backbone import resolve_backbone
 from clinical_sft.ehr._data import NoteSource, load_notes, read_demographics, split_by_patient
 from clinical_sft.ehr._model import EhrModel
 from clinical_sft.ehr._tasks import ClassificationTask, EhrConfig, NerTask, build_task
@@ -164,6 +165,7 @@ def fine_tune(
     config = config or EhrConfig()
     train_config = train_config or TrainConfig()
     out = Path(train_config.out_dir)
+    resolve_backbone(config.backbone)  # fail before reading data when the backbone is missing
     train_df = load_notes(train, config.task)
     if val is None:
         train_df, val_df = split_by_patient(train_df, val_fraction=val_fraction, seed=seed)
