@@ -250,7 +250,7 @@ def synth_volume(
     image[organ] = 40.0 + 70.0 * contrast
     label[organ] = 1
     if n_classes >= 2:
-        r = float(min(shape) * rng.uniform(0.06, 0.10))
+        r = float(min(shape) * rng.uniform(0.08, 0.12))
         # lesion anywhere in the body but away from the border
         for _ in range(20):
             lc = c + np.array(shape) * rng.uniform(-0.22, 0.22, 3)

@@ -135,9 +135,13 @@ class TransformConfig:
     window
         ``(a_min, a_max)`` intensity window mapped to ``[0, 1]`` and clipped (CT soft tissue by default).
     num_samples
-        Random crops per volume per epoch (``RandCropByPosNegLabeld``).
+        Random crops per volume per epoch.
     pos_neg
-        Positive : negative ratio of crop centres.
+        Positive : negative ratio of crop centres (``RandCropByPosNegLabeld``), used when
+        ``class_balanced`` is false.
+    class_balanced
+        Centre crops on background and on every class equally often (``RandCropByLabelClassesd``, as
+        nnU-Net oversamples foreground), so small structures are seen as often as large ones.
     augment
         Random flips, 90-degree rotations and intensity shifts.
     crop_foreground
@@ -152,6 +156,7 @@ class TransformConfig:
     pos_neg: tuple[float, float] = (1.0, 1.0)
     augment: bool = True
     crop_foreground: bool = True
+    class_balanced: bool = True
 
     def __post_init__(self) -> None:
         if len(self.patch_size) != 3 or min(self.patch_size) < 8:
@@ -175,6 +180,7 @@ class TransformConfig:
             "pos_neg": list(self.pos_neg),
             "augment": self.augment,
             "crop_foreground": self.crop_foreground,
+            "class_balanced": self.class_balanced,
         }
 
     @classmethod
@@ -219,11 +225,15 @@ def _base(keys: Sequence[str], cfg: TransformConfig, *, label: bool) -> list[Any
     return t
 
 
-def train_transforms(cfg: TransformConfig | None = None) -> Any:
-    """Deterministic loading / windowing (cached) followed by random crops and augmentation."""
+def train_transforms(cfg: TransformConfig | None = None, n_classes: int | None = None) -> Any:
+    """Deterministic loading / windowing (cached) followed by random crops and augmentation.
+
+    ``n_classes`` (foreground classes) is needed for class-balanced crops.
+    """
     from monai.transforms import (
         Compose,
         CropForegroundd,
+        RandCropByLabelClassesd,
         RandCropByPosNegLabeld,
         RandFlipd,
         RandRotate90d,
@@ -238,12 +248,20 @@ def train_transforms(cfg: TransformConfig | None = None) -> Any:
     if cfg.crop_foreground:
         t.append(CropForegroundd(keys=keys, source_key="image", select_fn=_positive, margin=2, allow_smaller=True))
     t.append(SpatialPadd(keys=keys, spatial_size=cfg.patch_size))
-    t.append(
-        RandCropByPosNegLabeld(
-            keys=keys, label_key="label", spatial_size=cfg.patch_size, pos=cfg.pos_neg[0], neg=cfg.pos_neg[1],
-            num_samples=cfg.num_samples, image_key="image", image_threshold=0.0,
+    if cfg.class_balanced and n_classes:
+        t.append(
+            RandCropByLabelClassesd(
+                keys=keys, label_key="label", spatial_size=cfg.patch_size, num_classes=n_classes + 1,
+                ratios=[1.0] * (n_classes + 1), num_samples=cfg.num_samples, warn=False,
+            )
         )
-    )
+    else:
+        t.append(
+            RandCropByPosNegLabeld(
+                keys=keys, label_key="label", spatial_size=cfg.patch_size, pos=cfg.pos_neg[0], neg=cfg.pos_neg[1],
+                num_samples=cfg.num_samples, image_key="image", image_threshold=0.0,
+            )
+        )
     if cfg.augment:
         t += [
             RandFlipd(keys=keys, prob=0.2, spatial_axis=0),

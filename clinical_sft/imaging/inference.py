@@ -48,25 +48,25 @@ def output_name(source: str | Path, fmt: str) -> str:
 
 
 def load_segmenter(model_dir: str | Path, device: str | torch.device = "cpu") -> tuple[SegmentationTask, nn.Module]:
-    """Rebuild the task and network of a training run (``imaging_task.json`` + ``model.safetensors``)."""
+    """Rebuild the task and network of a training run (``run.json`` / ``imaging_task.json`` + weights)."""
     from safetensors.torch import load_model
 
     d = Path(model_dir)
     if not d.is_dir():
         raise ModelNotFoundError(f"model directory not found: {d}")
-    task = SegmentationTask.from_run(d)
-    weights = d / "model.safetensors"
-    if not weights.is_file():
-        raise ModelNotFoundError(f"no model.safetensors in {d}")
-    model = task.build_model()
-    try:
-        load_model(model, str(weights), strict=True)
-    except RuntimeError:
-        # weights saved from a DP-fixed model (norm layers replaced): rebuild that way
-        from clinical_sft.privacy.dp import fix_model
+    if (d / "run.json").is_file():
+        from clinical_sft.training import load_trained
 
-        model, _ = fix_model(task.build_model())
+        task, model, _ = load_trained(d)  # applies the DP model fix when the run used one
+    else:
+        task = SegmentationTask.from_run(d)
+        weights = d / "model.safetensors"
+        if not weights.is_file():
+            raise ModelNotFoundError(f"no model.safetensors in {d}")
+        model = task.build_model()
         load_model(model, str(weights), strict=True)
+    if not isinstance(task, SegmentationTask):
+        raise ModelNotFoundError(f"{d} is not a segmentation run (task {getattr(task, 'name', '?')!r})")
     model.to(device).eval()
     return task, model
 

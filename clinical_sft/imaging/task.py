@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -83,6 +84,11 @@ class SegmentationConfig:
             raise ConfigError(f"SegmentationConfig.sw_batch_size must be >= 1, got {self.sw_batch_size}")
         if not 0 <= self.sw_overlap < 1:
             raise ConfigError(f"SegmentationConfig.sw_overlap must be in [0, 1), got {self.sw_overlap}")
+        if self.net.lower() == "swinunetr" and any(p % 32 or p < 64 for p in self.transforms.patch_size):
+            raise ConfigError(
+                f"SegmentationConfig.transforms.patch_size must be multiples of 32 and >= 64 for swinunetr, "
+                f"got {self.transforms.patch_size}"
+            )
         if self.pretrained is not None and not Path(self.pretrained).exists():
             raise ModelNotFoundError(f"SegmentationConfig.pretrained: checkpoint not found: {self.pretrained}")
 
@@ -252,7 +258,8 @@ class SegmentationTask:
                 rec["dice"] = float(np.nanmean(dice)) if not np.all(np.isnan(dice)) else float("nan")
                 if cfg.hd95:
                     sp = batch.get("spacing", [None] * (i + 1))[i]
-                    with np.errstate(all="ignore"):
+                    with np.errstate(all="ignore"), warnings.catch_warnings():
+                        warnings.simplefilter("ignore")  # empty prediction or label: HD95 is NaN
                         hd = compute_hausdorff_distance(p1.float(), y1.float(), include_background=False, percentile=95,
                                                         spacing=sp).cpu().numpy()[0]
                     hd = np.where(np.isfinite(hd), hd, np.nan)
