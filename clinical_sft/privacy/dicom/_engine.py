@@ -34,6 +34,7 @@ import logging
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,14 +188,26 @@ def _as_list(v: Any) -> list[Any]:
     return [v]
 
 
+_QUIET: ContextVar[bool] = ContextVar("clinical_sft_quiet_pydicom", default=False)
+
+
+class _DropWhenQuiet(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _QUIET.get()
+
+
+_PYDICOM_FILTER = _DropWhenQuiet()
+
+
 @contextmanager
 def quiet_pydicom():
-    """Silence pydicom's value warnings (they can quote attribute values, i.e. PHI)."""
+    """Silence pydicom's value warnings and log records (they can quote attribute values, i.e. PHI)."""
     pd_log = logging.getLogger("pydicom")
-    old_level = pd_log.level
+    if _PYDICOM_FILTER not in pd_log.filters:
+        pd_log.addFilter(_PYDICOM_FILTER)
+    token = _QUIET.set(True)
     old_read = _pdconfig.settings.reading_validation_mode
     old_write = _pdconfig.settings.writing_validation_mode
-    pd_log.setLevel(logging.CRITICAL)
     _pdconfig.settings.reading_validation_mode = _pdconfig.IGNORE
     _pdconfig.settings.writing_validation_mode = _pdconfig.IGNORE
     try:
@@ -202,7 +215,7 @@ def quiet_pydicom():
             warnings.simplefilter("ignore")
             yield
     finally:
-        pd_log.setLevel(old_level)
+        _QUIET.reset(token)
         _pdconfig.settings.reading_validation_mode = old_read
         _pdconfig.settings.writing_validation_mode = old_write
 
@@ -446,8 +459,11 @@ class DicomDeidentifier:
         elem = ds[t]  # an undefined-length UN is read as a sequence when it parses as one
         if elem.VR != "SQ":
             return
+        n_changes = len(ctx.res.audit)
         for i, item in enumerate(elem.value):
             self._walk(item, ctx, f"{path}{_tag_str(t)}[{i}]/", mode)
+        if len(ctx.res.audit) == n_changes and isinstance(raw, RawDataElement):
+            ds._dict[BaseTag(t)] = raw  # nothing changed inside: keep the original encoding
 
     def _leaf_in_sequence(self, ds: Dataset, t: int, ctx: _Ctx, path: str, mode: str) -> None:
         """An element without a table row inside a D (dummy) or C (clean) sequence."""
