@@ -239,8 +239,8 @@ def _name_pools() -> dict[str, list[_Pool]]:
                 continue
             pools.setdefault(origin, []).append(_Pool(male, female, last))
     for origin, extras in _EXTRA_NAMES.items():
-        for male, female, last in extras:
-            pools.setdefault(origin, []).append(_Pool(tuple(male), tuple(female), tuple(last)))
+        for x_male, x_female, x_last in extras:
+            pools.setdefault(origin, []).append(_Pool(tuple(x_male), tuple(x_female), tuple(x_last)))
     census_dir = Path(_names_pkg.__file__).parent
 
     def _census(fname: str, n: int) -> tuple[str, ...]:
@@ -828,11 +828,11 @@ def _title(rng: random.Random, person: _Person) -> str:
     return rng.choice(("Mr. ", "Mr "))
 
 
-def _pt_name(c: _Ctx, forms: Sequence[str] = _PT_HEADER_FORMS) -> tuple[str, str, str]:
+def _pt_name(c: _Ctx, forms: Sequence[str] = _PT_HEADER_FORMS) -> tuple[str, str, str, str]:
     return (_name_form(c.rng, c.p.person, forms), "NAME", "patient", c.p.person.origin)
 
 
-def _doc(c: _Ctx, person: _Person | None = None, forms: Sequence[str] = _DOC_FULL_FORMS) -> tuple[str, str, str]:
+def _doc(c: _Ctx, person: _Person | None = None, forms: Sequence[str] = _DOC_FULL_FORMS) -> tuple[str, str, str, str]:
     person = person or c.rng.choice(c.site.clinicians)
     return (_name_form(c.rng, person, forms), "NAME", "clinician", person.origin)
 
@@ -1330,14 +1330,15 @@ class Cohort:
         """Note-level demographics (id = note id): the patient's attributes, plus ``style``.
 
         This is the table a fairness report joins to per-note predictions or per-note
-        de-identification counts.
+        de-identification counts; every column but ``id`` is an attribute (no patient id, which
+        would otherwise be reported as a group per patient).
         """
         import pandas as pd
 
         demo = self.demographics().rename(columns={"id": "patient_id"})
         notes = pd.DataFrame([{"id": n["id"], "patient_id": n["patient_id"], "style": n["style"]} for n in self.notes])
         out = notes.merge(demo, on="patient_id", how="left", validate="many_to_one")
-        return out[["id", "patient_id", *DEMOGRAPHIC_ATTRIBUTES, "style"]]
+        return out[["id", *DEMOGRAPHIC_ATTRIBUTES, "style"]]
 
     def labels(self) -> pd.DataFrame:
         """Note-level classification labels: ``id``, ``label`` (readmission within 30 days)."""

@@ -137,6 +137,7 @@ def test_write_produces_gold_and_demographics(tmp_path, cohort):
     assert set(demo["id"]) == {g["patient_id"] for g in gold}
     nd = pd.read_csv(paths["note_demographics"], dtype=str)
     assert list(nd["id"]) == [g["id"] for g in gold]
+    assert list(nd.columns) == ["id", *DEMOGRAPHIC_ATTRIBUTES, "style"]
     assert nd["race_ethnicity"].notna().all()
     labels = pd.read_csv(paths["labels"], dtype={"id": str})
     assert set(labels["label"]) == {0, 1}
