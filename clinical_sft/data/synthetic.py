@@ -425,6 +425,11 @@ def _phone_ext(rng: random.Random) -> str:
     return _phone(rng) + (rng.choice((" x", " ext. ", " ext ", "x")) + _digits(rng, rng.choice((3, 4))) if rng.random() < 0.25 else "")
 
 
+def _username(rng: random.Random, person: _Person) -> str:
+    f, last = _slug(person.first), _slug(person.last)
+    return rng.choice((f"{f[:1]}{last}{rng.randint(1, 9)}", f"{last}{f[:1]}", f"{f}.{last}", f"{f[:1]}{last[:6]}"))
+
+
 def _pager(rng: random.Random) -> str:
     return rng.choice((f"{rng.randint(1, 9)}-{_digits(rng, 4)}", _digits(rng, 5), f"#{_digits(rng, 4)}"))
 
@@ -681,8 +686,13 @@ def _make_patient(rng: random.Random, idx: int, sites: Mapping[str, _Site]) -> _
         f"{_slug(person.last)}{birth.year % 100:02d}", f"{_slug(person.first)}_{rng.randint(100, 9999)}",
     ))
     relatives = []
-    for _ in range(rng.randint(1, 3)):
-        rel, rsex = rng.choice(_RELATIONS)
+    kin: list[tuple[str, str]] = []
+    if rng.random() < 0.55:  # one spouse or partner at most
+        kin.append(rng.choices((("wife", "F"), ("husband", "M"), ("partner", rng.choice("FM"))),
+                               weights=((8, 1, 1) if sex == "M" else (1, 8, 1)), k=1)[0])
+    others = [r for r in _RELATIONS if r[0] not in ("wife", "husband", "partner")]
+    kin += rng.sample(others, k=rng.randint(0 if kin else 1, 2))
+    for rel, rsex in kin:
         rp = _make_person(rng, origin if rng.random() < 0.85 else "anglo", rsex)
         if rel in ("daughter", "son", "sister", "brother", "grandson", "niece") and rng.random() < 0.7:
             rp.last = person.last
@@ -998,6 +1008,16 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
     if rng.random() < 0.3:
         b.f("S/p {proc} ({y}). ", proc=rng.choice(("CABG", "appendectomy", "TKR", "cholecystectomy", "C-section")),
             y=(str(admit.year - rng.randint(1, 25)), "DATE", "year"))
+    if rng.random() < 0.3:
+        # countries are not Safe Harbor identifiers (left unlabelled); the US city is
+        b.f("Originally from {ctry}; moved to {city} in {y}. ", ctry=rng.choice(("Guatemala", "Haiti", "Somalia", "Vietnam", "the Philippines", "Nigeria", "Poland", "Mexico", "El Salvador", "India", "Syria", "Ukraine")),
+            city=(rng.choice(c.site.cities), "CITY", ""), y=(str(admit.year - rng.randint(2, 40)), "DATE", "year"))
+    if len(p.relatives) > 1 and rng.random() < 0.4:
+        b.t("Family: ")
+        for i, (rel_i, rp_i) in enumerate(p.relatives):
+            b.f("{n} ({rel})" if i == 0 else ", {n} ({rel})", n=(_name_form(rng, rp_i, ("first", "first last")), "NAME", "relative", rp_i.origin),
+                rel=rel_i)
+        b.t(". ")
     b.t(rng.choice(lex.CONFUSER_SENTENCES) + "\n\n")
     b.t("HOSPITAL COURSE:\n")
     for cue in _cues(c, rng.randint(3, 5), _POS_CUES, _NEG_CUES):
@@ -1024,6 +1044,9 @@ def _write_discharge(c: _Ctx, b: _Builder) -> None:
         b.t(".\n")
     b.f("\nDictated by: {n}, {cred}  {d} {t}\n", n=_doc(c, att), cred=att.credential,
         d=_date(c, c.date, ("mm/dd/yyyy", "m/d/yy", "yyyy-mm-dd")), t=_time(rng))
+    if rng.random() < 0.35:  # an EHR user name in the signature block
+        b.f("Electronically signed by {u} on {d}\n", u=(_username(rng, att), "NAME", "username", att.origin),
+            d=_date(c, c.date + _dt.timedelta(days=rng.randint(0, 2)), ("mm/dd/yyyy", "m/d/yyyy")))
     if rng.random() < 0.5:
         b.f("cc: {n}, {fac}\n", n=_doc(c, pcp), fac=_hosp(c, other=True))
 
@@ -1047,6 +1070,13 @@ def _write_progress(c: _Ctx, b: _Builder) -> None:
         b.f("{rel} {n} at bedside, ", rel=rel.capitalize(), n=(_name_form(rng, rp, (form,)), "NAME", "relative", rp.origin))
         ending = rng.choice(("updated on plan. ", "asking about discharge. ", "requests call back at {ph}. "))
         b.f(ending, ph=(_phone(rng), "PHONE", "mobile"))
+    if rng.random() < 0.35:  # possessive and parenthesised mentions
+        who = rng.choice(site.clinicians)
+        b.f("Per {title}{n}'s note, ", title=_title(rng, who), n=(who.last, "NAME", "clinician", who.origin))
+        b.t(rng.choice(("diuresis to continue. ", "no further imaging needed. ", "awaiting cards recs. ")))
+    if rng.random() < 0.25:
+        b.f("{title}{n}'s {rel} brought in home meds. ", title="Mr. " if p.sex == "M" else "Ms. ",
+            n=(p.person.last, "NAME", "patient", p.person.origin), rel=rng.choice(("wife", "son", "daughter", "neighbor")))
     b.t(_filler(rng) + "\n")
     b.t("O: " + _vitals(rng) + "\n")
     b.t("Exam: " + rng.choice(("NAD, A&Ox3", "lethargic but arousable", "sitting up in chair")) + ". " + _filler(rng) + "\n")
