@@ -142,8 +142,8 @@ def run_demo(out_dir: str | Path = "demo-output", config: DemoConfig | None = No
         SecretKey.generate(key_path)
     key = SecretKey.from_file(key_path)
     with _step(s, "2. de-identify notes and DICOM with one key", say):
-        from clinical_sft.privacy.text import DeidConfig, deidentify_corpus
         from clinical_sft.privacy.dicom import DicomProfile, deidentify_dicom_corpus
+        from clinical_sft.privacy.text import DeidConfig, deidentify_corpus
 
         deid_text_dir = out / "deid" / "notes"
         tsum = deidentify_corpus(paths["notes"], deid_text_dir, config=DeidConfig(operator="surrogate"),
