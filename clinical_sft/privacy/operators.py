@@ -14,7 +14,6 @@ the same patient always gets the same replacement and nothing is ever stored in 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -104,7 +103,7 @@ def _surrogate_name(value: str, key: SecretKey, pid: str) -> str:
         if len(w) == 1:
             rep = key.choose("surrogate-initial", f"{pid}|{f}", "ABCDEFGHJKLMNPRSTVW")
         else:
-            is_first = f in lex.first and (i < len(words) - 1 or len(words) == 1 and f not in lex.last)
+            is_first = f in lex.first and (i < len(words) - 1 or f not in lex.last or lex.first_pct.get(f, 0.0) >= 0.01)
             pool = firsts if is_first else lasts
             rep = key.choose("surrogate-name", f"{pid}|{f}", pool)
         out.append(_case_like(w, rep))
@@ -381,7 +380,6 @@ def apply_operator(text: str, spans: Sequence[Span], operator: str = "tag", *, k
     Built on presidio-anonymizer: ``tag`` is its ``replace`` operator, ``redact`` and ``mask`` its own,
     and the keyed operators are ``custom`` operators.
     """
-    from presidio_anonymizer import AnonymizerEngine
     from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
     if operator not in OPERATORS:
@@ -415,6 +413,3 @@ def _engine():
 
     return AnonymizerEngine()
 
-
-def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]

@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -308,15 +309,13 @@ def _make_nlp_engine(cfg: DeidConfig):
         """presidio's spaCy engine loading only the components this configuration uses."""
 
         def load(self) -> None:
-            import spacy
-
             self.nlp = {}
             for model in self.models:
                 if cfg.spacy_ner or cfg.presidio_defaults:
-                    nlp = spacy.load(model["model_name"], exclude=["parser", "senter"])
+                    nlp = _load_spacy(model["model_name"], ("parser", "senter"))
                 else:
-                    nlp = spacy.load(model["model_name"], exclude=["tok2vec", "tagger", "parser", "attribute_ruler",
-                                                                   "lemmatizer", "ner", "senter"])
+                    nlp = _load_spacy(model["model_name"], ("tok2vec", "tagger", "parser", "attribute_ruler",
+                                                            "lemmatizer", "ner", "senter"))
                 nlp.max_length = max(nlp.max_length, cfg.chunk_chars + cfg.chunk_overlap + 10)
                 self.nlp[model["lang_code"]] = nlp
 
@@ -337,6 +336,14 @@ def _make_nlp_engine(cfg: DeidConfig):
                   ner_model_configuration=ner_conf)
     eng.load()
     return eng
+
+
+@lru_cache(maxsize=4)
+def _load_spacy(model: str, exclude: tuple[str, ...]):
+    """A spaCy pipeline, loaded once per process and shared by every Deidentifier (read-only use)."""
+    import spacy
+
+    return spacy.load(model, exclude=list(exclude))
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -130,6 +130,16 @@ register_recognizer("addresses", _builtin(find_addresses, ["ADDRESS"], "StreetAd
 register_recognizer("facilities", _builtin(find_facilities, ["HOSPITAL"], "FacilityRecognizer"))
 
 
+def _phi_ner(**options: Any) -> EntityRecognizer:
+    from clinical_sft.privacy.ner_recognizer import phi_ner_factory
+
+    return phi_ner_factory(**options)
+
+
+# the fine-tuned PHI tagger (`clinical-sft ehr train --task ner`), selected with DeidConfig(ner_model=DIR)
+register_recognizer("phi_ner", _phi_ner)
+
+
 def _presidio_predefined(cls_name: str) -> Callable[..., EntityRecognizer]:
     def factory(**_: Any) -> EntityRecognizer:
         import presidio_analyzer.predefined_recognizers as pr

@@ -181,8 +181,8 @@ def _build() -> Lexicons:
             cls = PURE
         elif w in lex.common:
             z = lex.zipf(w)
-            popular_first = lex.first_pct.get(w, 0.0) >= 0.1
-            cls = PURE if popular_first and z < 5.0 else AMBIGUOUS
+            pct = lex.first_pct.get(w, 0.0)
+            cls = PURE if (pct >= 0.1 and z < 5.0) or (pct >= 0.005 and z < 4.2) else AMBIGUOUS
         elif _stem_common(w, lex.common) and lex.zipf(w) >= 3.0:
             cls = AMBIGUOUS  # ROUNDS, TESTED, CALLING: inflections of common words
         elif lex.zipf(w) >= 4.6 and lex.first_pct.get(w, 0.0) < 0.1:

@@ -51,6 +51,11 @@ FACILITY_WORDS = frozenset(
     "MERCY GOOD SAMARITAN SACRED HEART HOLY CROSS DEACONESS VA VETERANS STATE WOMEN'S WOMENS SHRINERS "
     "ISLAND LAKE LAKES RIVER RIVERSIDE BAY HARBOR PARK HILL HILLS SPRINGS VIEW PINES OAKS CENTRAL "
     "SOUTHERN NORTHERN EASTERN WESTERN MEDICAL HEALTH & AND OF THE".split())
+# facility words that do not name a place by themselves ("GENERAL HOSPITAL", "COMMUNITY HOSPITAL")
+_GENERIC_FACILITY = frozenset(
+    "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY COUNTY STATE CITY MEDICAL HEALTH CENTRAL NORTH SOUTH "
+    "EAST WEST NORTHERN SOUTHERN EASTERN WESTERN NEW & AND OF THE CHILDREN'S CHILDRENS WOMEN'S WOMENS VA "
+    "VETERANS".split())
 _NOT_FACILITY = frozenset(
     "OUTSIDE OSH THE A AN THIS THAT HIS HER THEIR OUR TO FROM AT IN ON BY FOR WITH OF AND OR PRIOR "
     "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
@@ -102,7 +107,6 @@ def find_places(text: str) -> list[Hit]:
         if kind == "HOSPITAL":
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
-        surface = text[s:e]
         single_common = " " not in word and (kind == "LOCATION" or lex.klass(word) != NOT_NAME) and (
             lex.is_known_word(word) or lex.klass(word) != NOT_NAME)
         if single_common:
@@ -338,7 +342,7 @@ def find_facilities(text: str) -> list[Hit]:
                 break
             if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
                     or (sc.mixed_case and tj.is_title):
-                if u not in FACILITY_WORDS or u in ("ST", "SAINT", "MOUNT", "MT"):
+                if u not in _GENERIC_FACILITY:
                     named = True
                 first = j
                 j -= 1

@@ -37,7 +37,7 @@ VERBS = frozenset(
     "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
-    "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT".split())
+    "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
@@ -100,7 +100,8 @@ def find_names(text: str) -> list[Hit]:
                 # in mixed-case prose a name after a relative or a verb is capitalised
                 cap_ok = strong or not sc.mixed_case or not t.is_lower
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
-                freq_ok = strong or k == PURE or lex.zipf(base) < (5.3 if pu in RELATIVES else 4.5)
+                freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5) or (
+                    sc.mixed_case and t.is_title and pu in ("PT", "PATIENT"))
                 if len(base) == 1 and toks[i + 1:i + 2] and toks[i + 1].text == ".":
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH"
                 elif _nameish(lex, up, strict=strict) and (strong or base not in lex.clinical) and cap_ok \
@@ -122,6 +123,11 @@ def find_names(text: str) -> list[Hit]:
                     2 <= len(base) <= 3 and t.is_upper and base.isalpha())):
                 flag[i] = max(flag.get(i, 0), 0.8)  # "KOWALSKI, RN", "FL, RN" (initials)
                 continue
+        # --- "Islande (niece)" ----------------------------------------------------------------------
+        if i + 2 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].up in RELATIVES and _nameish(lex, up) \
+                and (not sc.mixed_case or not t.is_lower):
+            flag[i] = max(flag.get(i, 0), 0.75)
+            continue
         # --- signatures: "-- EB", "-- A. McEllis" -------------------------------------------------
         if i >= 2 and toks[i - 1].text == "-" and toks[i - 2].text == "-" and (
                 base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1):

@@ -35,6 +35,8 @@ _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2}
 _YEAR_ALONE = re.compile(r"(?<![\w./\-:$#])(?:19[0-9]\d|20[0-4]\d)(?:'?s)?(?![\w/%:]|\.\d|-\d)")
 _DATE_COMPACT = re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01]){_MONTH}(?:19|20)?\d\d\b", _F)
 _MONTH_YEAR_NUM = re.compile(r"(?<![\w./\-])(?:0?[1-9]|1[0-2])[/\-](?:19|20)\d\d(?![\w/]|[\-.]\d)")
+_DATE_RANGE = re.compile(r"(?<![\w./\-])((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))-((?:0?[1-9]|1[0-2])/"
+                         r"(?:0?[1-9]|[12]\d|3[01]))(?![\w/])")
 _ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after)[ \t]{1,3}(?:the[ \t]{1,3})?"
                           r"((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?![ \t]{0,2}(?:floor|grade|percentile|rib|"
                           r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree))", _F)
@@ -89,6 +91,9 @@ def find_dates(text: str) -> list[Hit]:
         hits.append((m.start(), m.end(), "DATE", 0.9))
     for m in _MONTH_YEAR_NUM.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.8))
+    for m in _DATE_RANGE.finditer(text):
+        hits.append((m.start(1), m.end(1), "DATE", 0.8))
+        hits.append((m.start(2), m.end(2), "DATE", 0.8))
     for m in _ORDINAL_DAY.finditer(text):
         hits.append((m.start(1), m.end(1), "DATE", 0.6))
     for m in _MONTH_CTX.finditer(text):
