@@ -111,6 +111,27 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _empty_like(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value[:0] if value.dim() else value
+    if isinstance(value, dict):
+        return {k: _empty_like(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)()
+    return value
+
+
+class _EmptyAwareCollate:
+    """The task's collate, with empty Poisson batches shaped like a real batch with zero rows."""
+
+    def __init__(self, collate: Any, template: Any) -> None:
+        self.collate = collate
+        self.empty = _empty_like(template)
+
+    def __call__(self, items: Sequence[Any]) -> Any:
+        return self.collate(items) if len(items) else self.empty
+
+
 class _Loggers:
     """metrics.jsonl always; TensorBoard / MLflow when asked for and installed (rank 0 only)."""
 
@@ -426,6 +447,10 @@ class Trainer:
             prior = [tuple(h) for h in (resume_state or {}).get("dp", {}).get("history", [])]
             model, optimizer, loader = session.attach(model, optimizer, loader, epochs=cfg.epochs,
                                                       distributed=world > 1, prior_history=prior)
+            if self.dp.poisson_sampling:
+                # Poisson batches can be empty; opacus' own empty-batch collate cannot carry non-tensor
+                # fields (record ids), so empty batches get the task's structure with zero rows
+                loader.collate_fn = _EmptyAwareCollate(task.collate, task.collate([train_dataset[0]]))
             physical = self.dp.max_physical_batch_size
             if physical is None and cfg.grad_accum_steps > 1:
                 physical = max(1, cfg.batch_size // world)
