@@ -252,7 +252,7 @@ def lira_audit(task: Any, model: torch.nn.Module, train_dataset: Any, heldout_da
     n = len(pool)
     pooled = _Subset(parts, pool)
     rng = np.random.default_rng(random_state)
-    out_losses = [[] for _ in range(n)]  # losses of record i under shadows that did not see it
+    out_losses: list[list[float]] = [[] for _ in range(n)]  # losses of record i under shadows that did not see it
     for s in range(n_shadows):
         inside = rng.random(n) < 0.5
         shadow = train_shadow(_Subset(parts, [pool[i] for i in np.flatnonzero(inside)]))

@@ -483,7 +483,7 @@ class DPSession:
         """Give an empty Poisson batch zero per-sample gradients so the step adds noise only."""
         for p in params:
             if p.requires_grad:
-                p.grad_sample = torch.zeros((0, *p.shape), dtype=p.dtype, device=p.device)
+                p.grad_sample = torch.zeros((0, *p.shape), dtype=p.dtype, device=p.device)  # type: ignore[attr-defined]
                 if self.grad_sample_mode == "ghost":
                     p.grad = torch.zeros_like(p)
 

@@ -85,7 +85,7 @@ def _seed_everything(seed: int, deterministic: bool) -> None:
 
 
 def _rng_state() -> dict[str, Any]:
-    np_state = np.random.get_state()
+    np_state: Any = np.random.get_state()
     return {
         "torch": torch.get_rng_state(),
         "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
@@ -257,7 +257,8 @@ class Trainer:
     # ------------------------------------------------------------------ building blocks
     def _optimizer(self, model: nn.Module) -> torch.optim.Optimizer:
         cfg = self.config
-        decay, no_decay = [], []
+        decay: list[nn.Parameter] = []
+        no_decay: list[nn.Parameter] = []
         for name, p in model.named_parameters():
             if not p.requires_grad:
                 continue
@@ -399,6 +400,7 @@ class Trainer:
         # --- model
         model = task.build_model()
         session: DPSession | None = None
+        dpc: Any = self.dp
         if self.dp is not None:
             session = DPSession(self.dp, n_records=len(train_dataset))
             model = session.prepare_model(model)
@@ -416,7 +418,7 @@ class Trainer:
         if session is not None and logical % world:
             raise ConfigError(
                 f"TrainConfig.batch_size*grad_accum_steps={logical} must be divisible by the {world} processes")
-        sampler = DistributedSampler(train_dataset, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed)
+        sampler: DistributedSampler[Any] = DistributedSampler(train_dataset, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed)
         per_rank = (logical if session is not None else micro) // world
         loader = DataLoader(train_dataset, batch_size=per_rank, sampler=sampler, collate_fn=task.collate,
                             num_workers=cfg.num_workers)
@@ -432,7 +434,7 @@ class Trainer:
             else:
                 model = nn.parallel.DistributedDataParallel(
                     model, device_ids=[device.index] if device.type == "cuda" else None)
-        optimizer = self._optimizer(raw)
+        optimizer: Any = self._optimizer(raw)
 
         # --- resume state
         ckpts = self._ckpt_dirs() if cfg.resume else []
@@ -447,11 +449,11 @@ class Trainer:
             prior = [tuple(h) for h in (resume_state or {}).get("dp", {}).get("history", [])]
             model, optimizer, loader = session.attach(model, optimizer, loader, epochs=cfg.epochs,
                                                       distributed=world > 1, prior_history=prior)
-            if self.dp.poisson_sampling:
+            if dpc.poisson_sampling:
                 # Poisson batches can be empty; opacus' own empty-batch collate cannot carry non-tensor
                 # fields (record ids), so empty batches get the task's structure with zero rows
                 loader.collate_fn = _EmptyAwareCollate(task.collate, task.collate([train_dataset[0]]))
-            physical = self.dp.max_physical_batch_size
+            physical = dpc.max_physical_batch_size
             if physical is None and cfg.grad_accum_steps > 1:
                 physical = max(1, cfg.batch_size // world)
             if physical is not None and physical >= per_rank:
@@ -537,7 +539,7 @@ class Trainer:
                                     optimizer.zero_grad(set_to_none=True)
                                     logger.warning(
                                         "DP: stopping before step %d: it would take epsilon past the target %g "
-                                        "(spent %.4f at delta %.3g)", global_step + 1, self.dp.target_epsilon,
+                                        "(spent %.4f at delta %.3g)", global_step + 1, dpc.target_epsilon,
                                         session.epsilon(), session.delta)
                                     break
                                 optimizer.step()
@@ -573,7 +575,7 @@ class Trainer:
                                 if global_step % cfg.log_every == 0:
                                     rec: dict[str, Any] = {"epoch": epoch + 1, "loss": loss_sum / max(loss_n, 1),
                                                            "lr": scheduler.get_last_lr()[0]}
-                                    if session is not None and self.dp.accountant == "rdp":
+                                    if session is not None and dpc.accountant == "rdp":
                                         rec["epsilon"] = session.epsilon()
                                     logs.log("train", global_step, rec)
                     # ---- end of epoch
