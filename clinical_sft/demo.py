@@ -218,10 +218,10 @@ def _check_linkage(key, cohort, img, deid_text_dir: Path, deid_dicom_dir: Path) 
     """Each imaged patient's pseudonym in the de-identified notes equals the DICOM PatientID."""
     import pydicom
 
-    note_pseudo = {}
+    note_pseudo: dict[str, int] = {}
     for rec in _deidentified_notes(deid_text_dir):
-        note_pseudo.setdefault(rec.get("patient_id"), 0)
-        note_pseudo[rec.get("patient_id")] += 1
+        pid = str(rec.get("patient_id"))
+        note_pseudo[pid] = note_pseudo.get(pid, 0) + 1
     dicom_ids = set()
     leaks = 0
     originals = {str(c.patient_id) for c in img.cases}

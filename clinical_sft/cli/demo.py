@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -24,8 +25,9 @@ def demo(
 
     from clinical_sft.demo import DemoConfig, run_demo, summary_table_rows
 
-    cfg = DemoConfig(n_patients=patients, n_imaging_cases=imaging_cases, dp_epsilon=dp_epsilon, smoke=smoke,
-                     **({"text_epochs": 1, "seg_epochs": 2, "n_boot": 50} if smoke else {}))
+    cfg = DemoConfig(n_patients=patients, n_imaging_cases=imaging_cases, dp_epsilon=dp_epsilon, smoke=smoke)
+    if smoke:
+        cfg = dataclasses.replace(cfg, text_epochs=1, seg_epochs=2, n_boot=50)
     console = Console()
     summary = run_demo(out, cfg, say=console.print)
     table = Table(title="clinical-sft demo summary")
