@@ -1156,6 +1156,19 @@ def _write_radiology(c: _Ctx, b: _Builder) -> None:
         b.f("Read at workstation {ip}.\n", ip=(_ip(rng), "IP", ""))
 
 
+_NURSING_EVENTS = (
+    lambda r: f"HR {r.randint(130, 160)}S AFIB, {r.choice((5, 10))}MG LOPRESSOR IV GIVEN W/ GOOD EFFECT",
+    lambda r: f"SBP {r.randint(70, 88)}, {r.choice((250, 500))}CC NS BOLUS GIVEN",
+    lambda r: f"LABS SENT: K {r.randint(30, 50) / 10}, MG {r.randint(14, 24) / 10}, HCT {r.randint(210, 360) / 10}",
+    lambda r: f"FS {r.randint(40, 380)}, {r.randint(2, 8)} UNITS HUMALOG SC",
+    lambda r: f"T {r.randint(380, 396) / 10} PO, BLD CX X2 SENT, TYLENOL {r.choice((650, 1000))}MG PR",
+    lambda r: f"ABG {r.randint(720, 748) / 100}/{r.randint(30, 60)}/{r.randint(55, 140)}, VENT CHANGED TO AC {r.randint(400, 550)}X{r.randint(12, 24)}",
+    lambda r: f"{r.choice((1, 2))} UNITS PRBC STARTED, PRE-TRANSFUSION HCT {r.randint(200, 240) / 10}",
+    lambda r: f"AGITATED, HALDOL {r.choice((0.5, 1, 2))}MG IV X1",
+    lambda r: f"UOP {r.randint(5, 25)}CC/HR X2H, LASIX {r.choice((20, 40, 80))}MG IV GIVEN",
+)
+
+
 def _write_nursing(c: _Ctx, b: _Builder) -> None:
     rng, p, site = c.rng, c.p, c.site
     md = rng.choice(site.clinicians)
@@ -1181,9 +1194,11 @@ def _write_nursing(c: _Ctx, b: _Builder) -> None:
     for name, items in systems:
         if rng.random() < 0.15:
             continue
-        chosen = rng.sample(items, k=rng.randint(1, min(3, len(items))))
+        chosen = rng.sample(items, k=rng.randint(1, min(4, len(items))))
         if rng.random() < 0.5 and cues:
             chosen.append(cues.pop())
+        if rng.random() < 0.35:  # a time-stamped event, as nurses chart overnight
+            chosen.append(f"@{rng.randint(0, 23):02d}{rng.choice(('00', '15', '30', '45'))} " + rng.choice(_NURSING_EVENTS)(rng))
         b.t(f"{name}: " + sep.join(chosen))
         if name == "CV" and rng.random() < 0.5:
             b.t(sep + "CALLED ")
