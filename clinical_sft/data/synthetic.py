@@ -792,6 +792,15 @@ class _Ctx:
 
 
 def _name_form(rng: random.Random, person: _Person, forms: Sequence[str]) -> str:
+    out = _name_form_exact(rng, person, forms)
+    if rng.random() < 0.03 and len(out) >= 5:  # a misspelt mention (transposed letters), as in real notes
+        i = rng.randrange(1, len(out) - 2)
+        if out[i].isalpha() and out[i + 1].isalpha():
+            out = out[:i] + out[i + 1] + out[i] + out[i + 2:]
+    return out
+
+
+def _name_form_exact(rng: random.Random, person: _Person, forms: Sequence[str]) -> str:
     form = rng.choice(forms)
     f, m, last = person.first, person.middle, person.last
     if form == "first last":
