@@ -268,8 +268,9 @@ def ocr_eval() -> dict | None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="a quarter of the corpus, no dciodvfy, no OCR")
-    ap.add_argument("--workers", type=int, default=2,
-                    help="also run clinical-sft with this many workers (baselines have none); 1: single run only")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="also run clinical-sft with this many worker processes (baselines have none)")
+    ap.add_argument("--repeat", type=int, default=None, help="rounds (default 3, 1 with --quick)")
     ap.add_argument("--one", choices=TOOLS, help=argparse.SUPPRESS)
     ap.add_argument("--files", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -280,6 +281,8 @@ def main() -> None:
         print(json.dumps(res))
         return
 
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
     files = build_corpus(args.quick)
     mb = sum(f.stat().st_size for f in files) / 1e6
     tmp = Path(tempfile.mkdtemp(prefix="bench-dicom-"))
@@ -289,18 +292,33 @@ def main() -> None:
     try:
         runs = [("clinical-sft", 1)] + ([("clinical-sft", args.workers)] if args.workers > 1 else []) + [
             ("deid", 1), ("dicom-anonymizer", 1)]
-        for tool, nw in runs:
+        raw: dict[str, list[dict]] = {}
+        # rounds interleave the tools so that a shared machine's load falls on all of them alike;
+        # each tool's best round is reported (the usual estimate of its speed on a noisy machine)
+        for rnd in range(args.repeat):
+            for tool, nw in runs:
+                label = tool if nw == 1 else f"{tool} -j{nw}"
+                out = tmp / f"{label.replace(' ', '_')}-{rnd}" / "out"
+                out.parent.mkdir(parents=True)
+                cmd = [sys.executable, __file__, "--one", tool, "--files", str(flist), "--out", str(out),
+                       "--workers", str(nw)]
+                r = subprocess.run(cmd, capture_output=True, text=True,
+                                   env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                if r.returncode != 0:
+                    raw.setdefault(label, []).append({"failed": r.stderr[-500:]})
+                    continue
+                raw.setdefault(label, []).append(json.loads(r.stdout.strip().splitlines()[-1]))
+        for (tool, nw) in runs:
             label = tool if nw == 1 else f"{tool} -j{nw}"
-            out = tmp / label.replace(" ", "_") / "out"
-            out.parent.mkdir(parents=True)
-            cmd = [sys.executable, __file__, "--one", tool, "--files", str(flist), "--out", str(out),
-                   "--workers", str(nw)]
-            r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-            if r.returncode != 0:
-                results[label] = {"failed": r.stderr[-500:]}
+            ok = [x for x in raw.get(label, []) if "failed" not in x]
+            if not ok:
+                results[label] = raw.get(label, [{}])[0]
                 continue
-            res = json.loads(r.stdout.strip().splitlines()[-1])
+            res = min(ok, key=lambda x: x["wall_s"])
+            res["wall_s_rounds"] = [round(x["wall_s"], 3) for x in ok]
             mapping = res.pop("mapping")
+            for x in ok:
+                x.pop("mapping", None)
             res["files_out"] = len(mapping)
             res["files_per_s"] = len(files) / res["wall_s"]
             res["mb_per_s"] = mb / res["wall_s"]
@@ -318,7 +336,8 @@ def main() -> None:
     summary = {
         "corpus": {"files": len(files), "mb": round(mb, 2), "sources": ["pydicom test files"] +
                    (["../shared/data/dicom-samples"] if SAMPLES.is_dir() else []), "quick": args.quick},
-        "machine": {"cpus": os.cpu_count(), "workers_ours": args.workers},
+        "machine": {"cpus": os.cpu_count(), "workers_ours": args.workers, "rounds": args.repeat,
+                    "note": "shared 2-core machine; best of interleaved rounds per tool"},
         "tools": results,
         "ratios": {
             "files_per_s_vs_fastest_baseline": (ours.get("files_per_s", 0) / fastest) if fastest else None,

@@ -181,22 +181,83 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
     fp.write(ds.preamble if ds.preamble is not None and len(ds.preamble) == 128 else b"\x00" * 128)
     fp.write(b"DICM")
     with quiet_pydicom():
-        write_file_meta_info(fp, meta, enforce_standard=True)
+        mb = _meta_bytes(meta)
+        if mb is not None:
+            fp.write(mb)
+        else:
+            write_file_meta_info(fp, meta, enforce_standard=True)
         fp.is_implicit_VR = implicit
-        encodings = ds._character_set
-        n = len(original)
-        for tag in sorted(elems):
-            raw = elems[tag]
-            if isinstance(raw, RawDataElement) and raw.length != 0xFFFFFFFF and raw.value_tell is not None:
+        _splice_dataset(fp, ds, original, implicit, ds._character_set, write_data_element)
+    return fp.getvalue()
+
+
+_META_TEXT_PAD = {"UI": b"\x00", "SH": b" ", "AE": b" ", "CS": b" ", "LO": b" ", "UR": b" "}
+
+
+def _meta_bytes(meta: Dataset) -> bytes | None:
+    """The File Meta Information group, Explicit VR Little Endian, with its group length (or ``None``)."""
+    body = bytearray()
+    for tag in sorted(meta._dict):
+        if tag == 0x00020000:
+            continue
+        elem = meta[tag]
+        vr = elem.VR
+        if vr in _META_TEXT_PAD:
+            v = elem.value
+            raw = ("\\".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v or "")).encode("ascii")
+            if len(raw) % 2:
+                raw += _META_TEXT_PAD[vr]
+        elif vr == "OB":
+            raw = bytes(elem.value or b"")
+            if len(raw) % 2:
+                raw += b"\x00"
+        elif vr == "UL" and isinstance(elem.value, int):
+            raw = int(elem.value).to_bytes(4, "little")
+        else:
+            return None
+        body += (tag >> 16).to_bytes(2, "little") + (tag & 0xFFFF).to_bytes(2, "little")
+        if vr == "OB":
+            body += b"OB\x00\x00" + len(raw).to_bytes(4, "little")
+        else:
+            if len(raw) > 0xFFFF:
+                return None
+            body += vr.encode() + len(raw).to_bytes(2, "little")
+        body += raw
+    head = b"\x02\x00\x00\x00UL\x04\x00" + len(body).to_bytes(4, "little")
+    return head + bytes(body)
+
+
+def _splice_dataset(fp: Any, ds: Dataset, original: bytes, implicit: bool, encodings: Any, write_elem: Any) -> None:
+    elems = ds._dict
+    n = len(original)
+    for tag in sorted(elems):
+        raw = elems[tag]
+        if isinstance(raw, RawDataElement):
+            if raw.length != 0xFFFFFFFF and raw.value_tell is not None:
                 hdr = 8 if implicit or raw.VR not in _LONG_HEADER_VRS else 12
                 start, end = raw.value_tell - hdr, raw.value_tell + raw.length
                 if start >= 0 and end <= n and int.from_bytes(original[start:start + 2], "little") == tag >> 16 \
                         and int.from_bytes(original[start + 2:start + 4], "little") == tag & 0xFFFF:
                     fp.write(original[start:end])
                     continue
-            write_data_element(fp, ds[tag] if isinstance(raw, RawDataElement) and raw.VR is None and not implicit
-                               else raw, encodings)
-    return fp.getvalue()
+            write_elem(fp, ds[tag] if raw.VR is None and not implicit else raw, encodings)
+        elif raw.VR == "SQ" and raw.value is not None:
+            # a changed sequence: undefined lengths, items spliced element by element
+            fp.write_tag(tag)
+            if not implicit:
+                fp.write(b"SQ\x00\x00")
+            fp.write_UL(0xFFFFFFFF)
+            for item in raw.value:
+                fp.write_tag(0xFFFEE000)
+                fp.write_UL(0xFFFFFFFF)
+                _splice_dataset(fp, item, original, implicit, item.get("SpecificCharacterSet", None) and
+                                item._character_set or encodings, write_elem)
+                fp.write_tag(0xFFFEE00D)
+                fp.write_UL(0)
+            fp.write_tag(0xFFFEE0DD)
+            fp.write_UL(0)
+        else:
+            write_elem(fp, raw, encodings)
 
 
 def deidentify_dicom_file(
