@@ -1568,7 +1568,8 @@ def generate_cohort(
             _WRITERS[style](ctx, b)
             text = b.text()
             notes.append({
-                "id": f"{pt.patient_id}-{k + 1:02d}",
+                # a note id that does not embed the MRN (ids travel into audits and manifests)
+                "id": f"NOTE{len(notes) + 1:06d}",
                 "patient_id": pt.patient_id,
                 "text": text,
                 "spans": b.spans,
