@@ -41,7 +41,7 @@ def test_prv_epsilon_matches_dp_accounting_pld(q, sigma, steps, delta):
     assert ours == pytest.approx(ref, rel=0.01)
 
 
-@pytest.mark.parametrize("accountant", ["rdp", "prv"])
+@pytest.mark.parametrize("accountant", ["rdp", pytest.param("prv", marks=pytest.mark.slow)])
 def test_max_steps_is_the_exact_budget_boundary(accountant):
     kw = dict(noise_multiplier=1.0, sample_rate=0.02, delta=1e-5, accountant=accountant)
     k = max_steps_within_budget(target_epsilon=2.0, **kw)

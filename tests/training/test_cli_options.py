@@ -56,8 +56,11 @@ def test_fingerprint_is_stable_and_content_sensitive():
     assert fingerprint_dataset(None)["n"] == 0
 
 
-def test_load_trained_names_what_is_missing(tmp_path):
+def test_load_trained_names_what_is_missing(tmp_path, monkeypatch):
     from clinical_sft.errors import ModelNotFoundError
+    from clinical_sft.training import registry
+
+    monkeypatch.setattr(registry, "_PLUGIN_MODULES", ())  # don't import the modalities (slow) here
 
     with pytest.raises(ModelNotFoundError, match="run.json"):
         load_trained(tmp_path)
