@@ -95,7 +95,7 @@ def train(
               f"patch {_patch(patch) or str(d['patch_size']) + ' (clamped to the image)'}, batch {batch_size or d['batch_size']}, "
               f"cache {cache or d['cache']}, device {d['device']}"
               + (f", DP epsilon {dp.target_epsilon}" if dp else "")
-              + (f", pretrained {pretrained}" if pretrained else ""))
+              + (f", pretrained {pretrained}" if pretrained else ""), soft_wrap=True)
     sp = tuple(float(v) for v in spacing.split(",")) if spacing else None
     run = train_segmentation(
         data, out, net=net, size=size, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
@@ -155,7 +155,7 @@ def pretrain(
     p = _patch(patch) or d["patch_size"]
     cfg = PretrainConfig(net=net, size=size or d["size"], transforms=TransformConfig(patch_size=p, num_samples=4, augment=False))
     _console().print(f"[bold]imaging pretrain[/bold]: net {net} ({cfg.size}), epochs {n_epochs}, patch {p}, "
-                     f"batch {batch_size}, cache memory, device {d['device']}")
+                     f"batch {batch_size}, cache memory, device {d['device']}", soft_wrap=True)
     res = run_pretrain(data, out, cfg, epochs=n_epochs, batch_size=batch_size, learning_rate=learning_rate,
                        device=device, seed=seed)
     typer.echo(f"pretraining done: final reconstruction L1 {res.metrics.get('train_loss', float('nan')):.4f}; "

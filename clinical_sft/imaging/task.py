@@ -200,25 +200,35 @@ class SegmentationTask:
 
     # -- batches ---------------------------------------------------------------------------------
     def collate(self, items: Sequence[Any]) -> dict[str, Any]:
-        """Stack (flattened) crops into a batch; whole volumes of different sizes are zero-padded."""
+        """Batch dataset items.
+
+        Training items are lists of random crops (``RandCropBy*``): they are flattened and stacked
+        into tensors only (``image``, ``label``), as opacus' Poisson loader needs. Whole volumes
+        (validation / prediction) also carry ``ids``, ``shapes`` and ``spacing``; volumes of
+        different sizes are zero-padded to the largest (``shapes`` keeps each one's own).
+        """
+        crops = any(isinstance(it, list | tuple) for it in items)
         flat: list[dict[str, Any]] = []
         for it in items:
             flat.extend(it if isinstance(it, list | tuple) else [it])
         if not flat:
-            return {"image": torch.zeros((0, self.config.in_channels, *self.config.transforms.patch_size)), "ids": []}
+            z = torch.zeros((0, self.config.in_channels, *self.config.transforms.patch_size))
+            return {"image": z, "label": z[:, :1].long()}
         images = [_plain(it["image"]).float() for it in flat]
-        shapes = [tuple(int(s) for s in im.shape[1:]) for im in images]
-        spacings = [_spacing(it["image"]) for it in flat]
-        batch: dict[str, Any] = {"ids": [str(it.get("id", i)) for i, it in enumerate(flat)], "shapes": shapes, "spacing": spacings}
         has_label = all("label" in it for it in flat)
         labels = [_plain(it["label"]).long() for it in flat] if has_label else []
+        shapes = [tuple(int(s) for s in im.shape[1:]) for im in images]
         if len(set(shapes)) > 1:
             target = tuple(max(s[d] for s in shapes) for d in range(3))
             images = [_pad(im, target) for im in images]
             labels = [_pad(lb, target) for lb in labels]
-        batch["image"] = torch.stack(images)
+        batch: dict[str, Any] = {"image": torch.stack(images)}
         if has_label:
             batch["label"] = torch.stack(labels)
+        if not crops:
+            batch["ids"] = [str(it.get("id", i)) for i, it in enumerate(flat)]
+            batch["shapes"] = shapes
+            batch["spacing"] = [_spacing(it["image"]) for it in flat]
         return batch
 
     # -- training --------------------------------------------------------------------------------
@@ -243,8 +253,10 @@ class SegmentationTask:
         cfg = self.config
         out = []
         k = cfg.n_classes + 1
-        for i, rid in enumerate(batch["ids"]):
-            sx, sy, sz = batch["shapes"][i]
+        ids = batch.get("ids") or [str(i) for i in range(len(batch["image"]))]
+        shapes = batch.get("shapes") or [tuple(batch["image"].shape[2:])] * len(ids)
+        for i, rid in enumerate(ids):
+            sx, sy, sz = shapes[i]
             img = batch["image"][i : i + 1, :, :sx, :sy, :sz]
             pred = predict_volume(model, img, cfg.transforms.patch_size, sw_batch_size=cfg.sw_batch_size, overlap=cfg.sw_overlap)
             rec: dict[str, Any] = {"id": rid}
