@@ -218,7 +218,12 @@ def _month(word: str) -> int | None:
 
 def _month_name(n: int, like: str) -> str:
     full = _MONTHS[n - 1]
-    w = full if len(like) > 4 or like.lower() in _MONTHS else (full[:4] if like.lower() == "sept" and n == 9 else full[:3])
+    if len(like) <= 3:
+        w = full[:3]
+    elif like.lower() == "sept":
+        w = "sept" if n == 9 else full[:3]
+    else:
+        w = full if len(like) > 4 or like.lower() in _MONTHS else full[:3]
     return _case_like(like, w) if not like.isupper() else w.upper()
 
 
@@ -273,7 +278,9 @@ def shift_date(value: str, days: int) -> str | None:
             return None
         d1 = d0 + delta
         sep = m.group(2)
-        return f"{d1.year}{sep}{_pad(d1.month, m.group(3))}{sep}{_pad(d1.day, m.group(4))}"
+        lm = "00" if len(m.group(3)) == 2 else m.group(3)
+        ld = "00" if len(m.group(4)) == 2 else m.group(4)
+        return f"{d1.year}{sep}{_pad(d1.month, lm)}{sep}{_pad(d1.day, ld)}"
     m = _RX_COMPACT.match(v)
     if m:
         d0 = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -286,11 +293,13 @@ def shift_date(value: str, days: int) -> str | None:
         a, sep, b, y = m.group(1), m.group(2), m.group(3), m.group(4)
         us = int(a) <= 12
         mo, da = (int(a), int(b)) if us else (int(b), int(a))
-        year = _year_in(y) if y else (2000 if (mo, da) == (2, 29) else 2001)
+        year = _year_in(y) if y else (2000 if (mo, da) == (2, 29) else 2002)
         d0 = _safe_date(year, mo, da)
         if d0 is None:
             return None
         d1 = d0 + delta
+        if a.startswith("0") or b.startswith("0"):
+            a = b = "00"  # zero-padded fields stay zero-padded
         if us:
             out = f"{_pad(d1.month, a)}{sep}{_pad(d1.day, b)}"
         else:
@@ -300,7 +309,7 @@ def shift_date(value: str, days: int) -> str | None:
     if m and _month(m.group(1)):
         mo = _month(m.group(1))
         y = m.group(7)
-        year = _year_in(y) if y else 2001
+        year = _year_in(y) if y else 2002
         d0 = _safe_date(year, mo, int(m.group(4)))  # type: ignore[arg-type]
         if d0 is None:
             return None
@@ -314,7 +323,7 @@ def shift_date(value: str, days: int) -> str | None:
     if m and _month(m.group(4)):
         mo = _month(m.group(4))
         y = m.group(7)
-        year = _year_in(y) if y else 2001
+        year = _year_in(y) if y else 2002
         d0 = _safe_date(year, mo, int(m.group(1)))  # type: ignore[arg-type]
         if d0 is None:
             return None
