@@ -182,6 +182,7 @@ def fine_tune(
                 train_ds.n_notes, len(train_ds), val_ds.n_notes)
     trainer = Trainer(task, train_config, dp=dp)
     result = trainer.fit(train_ds, val_ds)
+    assert trainer.model is not None
     model = EhrModel(task, trainer.model)
     preds = model.predict_dataset(val_ds, batch_size=train_config.eval_batch_size or train_config.batch_size)
     metrics = task.compute_metrics(preds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,11 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["load_notes", "split_by_patient", "read_demographics"]
 
-NoteSource = str | os.PathLike[str] | pd.DataFrame | Iterable[Mapping[str, Any]] | Any
+#: What note loaders accept: a JSONL/CSV path, a DataFrame, a ``to_pandas()`` Dataset or a list of dicts.
+NoteSource = Any
 
 
-def _frame(source: NoteSource) -> tuple[pd.DataFrame, str]:
+def _frame(source: Any) -> tuple[pd.DataFrame, str]:
     if isinstance(source, pd.DataFrame):
         return source.copy(), "DataFrame"
     if hasattr(source, "to_pandas") and callable(source.to_pandas):  # datasets.Dataset and friends

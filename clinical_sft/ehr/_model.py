@@ -79,7 +79,7 @@ class EhrModel:
         """
         out = Path(save_directory)
         out.mkdir(parents=True, exist_ok=True)
-        model = self.model
+        model: Any = self.model
         if hasattr(model, "_module"):  # an opacus wrapper
             model = model._module
         if hasattr(model, "merge_and_unload"):

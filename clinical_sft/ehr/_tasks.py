@@ -194,7 +194,7 @@ class WindowDataset(Dataset):
 
 
 def _unwrap_hf(model: nn.Module) -> nn.Module:
-    m = model
+    m: Any = model
     for _ in range(6):
         if hasattr(m, "_module"):  # opacus GradSampleModule
             m = m._module
@@ -205,9 +205,13 @@ def _unwrap_hf(model: nn.Module) -> nn.Module:
     return m
 
 
-@functools.lru_cache(maxsize=32)
-def _forward_params(cls: type) -> frozenset[str]:
-    return frozenset(inspect.signature(cls.forward).parameters)
+_FORWARD_PARAMS: dict[Any, frozenset[str]] = {}
+
+
+def _forward_params(cls: Any) -> frozenset[str]:
+    if cls not in _FORWARD_PARAMS:
+        _FORWARD_PARAMS[cls] = frozenset(inspect.signature(cls.forward).parameters)
+    return _FORWARD_PARAMS[cls]
 
 
 class _NoteTask(abc.ABC):

@@ -203,9 +203,9 @@ def spans_to_token_tags(offsets: np.ndarray, spans: Sequence[dict[str, Any]]) ->
     ends = offsets[:, 1]
     for sp in sorted(spans, key=lambda s: (int(s["start"]), -int(s["end"]))):
         s, e, lab = int(sp["start"]), int(sp["end"]), str(sp["label"])
-        idx = np.nonzero((starts < e) & (ends > s) & (ends > starts))[0]
-        idx = [i for i in idx if tags[i] == "O"]
-        for k, i in enumerate(idx):
+        hits = np.nonzero((starts < e) & (ends > s) & (ends > starts))[0]
+        free = [int(i) for i in hits if tags[i] == "O"]
+        for k, i in enumerate(free):
             tags[i] = ("B-" if k == 0 else "I-") + lab
     return tags
 

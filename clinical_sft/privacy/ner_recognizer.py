@@ -64,6 +64,7 @@ class PhiNerRecognizer(EntityRecognizer):
                  max_length: int | None = None, stride: int = 64, batch_size: int = 8, device: str = "cpu",
                  name: str = "PhiNerRecognizer") -> None:
         self.model_dir = Path(model_dir)
+        self._rec_name = name
         if not 0.0 <= min_score <= 1.0:
             raise ConfigError(f"PhiNerRecognizer.min_score must be in [0, 1], got {min_score}")
         if stride < 0:
@@ -222,11 +223,12 @@ class PhiNerRecognizer(EntityRecognizer):
         """presidio entry point: the tagged spans as ``RecognizerResult``s."""
         wanted = set(entities) if entities else None
         results = []
+        rec_name = self._rec_name
         for s, e, label, score in self.find(text):
             if wanted is not None and label not in wanted:
                 continue
             results.append(RecognizerResult(label, s, e, score, recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
+                RecognizerResult.RECOGNIZER_NAME_KEY: rec_name, RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return results
 
     def __getstate__(self) -> dict[str, Any]:
