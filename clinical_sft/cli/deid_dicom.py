@@ -46,7 +46,7 @@ def dicom(
     from clinical_sft.privacy.key import SecretKey
 
     key = SecretKey.load(key_file)
-    overrides = {name: True for name, on in (
+    overrides: dict[str, bool | str] = {name: True for name, on in (
         ("retain_long_full_dates", retain_full_dates), ("retain_long_modified_dates", retain_modified_dates),
         ("retain_patient_characteristics", retain_patient_characteristics),
         ("retain_device_identity", retain_device_identity),

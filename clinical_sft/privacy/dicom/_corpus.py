@@ -16,6 +16,7 @@ import pydicom
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.errors import InvalidDicomError
+from pydicom.tag import BaseTag
 from pydicom.uid import UID
 
 from clinical_sft.data.records import Record
@@ -98,7 +99,7 @@ def _read(p: Path) -> tuple[Dataset, bytes]:
 
 def _check_encapsulated(ds: Dataset) -> None:
     """Raise ``_Quarantine('truncated')`` when encapsulated pixel data do not parse as items."""
-    raw = ds._dict.get(0x7FE00010)
+    raw = ds._dict.get(BaseTag(0x7FE00010))
     if raw is None or getattr(raw, "length", None) != 0xFFFFFFFF:
         return
     value = raw.value

@@ -36,6 +36,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydicom import config as _pdconfig
@@ -235,10 +236,12 @@ class DicomResult:
     text_clean_failures: int = 0
 
 
+@lru_cache(maxsize=4096)
 def _tag_str(tag: int) -> str:
     return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"
 
 
+@lru_cache(maxsize=4096)
 def _kw(tag: int) -> str:
     if (tag >> 16) % 2:
         return ""
@@ -248,6 +251,7 @@ def _kw(tag: int) -> str:
     return kw or ""
 
 
+@lru_cache(maxsize=4096)
 def _dict_vr(tag: int) -> str:
     try:
         vr = dictionary_VR(tag)

@@ -56,7 +56,7 @@ def _to_u8(frame: np.ndarray) -> np.ndarray:
     a = frame.astype(np.float32)
     if a.ndim == 3:
         a = a.mean(axis=2)
-    lo, hi = np.percentile(a, 0.5), np.percentile(a, 99.5)
+    lo, hi = float(np.percentile(a, 0.5)), float(np.percentile(a, 99.5))
     if hi <= lo:
         lo, hi = float(a.min()), float(a.max())
     if hi <= lo:

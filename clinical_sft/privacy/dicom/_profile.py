@@ -138,7 +138,7 @@ class DicomProfile:
         reviews or cleans pixel data with burned-in text (here: quarantined unless
         ``burned_in="clean"``).
         """
-        base = dict(retain_long_modified_dates=True, retain_patient_characteristics=True,
+        base: dict[str, Any] = dict(retain_long_modified_dates=True, retain_patient_characteristics=True,
                     retain_device_identity=True, retain_safe_private=True, clean_descriptors=True,
                     clean_structured_content=True)
         base.update(overrides)
