@@ -473,11 +473,11 @@ class DPSession:
         assert self.max_steps is not None
         return self.steps + 1 <= self.max_steps
 
-    def epsilon(self) -> float:
-        """Epsilon spent so far at :attr:`delta`."""
+    def epsilon(self, precise: bool = True) -> float:
+        """Epsilon spent so far at :attr:`delta` (``precise=False``: opacus' default PRV accuracy, faster)."""
         if self.engine is None or not self.engine.accountant.history:
             return 0.0
-        return _epsilon_of_history(self.engine.accountant.history, self.delta, self.config.accountant)
+        return _epsilon_of_history(self.engine.accountant.history, self.delta, self.config.accountant, precise)
 
     def fill_empty_batch(self, params: list[nn.Parameter]) -> None:
         """Give an empty Poisson batch zero per-sample gradients so the step adds noise only."""

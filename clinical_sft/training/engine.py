@@ -575,8 +575,8 @@ class Trainer:
                                 if global_step % cfg.log_every == 0:
                                     rec: dict[str, Any] = {"epoch": epoch + 1, "loss": loss_sum / max(loss_n, 1),
                                                            "lr": scheduler.get_last_lr()[0]}
-                                    if session is not None and dpc.accountant == "rdp":
-                                        rec["epsilon"] = session.epsilon()
+                                    if session is not None:
+                                        rec["epsilon"] = session.epsilon(precise=False)
                                     logs.log("train", global_step, rec)
                     # ---- end of epoch
                     entry: dict[str, Any] = {"epoch": epoch + 1, "step": global_step,

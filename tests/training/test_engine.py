@@ -131,7 +131,8 @@ def test_resume_equals_uninterrupted(tmp_path, data, dp):
 
 
 def test_dp_epsilon_one_never_exceeded_and_batchnorm_is_fixed(tmp_path, data):
-    res = Trainer(ToyTask(batchnorm=True), cfg(tmp_path, epochs=3), dp=DPConfig(target_epsilon=1.0)).fit(*data)
+    res = Trainer(ToyTask(batchnorm=True), cfg(tmp_path, epochs=3, log_every=5),
+                  dp=DPConfig(target_epsilon=1.0)).fit(*data)
     p = res.privacy
     assert p["enabled"] and 0 < p["epsilon"] <= 1.0 and p["accountant"] == "prv"
     assert p["delta"] == 1e-5 and p["steps"] > 0 and p["noise_multiplier"] > 0
@@ -141,6 +142,9 @@ def test_dp_epsilon_one_never_exceeded_and_batchnorm_is_fixed(tmp_path, data):
     assert p["grad_sample_mode"] == "ghost"
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["privacy"]["epsilon"] == p["epsilon"]
+    logged = [json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    step_eps = [x["epsilon"] for x in logged if x["event"] == "train"]
+    assert step_eps and all(0 < e <= 1.0 for e in step_eps)
     # the saved model is rebuilt (with the same fix) from the run directory
     register_task("toy", lambda run_dir: ToyTask(batchnorm=True), overwrite=True)
     task, model, _ = load_trained(tmp_path / "run")
