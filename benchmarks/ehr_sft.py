@@ -183,15 +183,16 @@ def bench_ncbi(quick: bool, device: str) -> dict[str, Any]:
 
     train, devel = read("train.jsonl"), read("devel.jsonl")
     if quick:
-        train, devel = train.sample(600, random_state=0), devel.sample(200, random_state=0)
-    epochs = 1 if quick else 3
-    cfg = EhrConfig(task="ner", backbone="minilm", max_length=128, sentence_splitter="none")
+        train, devel = train.sample(400, random_state=0), devel.sample(150, random_state=0)
+    epochs = 2 if quick else 3
+    cfg = EhrConfig(task="ner", backbone="minilm", max_length=64 if quick else 128, stride=16,
+                    sentence_splitter="none")
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         run = fine_tune(train, devel, config=cfg,
                         train_config=TrainConfig(out_dir=Path(tmp) / "ncbi", epochs=epochs, batch_size=16,
-                                                 learning_rate=1e-4, progress=False, device=device,
-                                                 deterministic=False, warmup_ratio=0.1))
+                                                 learning_rate=2e-4 if quick else 1e-4, progress=False,
+                                                 device=device, deterministic=False, warmup_ratio=0.1))
         train_s = time.perf_counter() - t0
         ev = evaluate(run.model, devel)
     return {"backbone": "MiniLM-L6 (all-MiniLM-L6-v2, 22M params)", "train_sentences": len(train),
@@ -211,14 +212,15 @@ def bench_phi_ner(quick: bool, device: str) -> dict[str, Any]:
     from clinical_sft.privacy.evaluate import evaluate_deidentifier
     from clinical_sft.training import TrainConfig
 
-    train_notes = pd.DataFrame(_cohort_notes(40 if quick else 300, seed=11))
-    test_notes = _cohort_notes(10 if quick else 60, seed=12)  # other patients, other seed
-    cfg = EhrConfig(task="ner", backbone="minilm", max_length=256, sentence_splitter="simple")
+    train_notes = pd.DataFrame(_cohort_notes(16 if quick else 300, seed=11))
+    test_notes = _cohort_notes(6 if quick else 60, seed=12)  # other patients, other seed
+    cfg = EhrConfig(task="ner", backbone="minilm", max_length=128 if quick else 256, stride=16,
+                    sentence_splitter="simple")
     out: dict[str, Any] = {"train_notes": len(train_notes), "test_notes": len(test_notes), "device": device}
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         run = fine_tune(train_notes, config=cfg,
-                        train_config=TrainConfig(out_dir=Path(tmp) / "phi", epochs=2 if quick else 4, batch_size=16,
+                        train_config=TrainConfig(out_dir=Path(tmp) / "phi", epochs=1 if quick else 4, batch_size=16,
                                                  learning_rate=2e-4, progress=False, device=device,
                                                  deterministic=False))
         out["tagger_train_minutes"] = round((time.perf_counter() - t0) / 60, 2)

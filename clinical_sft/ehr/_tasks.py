@@ -554,6 +554,12 @@ class ClassificationTask(_NoteTask):
             raise InputError("Binary classification: the training labels hold a single class.")
         return cls(config, keys, problem, [uniq[k] for k in keys])
 
+    def run_info(self) -> dict[str, Any]:
+        """Base facts plus the problem type and the original label values."""
+        info = super().run_info()
+        info.update(problem=self.problem, label_values=[_jsonable(v) for v in self.label_values])
+        return info
+
     def _head(self) -> tuple[str, int, dict[int, str], str | None]:
         pt = "multi_label_classification" if self.problem == "multilabel" else "single_label_classification"
         return "classify", len(self.labels), dict(enumerate(self.labels)), pt
