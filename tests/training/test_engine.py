@@ -194,13 +194,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _ddp_worker(rank, world, port, out_dir):
+def _ddp_worker(rank, world, port, out_dir, dp=None):
     os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE=str(world), RANK=str(rank),
                       LOCAL_RANK=str(rank))
     torch.set_num_threads(1)
     try:
         Trainer(ToyTask(), TrainConfig(out_dir=out_dir, epochs=2, batch_size=16, learning_rate=1e-2,
-                                       progress=False, device="cpu")).fit(ToyDataset(96), ToyDataset(32, seed=1))
+                                       progress=False, device="cpu"), dp=dp).fit(ToyDataset(96), ToyDataset(32, seed=1))
     finally:
         import torch.distributed as dist
 
@@ -228,3 +228,17 @@ def test_dp_empty_poisson_batches_take_noise_only_steps(tmp_path, mode):
                   dp=DPConfig(target_epsilon=1.0, accountant="rdp", grad_sample_mode=mode)).fit(ToyDataset(20))
     assert res.steps == res.privacy["steps"] == 20 and res.privacy["epsilon"] <= 1.0
     assert all(torch.isfinite(v).all() for v in weights(tmp_path / "run").values())
+
+
+@pytest.mark.slow  # ~20 s: two spawned interpreters
+@pytest.mark.parametrize("mode", ["hooks", "ghost"])
+def test_ddp_dp_accounting_matches_one_process(tmp_path, mode):
+    import torch.multiprocessing as mp
+
+    dp = DPConfig(target_epsilon=1.0, accountant="rdp", grad_sample_mode=mode)
+    one = Trainer(ToyTask(), cfg(tmp_path, "one", epochs=2), dp=dp).fit(ToyDataset(96), ToyDataset(32, seed=1))
+    mp.spawn(_ddp_worker, args=(2, _free_port(), str(tmp_path / "two"), dp), nprocs=2, join=True)
+    two = json.loads((tmp_path / "two" / "run.json").read_text())["privacy"]
+    for key in ("epsilon", "noise_multiplier", "sample_rate", "steps", "grad_sample_mode"):
+        assert two[key] == one.privacy[key], key
+    assert two["epsilon"] <= 1.0
