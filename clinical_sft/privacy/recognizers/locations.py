@@ -295,9 +295,12 @@ def find_addresses(text: str) -> list[Hit]:
         hits.append((toks[i_first].start, e, "ADDRESS", 0.85))
     for m in _PO_BOX.finditer(text):
         hits.append((m.start(), m.end(), "ADDRESS", 0.85))
+    for m in _UNIT.finditer(text):
+        hits.append((m.start(), m.end(), "ADDRESS", 0.7))
     return hits
 
 
+_UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b", re.IGNORECASE)
 
 

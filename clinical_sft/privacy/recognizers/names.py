@@ -135,7 +135,7 @@ def find_names(text: str) -> list[Hit]:
             continue
 
         # --- lexicon ------------------------------------------------------------------------------
-        if _eponym_or_field(sc, i):
+        if _eponym_or_field(sc, i) and (k != PURE or lex.is_known_word(base)):
             continue
         short_abbrev = len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05
         if k == PURE and len(base) >= 3 and not short_abbrev:

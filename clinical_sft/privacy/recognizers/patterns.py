@@ -171,6 +171,10 @@ _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
     r"\b(?:pager|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|call|"
     r"callback|number|no|#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b", _F)
+_PHONE_FIELD = re.compile(
+    r"\b(?:phone|ph|tel|telephone|mobile|cell|fax|pager|beeper|desk|office|home|work|contact|call me (?:on|at)|"
+    r"reach me (?:on|at)|number)[ \t]{0,2}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,3}"
+    r"(\+?\(?\d[\d ().\-]{5,18}\d)(?![\d/])", _F)
 _INTL_PHONE = re.compile(r"(?<![\w])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?[ .\-]?\d{2,4}[ .\-]?\d{2,4}[ .\-]?\d{0,4}\b")
 
 
@@ -203,6 +207,10 @@ def find_contacts(text: str) -> list[Hit]:
         if prev and prev[-1] in ("BP", "HR", "RR", "I/O", "IO", "UO", "SBP", "NBP", "ABP", "TOTAL", "RANGE"):
             continue
         hits.append((m.start(), m.end(), "PHONE", 0.6))
+    for m in _PHONE_FIELD.finditer(text):
+        val = m.group(1)
+        if sum(c.isdigit() for c in val) >= 7:
+            hits.append((m.start(1), m.end(1), "PHONE", 0.75))
     for m in _PHONE_CTX.finditer(text):
         hits.append((m.start(1), m.end(1), "PHONE", 0.7))
     return hits
