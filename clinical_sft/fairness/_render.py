@@ -23,6 +23,14 @@ td.l,th.l{text-align:left}.flag{color:#b00020;font-weight:600}.sup{color:#777;fo
 """
 
 
+_CSS_FRAGMENT = """
+.csr table{border-collapse:collapse;margin:.4em 0;font-size:.85em}
+.csr th,.csr td{border:1px solid #ccc;padding:.2em .5em;text-align:right}.csr th{background:#f3f3f3}
+.csr td.l,.csr th.l{text-align:left}.csr .flag{color:#b00020;font-weight:600}.csr .sup{color:#777;font-style:italic}
+.csr .note{color:#555;font-size:.85em}
+"""
+
+
 def _f(x: Any, digits: int = 3) -> str:
     if x is None:
         return "n/a"
@@ -400,7 +408,7 @@ def report_html(result: dict[str, Any], plots: bool = True, fragment: bool = Fal
     """Self-contained HTML page (or notebook fragment) of a report result."""
     title = f"Subgroup report ({_e(result['task'])})"
     if fragment:
-        return f'<div class="clinical-sft-report"><style>{_CSS}</style><h3>{title}</h3>{report_html_body(result, plots, "h4")}</div>'
+        return f'<div class="csr"><style>{_CSS_FRAGMENT}</style><h3>{title}</h3>{report_html_body(result, plots, "h4")}</div>'
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>"

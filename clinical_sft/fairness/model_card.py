@@ -19,7 +19,7 @@ from typing import Any
 
 from clinical_sft.errors import ConfigError, InputError
 
-__all__ = ["ModelCard"]
+__all__ = ["ModelCard", "write_report_and_card"]
 
 _SECTIONS = (
     ("model_details", "Model details"),
@@ -428,3 +428,50 @@ def _default_ethics(privacy: Mapping[str, Any], deid: Any) -> list[str]:
         "Demographic attributes can be mis-recorded; small groups are suppressed in reports to protect privacy."
     )
     return out
+
+
+def write_report_and_card(
+    predictions: Any,
+    demographics: Any,
+    run_json: Mapping[str, Any] | str | Path,
+    out_dir: str | Path,
+    task: str,
+    card_overrides: Mapping[str, Any] | None = None,
+    **report_options: Any,
+) -> tuple[Any, ModelCard]:
+    """Evaluate by subgroup and document: what a training command runs after every evaluation.
+
+    Fits a :class:`~clinical_sft.fairness.SubgroupReport` on ``predictions`` (DataFrame or list of
+    per-record dicts) and ``demographics`` (DataFrame), writes ``report.json``, ``report.md`` and
+    ``report.html``, then ``model_card.md`` and ``model_card.html`` from ``run_json`` and the report,
+    all into ``out_dir``.
+
+    Parameters
+    ----------
+    predictions, demographics
+        The predictions table (columns per task, see ``SubgroupReport``) and ``id`` + attributes.
+    run_json
+        The run's ``run.json`` (dict or path).
+    out_dir
+        Output folder.
+    task
+        ``"classification"``, ``"ner"``, ``"segmentation"`` or ``"deid"``.
+    card_overrides
+        Fields of the :class:`ModelCard` (``name``, ``intended_use``...).
+    **report_options
+        Arguments of ``SubgroupReport`` (``attributes``, ``intersections``, ``n_boot``...).
+
+    Returns
+    -------
+    (SubgroupReport, ModelCard)
+    """
+    import pandas as pd
+
+    from clinical_sft.fairness.report import SubgroupReport
+
+    preds = predictions if isinstance(predictions, pd.DataFrame) else pd.DataFrame(list(predictions))
+    report = SubgroupReport(task=task, **report_options).fit(preds, demographics)
+    report.save(out_dir)
+    card = ModelCard.from_run(run_json, report=report, **dict(card_overrides or {}))
+    card.save(out_dir)
+    return report, card

@@ -97,3 +97,22 @@ def test_card_without_report_or_dp_says_so():
     md = ModelCard.from_run(run).to_markdown()
     assert "without differential privacy" in md
     assert "not disaggregated" in md
+
+
+def test_write_report_and_card_in_one_call(tmp_path):
+    from clinical_sft.fairness import write_report_and_card
+
+    preds, demo = make_classification(n=200, seed=2)
+    rep, card = write_report_and_card(
+        preds.to_dict("records"),
+        demo,
+        RUN,
+        tmp_path,
+        task="classification",
+        n_boot=0,
+        attributes=["sex"],
+        card_overrides={"name": "x"},
+    )
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names == {"report.json", "report.md", "report.html", "model_card.md", "model_card.html"}
+    assert card.name == "x" and card.report["task"] == "classification"
