@@ -192,16 +192,16 @@ def main() -> None:
                        "note": "ratio of a DP mode's step time to the non-private full fine-tuning step"}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2))
-    print(f"{'model':6} {'mode':11} {'s/step':>8} {'x base':>7} {'peak MB':>9} {'x mem':>6}")
+    print(f"{'model':6} {'mode':15} {'s/step':>8} {'x base':>7} {'peak MB':>9} {'x mem':>6}")
     for key in ("text", "unet"):
         for mode in MODES:
             r = results[key].get(mode)
             if r is None:
                 continue
             if "error" in r:
-                print(f"{key:6} {mode:11} error: {r['error']}")
+                print(f"{key:6} {mode:15} error: {r['error']}")
                 continue
-            print(f"{key:6} {mode:11} {r['step_s']:8.3f} {r.get('time_ratio', 1):7.2f} {r['peak_mem_mb']:9.0f} "
+            print(f"{key:6} {mode:15} {r['step_s']:8.3f} {r.get('time_ratio', 1):7.2f} {r['peak_mem_mb']:9.0f} "
                   f"{r.get('mem_ratio', 1):6.2f}")
     for k, v in results["audit"].items():
         print(f"audit  {k:11} AUC {v['auc']:.3f}  TPR@1%FPR {v['tpr_at_1pct_fpr']:.3f}  eps {v['epsilon']}")
