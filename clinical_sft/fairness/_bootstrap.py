@@ -18,6 +18,7 @@ MetricFrame).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,7 +45,7 @@ class Partition:
     n_groups: int
     sum_matrix: sp.csr_matrix | None = None  # (n_groups * k, n_records)
     n_stats: int = 0
-    rank: dict[str, np.ndarray] | None = None
+    rank: dict[str, Any] | None = None
     stat_names: list[str] = field(default_factory=list)
 
 
@@ -73,8 +74,8 @@ def _stats(data: TaskData) -> tuple[sp.csr_matrix, list[str]]:
                 add(f"s{k}", s * m)
                 add(f"y{k}", y * m)
     elif data.task in ("ner", "deid"):
-        for k in ("tp", "fp", "fn"):
-            add(k, c[k])
+        for col in ("tp", "fp", "fn"):
+            add(col, c[col])
     elif data.task == "segmentation":
         for name in data.metric_names:
             d = np.asarray(c[name], dtype=float)
