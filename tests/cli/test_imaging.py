@@ -35,7 +35,7 @@ def test_pretrain_train_predict_evaluate(cohort, tmp_path):
                                   "--min-cell-size", "1", "--n-boot", "0", "--device", "cpu",
                                   "--demographics", str(cohort.demographics_csv)]))
     assert "epochs 1" in out and "patch (16, 16, 16)" in out and "cache memory" in out  # settings printed at start
-    assert "pretrained: loaded" in out and "skipped 2 (shape mismatch)" in out  # only the output conv differs
+    assert "pretrained: loaded 22, skipped 4 (shape mismatch), new 0" in out  # only the top up-block differs
     assert "validation: dice" in out
     for f in ("run.json", "model.safetensors", "predictions.csv", "model_card.md", "fairness/report.json"):
         assert (run / f).is_file(), f
