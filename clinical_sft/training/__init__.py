@@ -6,6 +6,7 @@
 """
 
 from clinical_sft.privacy.dp import DPConfig
+from clinical_sft.training.audit import audit_run
 from clinical_sft.training.config import TrainConfig, TrainResult
 from clinical_sft.training.engine import Trainer, library_versions
 from clinical_sft.training.fingerprint import fingerprint_dataset
@@ -13,6 +14,7 @@ from clinical_sft.training.registry import available_tasks, load_trained, regist
 from clinical_sft.training.task import Task
 
 __all__ = [
+    "audit_run",
     "DPConfig",
     "Task",
     "TrainConfig",
