@@ -183,7 +183,7 @@ def bench_ncbi(quick: bool, device: str) -> dict[str, Any]:
 
     train, devel = read("train.jsonl"), read("devel.jsonl")
     if quick:
-        train, devel = train.sample(400, random_state=0), devel.sample(150, random_state=0)
+        train, devel = train.sample(200, random_state=0), devel.sample(100, random_state=0)
     epochs = 2 if quick else 3
     cfg = EhrConfig(task="ner", backbone="minilm", max_length=64 if quick else 128, stride=16,
                     sentence_splitter="none")
@@ -249,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    for noisy in ("presidio-analyzer", "httpx", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
