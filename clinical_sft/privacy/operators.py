@@ -307,7 +307,7 @@ def shift_date(value: str, days: int) -> str | None:
         return out + (f"{sep}{_year_out(d1.year, y)}" if y else "")
     m = _RX_MONTH_FIRST.match(v)
     if m and _month(m.group(1)):
-        mo = _month(m.group(1))
+        mo = _month(m.group(1)) or 1
         y = m.group(7)
         year = _year_in(y) if y else 2002
         d0 = _safe_date(year, mo, int(m.group(4)))  # type: ignore[arg-type]
@@ -321,7 +321,7 @@ def shift_date(value: str, days: int) -> str | None:
         return out
     m = _RX_DAY_FIRST.match(v)
     if m and _month(m.group(4)):
-        mo = _month(m.group(4))
+        mo = _month(m.group(4)) or 1
         y = m.group(7)
         year = _year_in(y) if y else 2002
         d0 = _safe_date(year, mo, int(m.group(1)))  # type: ignore[arg-type]

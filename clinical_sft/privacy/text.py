@@ -188,7 +188,7 @@ class Deidentifier:
     def __init__(self, config: DeidConfig | None = None, key: SecretKey | None = None) -> None:
         self.config = config or DeidConfig()
         self.key = key
-        self._analyzer = None
+        self._analyzer: Any = None
         self._needs_nlp = True
 
     def __repr__(self) -> str:
@@ -224,8 +224,8 @@ class Deidentifier:
         self._needs_nlp = bool(cfg_needs_nlp(self.config))
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
                                         supported_languages=[self.config.language],
-                                        context_aware_enhancer=_NoContext())
-        log.info("de-identifier loaded: %d recognizers", len(registry.recognizers))
+                                        context_aware_enhancer=_NoContext())  # type: ignore[arg-type]
+        log.info("de-identifier loaded: %d recognizers", len(list(registry.recognizers)))
         return self
 
     @property
@@ -309,7 +309,7 @@ def _make_nlp_engine(cfg: DeidConfig):
         """presidio's spaCy engine loading only the components this configuration uses."""
 
         def load(self) -> None:
-            self.nlp = {}
+            loaded: dict[str, Any] = {}
             for model in self.models:
                 if cfg.spacy_ner or cfg.presidio_defaults:
                     nlp = _load_spacy(model["model_name"], ("parser", "senter"))
@@ -317,7 +317,8 @@ def _make_nlp_engine(cfg: DeidConfig):
                     nlp = _load_spacy(model["model_name"], ("tok2vec", "tagger", "parser", "attribute_ruler",
                                                             "lemmatizer", "ner", "senter"))
                 nlp.max_length = max(nlp.max_length, cfg.chunk_chars + cfg.chunk_overlap + 10)
-                self.nlp[model["lang_code"]] = nlp
+                loaded[model["lang_code"]] = nlp
+            self.nlp = loaded  # type: ignore[assignment]
 
     try:
         import spacy.util
@@ -555,5 +556,5 @@ def deidentify_corpus(
     job = CorpusJob(out_dir, proc, finalize=lambda d, rows: _finalize(d, rows, text_field), workers=workers,
                     engine=engine, scheduler=scheduler, shard_size=shard_size, timeout_s=timeout_s, resume=resume,
                     manifest=manifest, job_name="deid-text", progress=progress)
-    records = iter_text_records(ins, text_field=text_field, id_field=id_field, patient_field=patient_field)
+    records = iter_text_records([i if isinstance(i, str) else Path(i) for i in ins], text_field=text_field, id_field=id_field, patient_field=patient_field)
     return job.run(records, inputs_fingerprint=_inputs_fingerprint(ins, options))

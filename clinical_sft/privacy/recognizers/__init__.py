@@ -66,6 +66,7 @@ class ClinicalRecognizer(EntityRecognizer):
 
     def __init__(self, finder: Finder, entities: list[str], name: str) -> None:
         self._finder = finder
+        self._label = name
         super().__init__(supported_entities=list(entities), name=name, supported_language="en")
 
     def load(self) -> None:  # lexicons load lazily on first use (shared by all recognizers)
@@ -79,7 +80,7 @@ class ClinicalRecognizer(EntityRecognizer):
             if e <= s or (wanted is not None and label not in wanted):
                 continue
             out.append(RecognizerResult(label, s, e, score,
-                                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self._label,
                                                               RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id}))
         return out
 

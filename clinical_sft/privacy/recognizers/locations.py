@@ -156,7 +156,7 @@ def find_places(text: str) -> list[Hit]:
                 if not (j < n and toks[j].up == "OF"):
                     continue
                 j += 1
-            run = []
+            run: list[int] = []
             while j < n and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in _STOP_PLACE \
                     and toks[j].up not in lex.clinical and not (sc.mixed_case and toks[j].is_lower) and (
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
@@ -209,7 +209,7 @@ def _city_before(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
         return None
     if toks[j].text == ",":
         j -= 1
-    run = []
+    run: list[int] = []
     while j >= 0 and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in STREET_SUFFIX \
             and toks[j].up not in lex.clinical and toks[j].up not in _STOP_PLACE and (
             toks[j].up in lex.cities or not lex.is_known_word(toks[j].up) or (sc.mixed_case and toks[j].is_title)
@@ -293,10 +293,10 @@ def find_addresses(text: str) -> list[Hit]:
                 if m + 1 < n and toks[m + 1].kind in ("n", "w") and toks[m + 1].start == toks[m].end:
                     e = toks[m + 1].end
         hits.append((toks[i_first].start, e, "ADDRESS", 0.85))
-    for m in _PO_BOX.finditer(text):
-        hits.append((m.start(), m.end(), "ADDRESS", 0.85))
-    for m in _UNIT.finditer(text):
-        hits.append((m.start(), m.end(), "ADDRESS", 0.7))
+    for mt in _PO_BOX.finditer(text):
+        hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
+    for mt in _UNIT.finditer(text):
+        hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
 
 
