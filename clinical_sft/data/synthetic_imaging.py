@@ -202,9 +202,11 @@ def _age_group(age: int) -> str:
     return "65+"
 
 
-def _ellipsoid(grid: tuple[np.ndarray, ...], center: Sequence[float], radii: Sequence[float]) -> np.ndarray:
-    d = sum(((g - c) / r) ** 2 for g, c, r in zip(grid, center, radii))
-    return d <= 1.0
+def _ellipsoid(grid: Sequence[np.ndarray], center: Any, radii: Any) -> np.ndarray:
+    d = np.zeros(grid[0].shape, dtype=np.float32)
+    for g, c, r in zip(grid, center, radii):
+        d += ((g - c) / r) ** 2
+    return np.asarray(d <= 1.0)
 
 
 def synth_volume(
@@ -325,7 +327,7 @@ def write_ct_series(
     """
     from pydicom import Dataset
     from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, ExplicitVRLittleEndian
+    from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, UID, ExplicitVRLittleEndian
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -340,8 +342,8 @@ def write_ct_series(
     for k in range(nz):
         sop_uid = _uid(uid_seed, "sop", k)
         meta = FileMetaDataset()
-        meta.MediaStorageSOPClassUID = CT_IMAGE_STORAGE
-        meta.MediaStorageSOPInstanceUID = sop_uid
+        meta.MediaStorageSOPClassUID = UID(CT_IMAGE_STORAGE)
+        meta.MediaStorageSOPInstanceUID = UID(sop_uid)
         meta.TransferSyntaxUID = ExplicitVRLittleEndian
         meta.ImplementationClassUID = PYDICOM_IMPLEMENTATION_UID
         ds = Dataset()

@@ -126,7 +126,7 @@ def evaluate_segmentation(
     out = Path(out_dir) if out_dir else Path(model_dir) / f"eval-{split}"
     out.mkdir(parents=True, exist_ok=True)
     ds = make_dataset(items, val_transforms(task.config.transforms), cache="none")
-    trainer = Trainer(task, TrainConfig(out_dir=out, batch_size=1, device=device if device != "cpu" else "cpu", progress=False))
+    trainer = Trainer(task, TrainConfig(out_dir=out, batch_size=1, device=device, progress=False))  # type: ignore[arg-type]
     trainer.model = model
     trainer._device = next(model.parameters()).device  # noqa: SLF001 - evaluating an already built model
     preds = trainer.predict(ds)
@@ -251,8 +251,9 @@ def train_segmentation(
         raise ConfigError("freeze_encoder_epochs: an unfreeze schedule cannot be combined with --dp-epsilon "
                           "(use 0, or a negative value to keep the encoder frozen for the whole run)")
     logger.info("imaging train settings: %s", settings)
-    tc = TransformConfig(patch_size=settings["patch_size"], spacing_mm=tuple(spacing_mm) if spacing_mm else None,
-                         window=tuple(window), num_samples=settings["num_samples"], augment=augment)
+    sp3 = (float(spacing_mm[0]), float(spacing_mm[1]), float(spacing_mm[2])) if spacing_mm else None
+    tc = TransformConfig(patch_size=settings["patch_size"], spacing_mm=sp3,
+                         window=(float(window[0]), float(window[1])), num_samples=settings["num_samples"], augment=augment)
     seg_cfg = SegmentationConfig(net=net, size=settings["size"], class_names=names, transforms=tc,
                                  pretrained=str(pretrained) if pretrained else None, hd95=hd95)
     cache_dir = out / "cache"
@@ -262,7 +263,7 @@ def train_segmentation(
     def tcfg(run_dir: Path, n_epochs: int) -> TrainConfig:
         return TrainConfig(out_dir=run_dir, epochs=n_epochs, batch_size=settings["batch_size"], eval_batch_size=1,
                            learning_rate=learning_rate, weight_decay=1e-5, scheduler="cosine", clip_grad_norm=None,
-                           device=device, seed=seed, progress=progress, deterministic=False)
+                           device=device, seed=seed, progress=progress, deterministic=False)  # type: ignore[arg-type]
 
     n_epochs = settings["epochs"]
     stage_history: list[dict[str, Any]] = []

@@ -207,9 +207,12 @@ def _base(keys: Sequence[str], cfg: TransformConfig, *, label: bool) -> list[Any
 
     from clinical_sft.imaging.io import DicomSeriesReader
 
+    def _reader() -> Any:  # LoadImaged accepts reader instances (MONAI's annotation says classes)
+        return DicomSeriesReader()
+
     keys = list(keys)
     t: list[Any] = [
-        LoadImaged(keys=keys, reader=DicomSeriesReader(), image_only=True),
+        LoadImaged(keys=keys, reader=_reader(), image_only=True),
         EnsureChannelFirstd(keys=keys),
     ]
     if cfg.orientation:

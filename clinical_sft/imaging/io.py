@@ -10,6 +10,7 @@ Only geometry and UIDs go into the metadata, never patient attributes.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -251,24 +252,25 @@ class DicomSeriesReader(ImageReader):
         self.dtype = dtype
         self.affine_lps_to_ras = affine_lps_to_ras
 
-    def verify_suffix(self, filename: Sequence[str | Path] | str | Path) -> bool:
-        names = [filename] if isinstance(filename, (str, Path)) else list(filename)
+    def verify_suffix(self, filename: Sequence[str | os.PathLike] | str | os.PathLike) -> bool:
+        names = [filename] if isinstance(filename, str | os.PathLike) else list(filename)
         for n in names:
             s = str(n).lower()
-            if s.endswith(_NIFTI_SUFFIXES) or not is_dicom_series(n):
+            if s.endswith(_NIFTI_SUFFIXES) or not is_dicom_series(Path(n)):
                 return False
         return True
 
-    def read(self, data: Sequence[str | Path] | str | Path, **kwargs: Any) -> Any:
-        names = [data] if isinstance(data, (str, Path)) else list(data)
-        series = [load_series(n, series_uid=kwargs.get("series_uid")) for n in names]
+    def read(self, data: Sequence[str | os.PathLike] | str | os.PathLike, **kwargs: Any) -> Any:
+        names = [data] if isinstance(data, str | os.PathLike) else list(data)
+        series = [load_series(Path(n), series_uid=kwargs.get("series_uid")) for n in names]
         return series[0] if len(series) == 1 else series
 
     def get_data(self, img: Any) -> tuple[np.ndarray, dict]:
         from monai.utils import MetaKeys, SpaceKeys
 
         items = img if isinstance(img, list) else [img]
-        arrays, meta = [], {}
+        arrays: list[np.ndarray] = []
+        meta: dict[Any, Any] = {}
         for s in items:
             arr = s.array(self.dtype)
             aff = s.affine_lps()

@@ -119,10 +119,13 @@ def pretrain_transforms(cfg: PretrainConfig) -> Any:
 
     from clinical_sft.imaging.io import DicomSeriesReader
 
+    def _reader() -> Any:  # LoadImaged accepts reader instances (MONAI's annotation says classes)
+        return DicomSeriesReader()
+
     tc = cfg.transforms
     edge = [max(2, int(s * cfg.hole_fraction)) for s in tc.patch_size]
     small = [max(1, e // 3) for e in edge]
-    t: list[Any] = [LoadImaged(keys="image", reader=DicomSeriesReader(), image_only=True), EnsureChannelFirstd(keys="image")]
+    t: list[Any] = [LoadImaged(keys="image", reader=_reader(), image_only=True), EnsureChannelFirstd(keys="image")]
     if tc.orientation:
         t.append(Orientationd(keys="image", axcodes=tc.orientation))
     if tc.spacing_mm:
@@ -238,7 +241,7 @@ def pretrain(
     ds = make_dataset(items, pretrain_transforms(cfg), cache=cache, cache_dir=Path(out_dir) / "cache")
     task = ReconstructionTask(cfg)
     tcfg = TrainConfig(out_dir=out_dir, epochs=epochs, batch_size=min(batch_size, len(items)), learning_rate=learning_rate,
-                       weight_decay=1e-5, scheduler="cosine", clip_grad_norm=None, device=device, seed=seed,
+                       weight_decay=1e-5, scheduler="cosine", clip_grad_norm=None, device=device, seed=seed,  # type: ignore[arg-type]
                        progress=progress, deterministic=False)
     result = Trainer(task, tcfg).fit(ds, None)
     Path(out_dir, "pretrain.json").write_text(json.dumps({"config": cfg.to_dict(), "n_volumes": len(items),
