@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,13 +17,22 @@ import pydicom
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.errors import InvalidDicomError
+from pydicom.multival import MultiValue
 from pydicom.tag import BaseTag
 from pydicom.uid import UID
+from pydicom.valuerep import PersonName
 
 from clinical_sft.data.records import Record
 from clinical_sft.errors import ConfigError, InputError
 from clinical_sft.privacy.corpus import CorpusJob, JobSummary, Outcome, atomic_write_bytes, atomic_write_text
-from clinical_sft.privacy.dicom._engine import DicomDeidentifier, TextCleaner, burned_in_reason, quiet_pydicom
+from clinical_sft.privacy.dicom._engine import (
+    ITEM_OFFSET,
+    DicomDeidentifier,
+    TextCleaner,
+    burned_in_reason,
+    peek_value,
+    quiet_pydicom,
+)
 from clinical_sft.privacy.dicom._profile import TABLE_FILE, DicomProfile
 from clinical_sft.privacy.key import SecretKey
 
@@ -76,7 +86,8 @@ def _read(p: Path) -> tuple[Dataset, bytes]:
                 length = getattr(raw, "length", None)
                 if tell is not None and length is not None and length != 0xFFFFFFFF:
                     last_end = max(last_end, tell + length)
-            deflated = str(getattr(ds, "file_meta", {}).get("TransferSyntaxUID", "")) == "1.2.840.10008.1.2.1.99"
+            fm = getattr(ds, "file_meta", None)
+            deflated = fm is not None and str(peek_value(fm, 0x00020010) or "") == "1.2.840.10008.1.2.1.99"
             if last_end > size and not deflated:
                 raise _Quarantine("truncated", f"an element ends at byte {last_end}, the file has {size}")
             _check_encapsulated(ds)
@@ -91,7 +102,7 @@ def _read(p: Path) -> tuple[Dataset, bytes]:
     if not preamble and not any(k in ds for k in ("SOPClassUID", "StudyInstanceUID", "Modality")):
         raise _Quarantine("not_dicom", "no SOP Class, Study Instance UID or Modality")
     meta = getattr(ds, "file_meta", None)
-    sop_class = str(ds.get("SOPClassUID", "") or (meta.get("MediaStorageSOPClassUID", "") if meta else ""))
+    sop_class = str(peek_value(ds, 0x00080016) or (peek_value(meta, 0x00020002) if meta is not None else "") or "")
     if sop_class == _DICOMDIR_CLASS or (0x00041220 in ds):
         raise _Quarantine("dicomdir", "a DICOMDIR; rebuild it from the de-identified files")
     return ds, data
@@ -158,13 +169,15 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
     the transfer syntax's (little endian, not deflated); otherwise pydicom writes the whole file.
     """
     meta = getattr(ds, "file_meta", None)
-    if meta is None or not all(meta.get(k) for k in ("MediaStorageSOPClassUID", "MediaStorageSOPInstanceUID",
-                                                     "TransferSyntaxUID")):
+    if meta is None:
         return None
-    ts = UID(str(meta.TransferSyntaxUID))
+    ms_class, ms_inst, ts_uid = (peek_value(meta, t) for t in (0x00020002, 0x00020003, 0x00020010))
+    if not (ms_class and ms_inst and ts_uid):
+        return None
+    ts = UID(str(ts_uid))
     if not ts.is_little_endian or ts.is_deflated or ts == "1.2.840.10008.1.2.2":
         return None
-    if "SOPInstanceUID" in ds and meta.MediaStorageSOPInstanceUID != ds.SOPInstanceUID:
+    if 0x00080018 in ds and ms_inst != peek_value(ds, 0x00080018):
         return None
     implicit = ts.is_implicit_VR
     elems = ds._dict
@@ -188,8 +201,10 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
         else:
             write_file_meta_info(fp, meta, enforce_standard=True)
         fp.is_implicit_VR = implicit
-        _splice_dataset(fp, ds, original, implicit, ds._character_set, write_data_element)
-    return fp.getvalue()
+        sink = _Sink(original, implicit, write_data_element)
+        sink.parts.append(fp.getvalue())
+        _splice_dataset(sink, ds, ds._character_set)
+    return sink.getvalue()
 
 
 _META_TEXT_PAD = {"UI": b"\x00", "SH": b" ", "AE": b" ", "CS": b" ", "LO": b" ", "UR": b" "}
@@ -201,9 +216,18 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
     for tag in sorted(meta._dict):
         if tag == 0x00020000:
             continue
-        elem = meta[tag]
+        elem = meta._dict[tag]
         vr = elem.VR
-        if vr in _META_TEXT_PAD:
+        fast = (isinstance(elem, RawDataElement) and vr in _META_TEXT_PAD and not elem.is_implicit_VR
+                and isinstance(elem.value, bytes) and elem.value.isascii())
+        if not fast:
+            elem = meta[tag]
+            vr = elem.VR
+        if fast:
+            raw = elem.value.rstrip(b"\x00 ")  # as read, not decoded (ASCII, as the meta must be)
+            if len(raw) % 2:
+                raw += _META_TEXT_PAD[vr]
+        elif vr in _META_TEXT_PAD:
             v = elem.value
             raw = ("\\".join(str(x) for x in v) if isinstance(v, list | tuple) else str(v or "")).encode("ascii")
             if len(raw) % 2:
@@ -228,37 +252,160 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
     return head + bytes(body)
 
 
-def _splice_dataset(fp: Any, ds: Dataset, original: bytes, implicit: bool, encodings: Any, write_elem: Any) -> None:
+class _Sink:
+    """The output of :func:`_splice_dataset`: byte chunks, runs of original bytes merged into one copy."""
+
+    __slots__ = ("parts", "original", "n", "implicit", "write_elem", "_start", "_end")
+
+    def __init__(self, original: bytes, implicit: bool, write_elem: Any) -> None:
+        self.parts: list[bytes] = []
+        self.original = original
+        self.n = len(original)
+        self.implicit = implicit
+        self.write_elem = write_elem
+        self._start = self._end = -1
+
+    def copy(self, start: int, end: int) -> None:
+        """Copy ``original[start:end]`` (merged with the previous copy when they touch)."""
+        if start == self._end:
+            self._end = end
+            return
+        self._flush_copy()
+        self._start, self._end = start, end
+
+    def _flush_copy(self) -> None:
+        if self._start >= 0:
+            self.parts.append(self.original[self._start:self._end])
+            self._start = self._end = -1
+
+    def add(self, b: bytes) -> None:
+        self._flush_copy()
+        self.parts.append(b)
+
+    def pydicom_write(self, elem: Any, encodings: Any) -> None:
+        """Encode one element with pydicom (the general path)."""
+        from pydicom.filebase import DicomBytesIO
+
+        fp = DicomBytesIO()
+        fp.is_little_endian = True
+        fp.is_implicit_VR = self.implicit
+        self.write_elem(fp, elem, encodings)
+        self.add(fp.getvalue())
+
+    def getvalue(self) -> bytes:
+        self._flush_copy()
+        return b"".join(self.parts)
+
+
+# VRs whose values are character strings, with the byte that pads an odd length (PS3.5 6.2)
+_STR_PAD = {"AE": b" ", "AS": b" ", "CS": b" ", "DA": b" ", "DS": b" ", "DT": b" ", "IS": b" ", "LO": b" ",
+            "LT": b" ", "SH": b" ", "ST": b" ", "TM": b" ", "UC": b" ", "UR": b" ", "UT": b" ", "UI": b"\x00"}
+
+
+_NUM_FMT = {"US": "<H", "SS": "<h", "UL": "<L", "SL": "<l", "FL": "<f", "FD": "<d"}
+
+
+def _ascii(x: Any) -> str | None:
+    s = str(x) if isinstance(x, str | PersonName) else None
+    return s if s is not None and s.isascii() else None
+
+
+def _fast_encode(elem: Any, implicit: bool) -> bytes | None:
+    """The little-endian encoding of a simple element, or ``None`` (then pydicom encodes it).
+
+    Covers what the de-identifier writes (dummies, empty values, replaced UIDs, pseudonyms,
+    zeroed numbers): string values in plain ASCII, which is the same bytes in every DICOM
+    character set, and single or multiple binary numbers.
+    """
+    vr = elem.VR
+    v = elem.value
+    pad = _STR_PAD.get(vr)
+    if vr == "PN":
+        pad = b" "
+    if pad is not None:
+        if v is None or v == "":
+            raw = b""
+        elif isinstance(v, list | tuple | MultiValue):
+            parts = [_ascii(x) for x in v]
+            if any(x is None for x in parts):
+                return None
+            raw = "\\".join(parts).encode("ascii")  # type: ignore[arg-type]
+        else:
+            one = _ascii(v)
+            if one is None:
+                return None
+            raw = one.encode("ascii")
+        if len(raw) % 2:
+            raw += pad
+    elif vr in _NUM_FMT:
+        vals = [] if v is None or v == "" else (list(v) if isinstance(v, list | tuple | MultiValue) else [v])
+        if not all(type(x) in (int, float) for x in vals):
+            return None
+        try:
+            raw = b"".join(struct.pack(_NUM_FMT[vr], x) for x in vals)
+        except struct.error:
+            return None
+    else:
+        return None
+    tag = int(elem.tag)
+    head = (tag >> 16).to_bytes(2, "little") + (tag & 0xFFFF).to_bytes(2, "little")
+    n = len(raw)
+    if implicit:
+        return head + n.to_bytes(4, "little") + raw
+    if vr in _LONG_HEADER_VRS:
+        return head + vr.encode() + b"\x00\x00" + n.to_bytes(4, "little") + raw
+    if n > 0xFFFF:
+        return None
+    return head + vr.encode() + n.to_bytes(2, "little") + raw
+
+
+_SEQ_DELIM = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
+
+
+def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
     elems = ds._dict
-    n = len(original)
-    for tag in sorted(elems):
+    original = sink.original
+    n = sink.n
+    implicit = sink.implicit
+    base = ds.__dict__.get(ITEM_OFFSET, 0)
+    for tag in sorted(elems, key=int):
         raw = elems[tag]
         if isinstance(raw, RawDataElement):
-            if raw.length != 0xFFFFFFFF and raw.value_tell is not None:
+            if raw.value_tell is not None and raw.is_implicit_VR == implicit and raw.is_little_endian:
                 hdr = 8 if implicit or raw.VR not in _LONG_HEADER_VRS else 12
-                start, end = raw.value_tell - hdr, raw.value_tell + raw.length
-                if start >= 0 and end <= n and int.from_bytes(original[start:start + 2], "little") == tag >> 16 \
+                vt = base + raw.value_tell
+                start = vt - hdr
+                if raw.length != 0xFFFFFFFF:
+                    end = vt + raw.length
+                    lw = 2 if hdr == 8 and not implicit else 4  # width of the length field
+                    ok = end <= n and int.from_bytes(original[vt - lw:vt], "little") == raw.length
+                elif isinstance(raw.value, bytes):  # undefined length (encapsulated pixel data): value, delimiter
+                    end = vt + len(raw.value) + 8
+                    ok = end <= n and original[end - 8:end] == _SEQ_DELIM and original[vt - 4:vt] == b"\xff" * 4
+                else:
+                    ok = False
+                if ok and start >= 0 and int.from_bytes(original[start:start + 2], "little") == tag >> 16 \
                         and int.from_bytes(original[start + 2:start + 4], "little") == tag & 0xFFFF:
-                    fp.write(original[start:end])
+                    sink.copy(start, end)
                     continue
-            write_elem(fp, ds[tag] if raw.VR is None and not implicit else raw, encodings)
+            sink.pydicom_write(ds[tag] if raw.VR is None and not implicit else raw, encodings)
         elif raw.VR == "SQ" and raw.value is not None:
             # a changed sequence: undefined lengths, items spliced element by element
-            fp.write_tag(tag)
-            if not implicit:
-                fp.write(b"SQ\x00\x00")
-            fp.write_UL(0xFFFFFFFF)
+            t = int(tag)
+            head = (t >> 16).to_bytes(2, "little") + (t & 0xFFFF).to_bytes(2, "little")
+            sink.add(head + (b"" if implicit else b"SQ\x00\x00") + b"\xff\xff\xff\xff")
             for item in raw.value:
-                fp.write_tag(0xFFFEE000)
-                fp.write_UL(0xFFFFFFFF)
-                _splice_dataset(fp, item, original, implicit, item.get("SpecificCharacterSet", None) and
-                                item._character_set or encodings, write_elem)
-                fp.write_tag(0xFFFEE00D)
-                fp.write_UL(0)
-            fp.write_tag(0xFFFEE0DD)
-            fp.write_UL(0)
+                sink.add(b"\xfe\xff\x00\xe0\xff\xff\xff\xff")  # item, undefined length
+                _splice_dataset(sink, item, item.get("SpecificCharacterSet", None) and
+                                item._character_set or encodings)
+                sink.add(b"\xfe\xff\x0d\xe0\x00\x00\x00\x00")  # item delimitation
+            sink.add(b"\xfe\xff\xdd\xe0\x00\x00\x00\x00")  # sequence delimitation
         else:
-            write_elem(fp, raw, encodings)
+            b = _fast_encode(raw, implicit)
+            if b is not None:
+                sink.add(b)
+            else:
+                sink.pydicom_write(raw, encodings)
 
 
 def deidentify_dicom_file(
@@ -278,6 +425,11 @@ def deidentify_dicom_file(
 
 
 def _deidentify_path(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
+    with quiet_pydicom():  # once per file: the nested read/de-identify/write need not set it up again
+        return _deidentify_path_quiet(path, deid)
+
+
+def _deidentify_path_quiet(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
     ds, original = _read(path)
     reason = burned_in_reason(ds)
     cleaned = False

@@ -41,7 +41,7 @@ from typing import Any
 
 from pydicom import config as _pdconfig
 from pydicom.datadict import dictionary_VR, keyword_for_tag
-from pydicom.dataelem import DataElement, RawDataElement
+from pydicom.dataelem import DataElement, RawDataElement, convert_raw_data_element
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
@@ -149,36 +149,56 @@ def burned_in_reason(ds: Dataset) -> str | None:
       colour images of normally grey-scale modalities (fusion renders, dose screens), and
       frame sizes of computer screens (640x480 ... 1920x1080).
     """
-    sop = str(ds.get("SOPClassUID", "") or "")
+    sop = str(peek_value(ds, 0x00080016) or "")
     if sop.startswith(_ENCAPSULATED_DOC_PREFIX) or 0x00420011 in ds:
         return "encapsulated_document"
     if not any(t in ds for t in _PIXEL_TAGS):
         return None
-    bia = str(ds.get("BurnedInAnnotation", "") or "").strip().upper()
+    bia = str(peek_value(ds, 0x00280301) or "").strip().upper()
     if bia == "YES":
         return "burned_in_annotation"
     if sop in _SC_CLASSES:
         return "secondary_capture"
-    modality = str(ds.get("Modality", "") or "").strip().upper()
+    modality = str(peek_value(ds, 0x00080060) or "").strip().upper()
     if modality in _ALWAYS_TEXT_MODALITIES:
         return f"modality_{modality.lower()}"
     if bia == "NO":
         return None
     if modality in _OFTEN_TEXT_MODALITIES:
         return f"modality_{modality.lower()}"
-    image_type = [str(v).upper() for v in _as_list(ds.get("ImageType", []))]
+    image_type = [str(v).upper() for v in _as_list(peek_value(ds, 0x00080008))]
     if any(w in v for v in image_type for w in _SCREEN_WORDS):
         return "screen_capture_image_type"
-    photometric = str(ds.get("PhotometricInterpretation", "") or "").upper()
+    photometric = str(peek_value(ds, 0x00280004) or "").upper()
     if modality in _GRAY_MODALITIES and (photometric.startswith(("RGB", "YBR", "PALETTE"))):
         return "colour_on_greyscale_modality"
     try:
-        size = (int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0))
+        size = (int(peek_value(ds, 0x00280010) or 0), int(peek_value(ds, 0x00280011) or 0))
     except (TypeError, ValueError):
         size = (0, 0)
     if size in _SCREEN_SIZES:
         return "screen_sized_image"
     return None
+
+
+def peek_value(ds: Dataset, tag: int) -> Any:
+    """The value of ``tag`` in ``ds`` (``None`` when absent), without converting the stored element.
+
+    ``ds.get`` replaces a raw element by its decoded form, which the writer then has to encode
+    again; reading through here leaves it raw, so its original bytes are copied to the output.
+    """
+    elem = ds._dict.get(BaseTag(tag))
+    if elem is None:
+        return None
+    if not isinstance(elem, RawDataElement):
+        return elem.value
+    if (elem.value is None and elem.length != 0) or _dict_vr(tag) == "SQ":
+        return ds[tag].value  # deferred or needs the dataset's context: let pydicom do it
+    try:
+        enc = ds.original_character_set or ds._character_set
+        return convert_raw_data_element(elem, encoding=enc, ds=ds).value
+    except Exception:
+        return ds[tag].value
 
 
 def _as_list(v: Any) -> list[Any]:
@@ -188,6 +208,10 @@ def _as_list(v: Any) -> list[Any]:
         return list(v)
     return [v]
 
+
+# Attribute set on sequence items: the file offset their RawDataElement.value_tell counts from
+# (items of a sequence decoded after reading are parsed from the sequence's value alone).
+ITEM_OFFSET = "_clinical_sft_offset"
 
 _QUIET: ContextVar[bool] = ContextVar("clinical_sft_quiet_pydicom", default=False)
 
@@ -203,6 +227,9 @@ _PYDICOM_FILTER = _DropWhenQuiet()
 @contextmanager
 def quiet_pydicom():
     """Silence pydicom's value warnings and log records (they can quote attribute values, i.e. PHI)."""
+    if _QUIET.get():  # already quiet (nested): nothing to set up
+        yield
+        return
     pd_log = logging.getLogger("pydicom")
     if _PYDICOM_FILTER not in pd_log.filters:
         pd_log.addFilter(_PYDICOM_FILTER)
@@ -270,6 +297,12 @@ def _elem_vr(elem: RawDataElement | DataElement) -> str:
     return str(vr).split(" or ")[0]
 
 
+_SET_AUDIT = tuple(
+    {"tag": _tag_str(int(Tag(kw))), "keyword": kw, "action": "set"}
+    for kw in ("PatientIdentityRemoved", "DeidentificationMethod", "DeidentificationMethodCodeSequence",
+               "LongitudinalTemporalInformationModified"))
+
+
 class DicomDeidentifier:
     """De-identify DICOM datasets with PS3.15 Annex E Table E.1-1 and a :class:`DicomProfile`.
 
@@ -309,6 +342,7 @@ class DicomDeidentifier:
         self.text_cleaner = text_cleaner
         self._table = table
         self._uid_cache: dict[str, str] = {}
+        self._actions: dict[int, str | None] = {}  # tag -> the profile's action (None: no row), cached
 
     # -- lazy state -------------------------------------------------------------------
     @property
@@ -344,43 +378,42 @@ class DicomDeidentifier:
             return self._deidentify(ds, pixels_cleaned)
 
     def _deidentify(self, ds: Dataset, pixels_cleaned: bool) -> DicomResult:
-        raw_pid = ds.get("PatientID", "")
+        raw_pid = peek_value(ds, 0x00100020)
         patient_id = str(raw_pid or "").strip()
         pseudo = self.key.pseudonym(patient_id)
-        modality = str(ds.get("Modality", "") or "").strip().upper()
+        modality = str(peek_value(ds, 0x00080060) or "").strip().upper()
         res = DicomResult(ds, pseudonym=pseudo, pixels_cleaned=pixels_cleaned)
         ctx = _Ctx(self, res, patient_id or None, modality)
         self._walk(ds, ctx, "", "normal", top=True)
 
         # Patient identity: the pseudonym shared with the text de-identifier
-        ds.PatientID = pseudo
-        ds.PatientName = pseudo
+        self._set(ds, 0x00100020, "LO", pseudo)
+        self._set(ds, 0x00100010, "PN", pseudo)
         res.audit.append({"tag": "(0010,0020)", "keyword": "PatientID", "action": "pseudonym"})
         res.audit.append({"tag": "(0010,0010)", "keyword": "PatientName", "action": "pseudonym"})
-        ds.PatientIdentityRemoved = "YES"
+        self._set(ds, 0x00120062, "CS", "YES")  # Patient Identity Removed
         p = self.profile
         if p.retain_long_full_dates:
-            ds.LongitudinalTemporalInformationModified = "UNMODIFIED"
+            ltim = "UNMODIFIED"
         elif p.retain_long_modified_dates:
-            ds.LongitudinalTemporalInformationModified = "MODIFIED"
+            ltim = "MODIFIED"
         else:
-            ds.LongitudinalTemporalInformationModified = "REMOVED"
+            ltim = "REMOVED"
+        self._set(ds, 0x00280303, "CS", ltim)  # Longitudinal Temporal Information Modified
         codes = p.method_codes(pixels_cleaned=pixels_cleaned)
-        ds.DeidentificationMethod = ["DICOM PS3.15 E.1 Basic Profile", "clinical-sft"] + [
-            m.removesuffix(" Option")[:64] for _, m in codes[1:]]
+        self._set(ds, 0x00120063, "LO", ["DICOM PS3.15 E.1 Basic Profile", "clinical-sft"] + [
+            m.removesuffix(" Option")[:64] for _, m in codes[1:]])  # De-identification Method
         items = []
         for value, meaning in codes:
             it = Dataset()
-            it.CodeValue = value
-            it.CodingSchemeDesignator = "DCM"
-            it.CodeMeaning = meaning
+            self._set(it, 0x00080100, "SH", value)  # Code Value
+            self._set(it, 0x00080102, "SH", "DCM")  # Coding Scheme Designator
+            self._set(it, 0x00080104, "LO", meaning)  # Code Meaning
             items.append(it)
-        ds.DeidentificationMethodCodeSequence = Sequence(items)
+        ds[0x00120064] = DataElement(BaseTag(0x00120064), "SQ", Sequence(items))  # De-id. Method Code Sequence
         if pixels_cleaned:
-            ds.BurnedInAnnotation = "NO"
-        for kw in ("PatientIdentityRemoved", "DeidentificationMethod", "DeidentificationMethodCodeSequence",
-                   "LongitudinalTemporalInformationModified"):
-            res.audit.append({"tag": _tag_str(int(Tag(kw))), "keyword": kw, "action": "set"})
+            self._set(ds, 0x00280301, "CS", "NO")  # Burned In Annotation
+        res.audit.extend(dict(a) for a in _SET_AUDIT)
 
         meta = getattr(ds, "file_meta", None)
         if isinstance(meta, FileMetaDataset | Dataset):
@@ -403,8 +436,7 @@ class DicomDeidentifier:
     # -- the walk ---------------------------------------------------------------------
     def _walk(self, ds: Dataset, ctx: _Ctx, path: str, mode: str, top: bool = False) -> None:
         """Apply the profile to every element of ``ds``; ``mode`` is normal, dummy or clean."""
-        table = self.table
-        profile = self.profile
+        actions = self._actions
         elems = ds._dict
         drop_groups: set[int] = set()
         private_tags: list[int] = []
@@ -420,14 +452,16 @@ class DicomDeidentifier:
                 continue
             if top and t in (0x00100010, 0x00100020):
                 continue  # replaced by the pseudonym after the walk
-            row = table.lookup(t)
-            if row is None:
+            try:
+                action = actions[t]
+            except KeyError:
+                action = self._action_for(t)
+            if action is None:
                 if mode != "normal":
                     self._leaf_in_sequence(ds, t, ctx, path, mode)
                 else:
                     self._recurse_if_sequence(ds, t, ctx, path, "normal")
                 continue
-            action = profile.resolve(row)
             if "/" in action:
                 action = self._choose(action, t, ctx.modality)
             if t == 0x00100020:  # nested Patient ID: its own pseudonym (keeps links)
@@ -441,6 +475,14 @@ class DicomDeidentifier:
                 ctx.audit(path, int(tag), "X")
         if private_tags:
             self._private(ds, private_tags, ctx, path)
+
+    def _action_for(self, t: int) -> str | None:
+        """The profile's action for tag ``t`` (``None`` when Table E.1-1 has no row), cached."""
+        row = self.table.lookup(t)
+        action = None if row is None else self.profile.resolve(row)
+        if len(self._actions) < 100_000:
+            self._actions[t] = action
+        return action
 
     def _choose(self, action: str, tag: int, modality: str) -> str:
         typ = _TYPE_BY_MODALITY.get((tag, modality), _KNOWN_TYPE.get(tag))
@@ -464,7 +506,12 @@ class DicomDeidentifier:
         if elem.VR != "SQ":
             return
         n_changes = len(ctx.res.audit)
+        base = ds.__dict__.get(ITEM_OFFSET, 0)
+        if isinstance(raw, RawDataElement) and raw.value_tell is not None:
+            # items parsed now from the raw value: their elements' positions count from the value's start
+            base += raw.value_tell
         for i, item in enumerate(elem.value):
+            item.__dict__[ITEM_OFFSET] = base  # where the item's element positions count from (for the writer)
             self._walk(item, ctx, f"{path}{_tag_str(t)}[{i}]/", mode)
         if len(ctx.res.audit) == n_changes and isinstance(raw, RawDataElement):
             ds._dict[BaseTag(t)] = raw  # nothing changed inside: keep the original encoding
@@ -521,8 +568,9 @@ class DicomDeidentifier:
             if vr == "SQ":
                 self._recurse_if_sequence(ds, t, ctx, path, mode)
                 return
-            elem = ds[t]
-            vals = [self.map_uid(str(v)) for v in _as_list(_as_text_value(elem.value)) if str(v).strip()]
+            raw = ds._dict[tag]
+            value = raw.value if isinstance(raw, RawDataElement) and raw.value is not None else ds[t].value
+            vals = [self.map_uid(str(v)) for v in _as_list(_as_text_value(value)) if str(v).strip()]
             self._set(ds, t, "UI", vals if len(vals) > 1 else (vals[0] if vals else None))
             ctx.audit(path, t, "U")
             return
