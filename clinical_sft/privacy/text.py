@@ -219,6 +219,14 @@ class Deidentifier:
         for rec in self.config.extra_recognizers:
             registry.add_recognizer(rec)
         if self.config.ner_model:
+            from clinical_sft.errors import ModelNotFoundError
+            from clinical_sft.privacy.recognizers import available_recognizers
+
+            if self.config.ner_recognizer not in available_recognizers():
+                raise ModelNotFoundError(
+                    f"ner_model was given but no recognizer named '{self.config.ner_recognizer}' is registered; "
+                    "register one with clinical_sft.privacy.recognizers.register_recognizer (the PHI NER of "
+                    "clinical_sft.ehr registers itself when imported).")
             registry.add_recognizer(build_recognizer(self.config.ner_recognizer, model_dir=self.config.ner_model))
         get_lexicons()
         self._needs_nlp = bool(cfg_needs_nlp(self.config))

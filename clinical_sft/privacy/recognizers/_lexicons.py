@@ -109,8 +109,13 @@ class Lexicons:
         return word in self.common or word in self.clinical
 
     def is_known_word(self, word: str) -> bool:
-        """Safe, or frequent enough in English (wordfreq Zipf >= 3.5) to be a word."""
-        return self.is_safe(word) or self.zipf(word) >= 3.5
+        """Safe, or frequent enough in English (wordfreq Zipf >= 3.5) to be a word (GERI-CHAIR: each part)."""
+        if self.is_safe(word) or self.zipf(word) >= 3.5:
+            return True
+        if "-" in word:
+            parts = [p for p in word.split("-") if p]
+            return bool(parts) and all(self.is_safe(p) or self.zipf(p) >= 3.5 for p in parts)
+        return False
 
     def klass(self, word: str) -> int:
         """``PURE``, ``AMBIGUOUS`` or ``NOT_NAME`` for an upper-cased, folded word."""
@@ -182,7 +187,7 @@ def _build() -> Lexicons:
         elif w in lex.common:
             z = lex.zipf(w)
             pct = lex.first_pct.get(w, 0.0)
-            cls = PURE if (pct >= 0.1 and z < 5.0) or (pct >= 0.005 and z < 4.2) else AMBIGUOUS
+            cls = PURE if (pct >= 0.1 and z < 4.5) or (pct >= 0.005 and z < 4.2) else AMBIGUOUS
         elif _stem_common(w, lex.common) and lex.zipf(w) >= 3.0:
             cls = AMBIGUOUS  # ROUNDS, TESTED, CALLING: inflections of common words
         elif lex.zipf(w) >= 4.6 and lex.first_pct.get(w, 0.0) < 0.1:

@@ -32,7 +32,8 @@ RELATIVES = frozenset(
     "FRIENDS NIECE NEPHEW AUNT UNCLE COUSIN GRANDSON GRANDDAUGHTER GRANDMOTHER GRANDFATHER GRANDCHILD "
     "GRANDCHILDREN GRANDMA GRANDPA PARTNER FIANCE FIANCEE GIRLFRIEND BOYFRIEND NEIGHBOR NEIGHBOUR GUARDIAN "
     "HCP PROXY STEPSON STEPDAUGHTER STEPMOTHER STEPFATHER DIL SIL BIL MIL FIL CAREGIVER ROOMMATE SIBLING "
-    "SIBLINGS CHILDREN CHILD KIDS NEICE".split())
+    "SIBLINGS CHILDREN CHILD KIDS NEICE SON-IN-LAW DAUGHTER-IN-LAW MOTHER-IN-LAW FATHER-IN-LAW BROTHER-IN-LAW "
+    "SISTER-IN-LAW GREAT-GRANDSON GREAT-GRANDDAUGHTER EX-WIFE EX-HUSBAND".split())
 VERBS = frozenset(
     "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
@@ -92,6 +93,8 @@ def find_names(text: str) -> list[Hit]:
 
         # --- left context: title, relative, reporting verb ----------------------------------------
         p = sc.prev_word(i, _CTX_SKIP)
+        if p >= 0 and toks[p].up not in TITLES and any(toks[q].text in ".;" for q in range(p + 1, i)):
+            p = -1  # "DAUGHTER IS HCP. CODE STATUS": a relative in the last sentence is no context
         if p >= 0:
             pu = toks[p].up
             strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME)
@@ -100,8 +103,9 @@ def find_names(text: str) -> list[Hit]:
                 # in mixed-case prose a name after a relative or a verb is capitalised
                 cap_ok = strong or not sc.mixed_case or not t.is_lower
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
-                freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5) or (
-                    sc.mixed_case and t.is_title and pu in ("PT", "PATIENT"))
+                freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
+                if pu in ("PT", "PATIENT"):  # "PT ALERT": only a lexicon name, or a capitalised word in prose
+                    freq_ok = k == PURE or (sc.mixed_case and t.is_title)
                 if len(base) == 1 and toks[i + 1:i + 2] and toks[i + 1].text == ".":
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH"
                 elif _nameish(lex, up, strict=strict) and (strong or base not in lex.clinical) and cap_ok \
@@ -135,7 +139,7 @@ def find_names(text: str) -> list[Hit]:
             continue
 
         # --- lexicon ------------------------------------------------------------------------------
-        if _eponym_or_field(sc, i) and (k != PURE or lex.is_known_word(base)):
+        if _eponym_or_field(sc, i) and (k != PURE or lex.is_known_word(base) or not sc.mixed_case):
             continue
         short_abbrev = len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05
         if k == PURE and len(base) >= 3 and not short_abbrev:
@@ -190,7 +194,7 @@ def find_names(text: str) -> list[Hit]:
                     flag[j] = 0.6
                     changed = True
                 elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) \
-                        and uj not in lex.clinical and not (direction == 1 and uj in RELATIVES):
+                        and uj not in lex.clinical and uj not in RELATIVES:
                     flag[j] = 0.6
                     changed = True
 
