@@ -212,7 +212,7 @@ def bench_phi_ner(quick: bool, device: str) -> dict[str, Any]:
     from clinical_sft.privacy.evaluate import evaluate_deidentifier
     from clinical_sft.training import TrainConfig
 
-    train_notes = pd.DataFrame(_cohort_notes(16 if quick else 300, seed=11))
+    train_notes = pd.DataFrame(_cohort_notes(20 if quick else 300, seed=11))
     test_notes = _cohort_notes(6 if quick else 60, seed=12)  # other patients, other seed
     cfg = EhrConfig(task="ner", backbone="minilm", max_length=128 if quick else 256, stride=16,
                     sentence_splitter="simple")
@@ -220,8 +220,8 @@ def bench_phi_ner(quick: bool, device: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         run = fine_tune(train_notes, config=cfg,
-                        train_config=TrainConfig(out_dir=Path(tmp) / "phi", epochs=1 if quick else 4, batch_size=16,
-                                                 learning_rate=2e-4, progress=False, device=device,
+                        train_config=TrainConfig(out_dir=Path(tmp) / "phi", epochs=3 if quick else 4, batch_size=16,
+                                                 learning_rate=5e-4 if quick else 2e-4, progress=False, device=device,
                                                  deterministic=False))
         out["tagger_train_minutes"] = round((time.perf_counter() - t0) / 60, 2)
         out["tagger_val_entity_f1"] = round(run.metrics["f1"], 4)
