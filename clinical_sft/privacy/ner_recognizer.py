@@ -47,7 +47,8 @@ class PhiNerRecognizer(EntityRecognizer):
     model_dir
         The trained model directory (``clinical-sft ehr train --task ner --out DIR``).
     min_score
-        Spans whose mean token probability is below this are dropped.
+        Spans whose mean token probability is below this are dropped here (default 0: the
+        de-identifier's own ``DeidConfig.min_score`` is the one threshold).
     label_map
         Model entity label -> de-identifier label (default :data:`DEFAULT_LABEL_MAP`; unknown
         labels pass through unchanged).
@@ -60,7 +61,7 @@ class PhiNerRecognizer(EntityRecognizer):
         ``"cpu"`` or ``"cuda"``.
     """
 
-    def __init__(self, model_dir: str | Path, *, min_score: float = 0.5, label_map: Mapping[str, str] | None = None,
+    def __init__(self, model_dir: str | Path, *, min_score: float = 0.0, label_map: Mapping[str, str] | None = None,
                  max_length: int | None = None, stride: int = 64, batch_size: int = 8, device: str = "cpu",
                  name: str = "PhiNerRecognizer") -> None:
         self.model_dir = Path(model_dir)
