@@ -175,14 +175,15 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
     if not (ms_class and ms_inst and ts_uid):
         return None
     ts = UID(str(ts_uid))
-    if not ts.is_little_endian or ts.is_deflated or ts == "1.2.840.10008.1.2.2":
+    if ts.is_deflated or (not ts.is_little_endian and ts != "1.2.840.10008.1.2.2"):
         return None
     if 0x00080018 in ds and ms_inst != peek_value(ds, 0x00080018):
         return None
     implicit = ts.is_implicit_VR
+    little = ts.is_little_endian
     elems = ds._dict
     for raw in elems.values():
-        if isinstance(raw, RawDataElement) and (raw.is_implicit_VR != implicit or not raw.is_little_endian):
+        if isinstance(raw, RawDataElement) and (raw.is_implicit_VR != implicit or raw.is_little_endian != little):
             return None
     if ds.original_character_set != ds._character_set:
         return None
@@ -201,7 +202,7 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
         else:
             write_file_meta_info(fp, meta, enforce_standard=True)
         fp.is_implicit_VR = implicit
-        sink = _Sink(original, implicit, write_data_element)
+        sink = _Sink(original, implicit, little, write_data_element)
         sink.parts.append(fp.getvalue())
         _splice_dataset(sink, ds, ds._character_set)
     return sink.getvalue()
@@ -255,13 +256,15 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
 class _Sink:
     """The output of :func:`_splice_dataset`: byte chunks, runs of original bytes merged into one copy."""
 
-    __slots__ = ("parts", "original", "n", "implicit", "write_elem", "_start", "_end")
+    __slots__ = ("parts", "original", "n", "implicit", "little", "order", "write_elem", "_start", "_end")
 
-    def __init__(self, original: bytes, implicit: bool, write_elem: Any) -> None:
+    def __init__(self, original: bytes, implicit: bool, little: bool, write_elem: Any) -> None:
         self.parts: list[bytes] = []
         self.original = original
         self.n = len(original)
         self.implicit = implicit
+        self.little = little
+        self.order: Any = "little" if little else "big"
         self.write_elem = write_elem
         self._start = self._end = -1
 
@@ -287,7 +290,7 @@ class _Sink:
         from pydicom.filebase import DicomBytesIO
 
         fp = DicomBytesIO()
-        fp.is_little_endian = True
+        fp.is_little_endian = self.little
         fp.is_implicit_VR = self.implicit
         self.write_elem(fp, elem, encodings)
         self.add(fp.getvalue())
@@ -310,8 +313,8 @@ def _ascii(x: Any) -> str | None:
     return s if s is not None and s.isascii() else None
 
 
-def _fast_encode(elem: Any, implicit: bool) -> bytes | None:
-    """The little-endian encoding of a simple element, or ``None`` (then pydicom encodes it).
+def _fast_encode(elem: Any, implicit: bool, order: Any = "little") -> bytes | None:
+    """The encoding (byte ``order``) of a simple element, or ``None`` (then pydicom encodes it).
 
     Covers what the de-identifier writes (dummies, empty values, replaced UIDs, pseudonyms,
     zeroed numbers): string values in plain ASCII, which is the same bytes in every DICOM
@@ -342,24 +345,28 @@ def _fast_encode(elem: Any, implicit: bool) -> bytes | None:
         if not all(type(x) in (int, float) for x in vals):
             return None
         try:
-            raw = b"".join(struct.pack(_NUM_FMT[vr], x) for x in vals)
+            fmt = _NUM_FMT[vr] if order == "little" else ">" + _NUM_FMT[vr][1:]
+            raw = b"".join(struct.pack(fmt, x) for x in vals)
         except struct.error:
             return None
     else:
         return None
     tag = int(elem.tag)
-    head = (tag >> 16).to_bytes(2, "little") + (tag & 0xFFFF).to_bytes(2, "little")
+    head = (tag >> 16).to_bytes(2, order) + (tag & 0xFFFF).to_bytes(2, order)
     n = len(raw)
     if implicit:
-        return head + n.to_bytes(4, "little") + raw
+        return head + n.to_bytes(4, order) + raw
     if vr in _LONG_HEADER_VRS:
-        return head + vr.encode() + b"\x00\x00" + n.to_bytes(4, "little") + raw
+        return head + vr.encode() + b"\x00\x00" + n.to_bytes(4, order) + raw
     if n > 0xFFFF:
         return None
-    return head + vr.encode() + n.to_bytes(2, "little") + raw
+    return head + vr.encode() + n.to_bytes(2, order) + raw
 
 
-_SEQ_DELIM = b"\xfe\xff\xdd\xe0\x00\x00\x00\x00"
+# item, item delimitation, sequence delimitation (tag + length), by byte order
+_ITEM = {"little": b"\xfe\xff\x00\xe0\xff\xff\xff\xff", "big": b"\xff\xfe\xe0\x00\xff\xff\xff\xff"}
+_ITEM_DELIM = {"little": b"\xfe\xff\x0d\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\xe0\x0d\x00\x00\x00\x00"}
+_SEQ_DELIM = {"little": b"\xfe\xff\xdd\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\xe0\xdd\x00\x00\x00\x00"}
 
 
 def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
@@ -367,41 +374,44 @@ def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
     original = sink.original
     n = sink.n
     implicit = sink.implicit
+    little = sink.little
+    order = sink.order
     base = ds.__dict__.get(ITEM_OFFSET, 0)
     for tag in sorted(elems, key=int):
         raw = elems[tag]
         if isinstance(raw, RawDataElement):
-            if raw.value_tell is not None and raw.is_implicit_VR == implicit and raw.is_little_endian:
+            if raw.value_tell is not None and raw.is_implicit_VR == implicit \
+                    and raw.is_little_endian == little:
                 hdr = 8 if implicit or raw.VR not in _LONG_HEADER_VRS else 12
                 vt = base + raw.value_tell
                 start = vt - hdr
                 if raw.length != 0xFFFFFFFF:
                     end = vt + raw.length
                     lw = 2 if hdr == 8 and not implicit else 4  # width of the length field
-                    ok = end <= n and int.from_bytes(original[vt - lw:vt], "little") == raw.length
+                    ok = end <= n and int.from_bytes(original[vt - lw:vt], order) == raw.length
                 elif isinstance(raw.value, bytes):  # undefined length (encapsulated pixel data): value, delimiter
                     end = vt + len(raw.value) + 8
-                    ok = end <= n and original[end - 8:end] == _SEQ_DELIM and original[vt - 4:vt] == b"\xff" * 4
+                    ok = end <= n and original[end - 8:end] == _SEQ_DELIM[order] and original[vt - 4:vt] == b"\xff" * 4
                 else:
                     ok = False
-                if ok and start >= 0 and int.from_bytes(original[start:start + 2], "little") == tag >> 16 \
-                        and int.from_bytes(original[start + 2:start + 4], "little") == tag & 0xFFFF:
+                if ok and start >= 0 and int.from_bytes(original[start:start + 2], order) == tag >> 16 \
+                        and int.from_bytes(original[start + 2:start + 4], order) == tag & 0xFFFF:
                     sink.copy(start, end)
                     continue
             sink.pydicom_write(ds[tag] if raw.VR is None and not implicit else raw, encodings)
         elif raw.VR == "SQ" and raw.value is not None:
             # a changed sequence: undefined lengths, items spliced element by element
             t = int(tag)
-            head = (t >> 16).to_bytes(2, "little") + (t & 0xFFFF).to_bytes(2, "little")
+            head = (t >> 16).to_bytes(2, order) + (t & 0xFFFF).to_bytes(2, order)
             sink.add(head + (b"" if implicit else b"SQ\x00\x00") + b"\xff\xff\xff\xff")
             for item in raw.value:
-                sink.add(b"\xfe\xff\x00\xe0\xff\xff\xff\xff")  # item, undefined length
+                sink.add(_ITEM[order])  # item, undefined length
                 _splice_dataset(sink, item, item.get("SpecificCharacterSet", None) and
                                 item._character_set or encodings)
-                sink.add(b"\xfe\xff\x0d\xe0\x00\x00\x00\x00")  # item delimitation
-            sink.add(b"\xfe\xff\xdd\xe0\x00\x00\x00\x00")  # sequence delimitation
+                sink.add(_ITEM_DELIM[order])  # item delimitation
+            sink.add(_SEQ_DELIM[order])  # sequence delimitation
         else:
-            b = _fast_encode(raw, implicit)
+            b = _fast_encode(raw, implicit, order)
             if b is not None:
                 sink.add(b)
             else:

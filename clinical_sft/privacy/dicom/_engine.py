@@ -194,6 +194,14 @@ def peek_value(ds: Dataset, tag: int) -> Any:
         return elem.value
     if (elem.value is None and elem.length != 0) or _dict_vr(tag) == "SQ":
         return ds[tag].value  # deferred or needs the dataset's context: let pydicom do it
+    vr = elem.VR or _dict_vr(tag)
+    value = elem.value
+    if isinstance(value, bytes):
+        if vr in ("CS", "UI") and value.isascii():  # default repertoire: no character set needed
+            parts = [x.strip(" \x00") for x in value.decode("ascii").split("\\")]
+            return parts if len(parts) > 1 else parts[0]
+        if vr == "US" and len(value) == 2:
+            return int.from_bytes(value, "little" if elem.is_little_endian else "big")
     try:
         enc = ds.original_character_set or ds._character_set
         return convert_raw_data_element(elem, encoding=enc, ds=ds).value
