@@ -81,11 +81,12 @@ def _read(p: Path) -> tuple[Dataset, bytes]:
             ds = pydicom.dcmread(io.BytesIO(data), force=not preamble)
             elems = ds._dict
             last_end = 0
-            for raw in list(elems.values()):
-                tell = getattr(raw, "value_tell", None)
-                length = getattr(raw, "length", None)
-                if tell is not None and length is not None and length != 0xFFFFFFFF:
-                    last_end = max(last_end, tell + length)
+            for raw in elems.values():
+                if isinstance(raw, RawDataElement):  # decoded (undefined-length) sequences have no position
+                    tell = raw.value_tell
+                    length = raw.length
+                    if tell is not None and length is not None and length != 0xFFFFFFFF and tell + length > last_end:
+                        last_end = tell + length
             fm = getattr(ds, "file_meta", None)
             deflated = fm is not None and str(peek_value(fm, 0x00020010) or "") == "1.2.840.10008.1.2.1.99"
             if last_end > size and not deflated:
@@ -485,22 +486,26 @@ def iter_dicom_records(inputs: Sequence[str | os.PathLike[str]], exclude: Path |
     for n, root in enumerate(roots):
         prefix = f"{n}-{root.resolve().name}/" if multi else ""
         if root.is_file():
-            files = [(root, root.name)]
+            files = [(str(root.resolve()), root.name)]
         else:
             files = []
             for dirpath, dirnames, filenames in os.walk(root):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 d = Path(dirpath)
-                if ex is not None and (d.resolve() == ex or ex in d.resolve().parents):
+                dres = d.resolve()  # once per folder; per file only a link is resolved again
+                if ex is not None and (dres == ex or ex in dres.parents):
                     dirnames[:] = []
                     continue
                 for f in sorted(filenames):
                     if f.startswith("."):
                         continue
-                    files.append((d / f, (d / f).relative_to(root).as_posix()))
-        for p, rel in files:
+                    full = os.path.join(dres, f)
+                    if os.path.islink(full):
+                        full = os.path.realpath(full)
+                    files.append((full, (d / f).relative_to(root).as_posix()))
+        for full, rel in files:
             rid = prefix + rel
-            yield Record(rid, rid, "", data={"path": str(p.resolve())})
+            yield Record(rid, rid, "", data={"path": full})
 
 
 # -- the job ---------------------------------------------------------------------------
