@@ -60,7 +60,7 @@ _NOT_FACILITY = frozenset(
     "OUTSIDE OSH THE A AN THIS THAT HIS HER THEIR OUR TO FROM AT IN ON BY FOR WITH OF AND OR PRIOR "
     "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
     "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
-    "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE".split())
+    "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL".split())
 _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE FROM MOVED TRAVELED TRAVELLED VISITING TRIP VACATION "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
@@ -166,7 +166,9 @@ def find_places(text: str) -> list[Hit]:
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.6))
         # employer: "WORKS AT BOEING", "employed by Stop & Shop"
-        if t.kind == "w" and t.up in ("WORKS", "WORKED", "WORKING", "EMPLOYED", "EMPLOYER") and i + 1 < n:
+        if t.kind == "w" and t.up in ("WORKS", "WORKED", "WORKING", "WORK", "EMPLOYED", "EMPLOYER") and i + 1 < n \
+                and (t.up != "WORK" or (toks[i + 1].up in ("AT", "FOR") and i >= 1 and toks[i - 1].up in (
+                    "TO", "DID", "DOES", "WILL", "CAN", "USED"))):
             j = i + 1
             if toks[j].kind == "w" and toks[j].up in ("AT", "FOR", "BY", "WITH"):
                 j += 1
@@ -372,6 +374,39 @@ def find_facilities(text: str) -> list[Hit]:
             i = head_end + 1
         else:
             i += 1
+    # "FROM MERCY VALLEY OSH", "TO LOWELL GENERAL ED": the words between a place preposition and OSH/ED
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in _FAC_PREP:
+            continue
+        run: list[int] = []
+        j = i + 1
+        while j < n and len(run) < 4 and toks[j].kind == "w" and toks[j].up not in _FAC_TAIL \
+                and toks[j].up not in _NOT_FACILITY and toks[j].up not in lex.clinical and (
+                not lex.is_known_word(toks[j].up) or lex.klass(toks[j].up) != NOT_NAME or toks[j].up in lex.cities
+                or toks[j].up in FACILITY_WORDS or (sc.mixed_case and toks[j].is_title)):
+            run.append(j)
+            j += 1
+        if run and j < n and toks[j].up in _FAC_TAIL and (j + 1 >= n or toks[j + 1].text != "/"):
+            hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))
+    # hospital units named after people or places: "FROM BAKER 7", "TO FELDMAN 4", "ON ELLISON 12"
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in _FAC_PREP or i + 2 >= n:
+            continue
+        w, num = toks[i + 1], toks[i + 2]
+        if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end > 1 or len(w.text) < 3:
+            continue
+        if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
+            continue
+        if lex.klass(w.up) == NOT_NAME and lex.is_known_word(w.up):
+            continue
+        after = toks[i + 3] if i + 3 < n else None
+        if after is not None and after.start == num.end and after.text == "." and i + 4 < n \
+                and toks[i + 4].start == after.end:
+            continue  # "AT WORKSTATION 10.21.2.5", "TO LEVEL 2.5"
+        if after is not None and (after.start == num.end and after.text not in ",.;:)" or after.kind == "w" and (
+                after.up in lex.clinical or after.up in _UNIT_AFTER)):
+            continue  # "TO LEVEL 2 MG", "TO SCALE 10X"
+        hits.append((w.start, num.end, "HOSPITAL", 0.65))
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
     for i, t in enumerate(toks):
         if t.up in ("ST", "SAINT") and i + 1 < n:
@@ -385,6 +420,11 @@ def find_facilities(text: str) -> list[Hit]:
                     hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))
     return hits
 
+
+_FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
+_FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
+_UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
+_UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None
 

@@ -38,12 +38,16 @@ VERBS = frozenset(
     "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
-    "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC".split())
+    "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
+    "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
+    "NICKNAMED GOES".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
     "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
-    "RN CM SW PT PATIENT VISITED VISITORS VISITOR".split())
+    "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES".split())
+# relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
+_WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
 # "Sex: M  Age: 50", "Phalen test", "Murphy's sign": words before these are not names
 _EPONYM_NEXT = frozenset(
     "SIGN SIGNS TEST TESTS LINE LINES SCORE SCALE DISEASE SYNDROME MANEUVER MANOEUVRE CATHETER CRITERIA "
@@ -97,9 +101,11 @@ def find_names(text: str) -> list[Hit]:
             p = -1  # "DAUGHTER IS HCP. CODE STATUS": a relative in the last sentence is no context
         if p >= 0:
             pu = toks[p].up
+            if pu == "CC" and p >= 1 and toks[p - 1].kind == "n" and toks[p - 1].end == toks[p].start:
+                pu = ""  # "40CC SEROSANG": a volume, not a carbon copy
             strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME)
             if strong or pu in RELATIVES or pu in VERBS:
-                strict = pu in _WEAK_VERBS
+                strict = pu in _WEAK_VERBS or pu in _WEAK_RELATIVES
                 # in mixed-case prose a name after a relative or a verb is capitalised
                 cap_ok = strong or not sc.mixed_case or not t.is_lower
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
@@ -127,6 +133,13 @@ def find_names(text: str) -> list[Hit]:
                     2 <= len(base) <= 3 and t.is_upper and base.isalpha())):
                 flag[i] = max(flag.get(i, 0), 0.8)  # "KOWALSKI, RN", "FL, RN" (initials)
                 continue
+        # --- "HUNG'S WIFE", "NADIA'S HUSBAND": a possessive before a relative ------------------------
+        if base != up and i + 1 < len(toks) and toks[i + 1].up in RELATIVES and toks[i + 1].up not in _WEAK_RELATIVES \
+                and base not in lex.clinical and base not in ("PATIENT", "PT", "HIS", "HER") \
+                and _nameish(lex, base) and (k != NOT_NAME or lex.zipf(base) < 4.0) \
+                and (not sc.mixed_case or t.is_title or t.is_upper):
+            flag[i] = max(flag.get(i, 0), 0.75)
+            continue
         # --- "Islande (niece)" ----------------------------------------------------------------------
         if i + 2 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].up in RELATIVES and _nameish(lex, up) \
                 and (not sc.mixed_case or not t.is_lower):
@@ -214,6 +227,8 @@ def find_names(text: str) -> list[Hit]:
         ini = toks[i - 2]
         if ini.up in ("A", "I") or (sc.mixed_case and not ini.is_upper) or toks[i - 1].start != ini.end:
             continue
+        if i >= 3 and toks[i - 3].kind == "n" and toks[i - 3].end == ini.start:
+            continue  # "GCS 3T. RASS -2": a unit letter glued to a number is no initial
         if _nameish(lex, t.up) and t.up not in lex.clinical and (not sc.mixed_case or t.is_title or t.is_upper):
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)

@@ -53,11 +53,19 @@ _NOT_DATE_BEFORE = frozenset(
 _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
-    "PEEP PS FIO2 RR TV CPAP SIMV IMV X SYSTOLIC DIASTOLIC HOLOSYSTOLIC MURMUR SEM ON LPM".split())
+    "PEEP PS FIO2 RR TV CPAP SIMV IMV X SYSTOLIC DIASTOLIC HOLOSYSTOLIC MURMUR SEM ON LPM "
+    "UE LE RUE LUE RLE LLE BUE BLE BIL BILAT BILATERAL UPPER LOWER".split())
 _YEAR_CONTEXT = frozenset(
     "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
     "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
     "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED".split())
+# events whose year often follows: "CVA 2009", "CABG 2015", "TAH/BSO 1998"
+_YEAR_EVENTS = frozenset(
+    "CVA TIA MI NSTEMI STEMI CABG PCI PTCA STENT STENTS DES BMS AVR MVR TAVR TAVI PPM AICD ICD CHOLE LAP "
+    "APPY APPENDECTOMY CHOLECYSTECTOMY HYSTERECTOMY TAH BSO THR TKR THA TKA ORIF ARTHROPLASTY LAMINECTOMY "
+    "FUSION SURGERY REPAIR RESECTION COLECTOMY MASTECTOMY LUMPECTOMY CRANIOTOMY TRANSPLANT DX'D DIAGNOSED "
+    "DX PE DVT FX FRACTURE ECHO CATH EGD COLONOSCOPY MRI CT PET BX BIOPSY CHEMO XRT RADIATION SZ SEIZURE "
+    "STROKE PNA CHF AFIB ESRD HD ABLATION PACER PACEMAKER LAST SINCE S/P".split())
 _UNITS = frozenset(
     "MG MCG G GM GRAM GRAMS KG ML CC L LITER LITERS MEQ MMOL U UNIT UNITS IU MM CM MMHG HR HRS MIN MINS SEC "
     "KCAL CAL CALS LBS LB OZ MICROGRAMS MILLIGRAMS X TIMES PERCENT PCT BPM PER ML/HR CC/HR".split())
@@ -66,13 +74,36 @@ _UNITS = frozenset(
 def _prev_words(text: str, start: int, n: int = 2) -> list[str]:
     """Up to ``n`` upper-cased words before ``start`` (punctuation stripped)."""
     seg = text[max(0, start - 40):start]
-    words = re.findall(r"[A-Za-z][A-Za-z/\-]*", seg)
-    return [w.upper() for w in words[-n:]]
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9/\-]*", seg)
+    return [w.upper() for w in words[-n:] if not w[0].isdigit() or any(c.isalpha() for c in w)]
 
 
 def _next_word(text: str, end: int) -> str:
     m = re.match(r"[ \t]{0,3}([A-Za-z][A-Za-z0-9/]*)", text[end:end + 24])
     return m.group(1).upper() if m else ""
+
+
+# nursing shifts: "NPN 7-3", "3-11 SHIFT", "7P-7A"
+_SHIFTS = frozenset({(7, 3), (3, 11), (11, 7), (7, 7), (7, 19), (19, 7), (7, 11), (11, 3)})
+_SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS".split())
+_PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
+
+
+def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[str], nxt: str) -> bool:
+    """Whether a year-less ``a/b`` is a shift, a pain score or "2/2" (secondary to) rather than a date."""
+    if sep == "/" and a == 2 and b == 2:
+        return True  # "2/2 SEPSIS": secondary to
+    if sep == "/" and b == 10 and a <= 10:
+        wide = _prev_words(text, start, 6)
+        if "PAIN" in wide or (prev and prev[-1] in _PAIN_WORDS) or nxt == "PAIN":
+            return True  # "PAIN 7/10 ... NOW 3/10"
+    if sep == "/" and b == 5 and a <= 5 and any(w in ("STRENGTH", "MOTOR", "MS", "POWER") for w in
+                                               _prev_words(text, start, 6)):
+        return True  # "STRENGTH 4/5 BIL UE, 5/5 LE"
+    if sep == "-" and (a, b) in _SHIFTS:
+        if any(p in _SHIFT_WORDS for p in _prev_words(text, start, 3)) or nxt in ("SHIFT", "NPN", "NSG"):
+            return True
+    return False
 
 
 def find_dates(text: str) -> list[Hit]:
@@ -118,6 +149,8 @@ def find_dates(text: str) -> list[Hit]:
                 continue
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
+            if _not_date_ratio(text, m.start(), a, sep, b, prev, nxt):
+                continue
             score = 0.6 if sep == "-" else 0.75
         else:
             score = 0.95
@@ -128,7 +161,7 @@ def find_dates(text: str) -> list[Hit]:
         if nxt in _UNITS:
             continue
         seg = text[max(0, m.start() - 2):m.start()]
-        if (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
+        if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
             hits.append((m.start(), m.end(), "DATE", 0.7))
     for m in _APOS_YEAR.finditer(text):
