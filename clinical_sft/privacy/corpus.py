@@ -178,7 +178,7 @@ def _process_one(process: Callable[[Record], Outcome], rec: Record, timeout_s: f
 
 def _run_shard(process: Callable[[Record], Outcome], shard: list[Record], timeout_s: float | None
                ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    rows = []
+    rows: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for rec in shard:
         oc = _process_one(process, rec, timeout_s)
         head = {"id": rec.id, "source": rec.source, "locator": rec.locator}
