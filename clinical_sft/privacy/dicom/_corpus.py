@@ -483,6 +483,7 @@ def iter_dicom_records(inputs: Sequence[str | os.PathLike[str]], exclude: Path |
             raise InputError(f"Input {r} does not exist.")
     multi = len(roots) > 1
     ex = exclude.resolve() if exclude is not None else None
+    real_dirs: dict[str, str] = {}
     for n, root in enumerate(roots):
         prefix = f"{n}-{root.resolve().name}/" if multi else ""
         if root.is_file():
@@ -499,13 +500,31 @@ def iter_dicom_records(inputs: Sequence[str | os.PathLike[str]], exclude: Path |
                 for f in sorted(filenames):
                     if f.startswith("."):
                         continue
-                    full = os.path.join(dres, f)
-                    if os.path.islink(full):
-                        full = os.path.realpath(full)
+                    full = _real_path(os.path.join(dres, f), real_dirs)
                     files.append((full, (d / f).relative_to(root).as_posix()))
         for full, rel in files:
             rid = prefix + rel
             yield Record(rid, rid, "", data={"path": full})
+
+
+def _real_path(full: str, real_dirs: dict[str, str]) -> str:
+    """``os.path.realpath(full)`` for a path whose folder is already resolved, folders cached.
+
+    Follows a link to its target and resolves the target's folder once per folder (a corpus of
+    links into a few folders costs one ``readlink`` per file, not a walk of every component).
+    """
+    for _ in range(40):
+        if not os.path.islink(full):
+            return full
+        target = os.path.join(os.path.dirname(full), os.readlink(full))
+        d, name = os.path.split(target)
+        if name in ("", ".", ".."):
+            break
+        rd = real_dirs.get(d)
+        if rd is None:
+            rd = real_dirs[d] = os.path.realpath(d)
+        full = os.path.join(rd, name)
+    return os.path.realpath(full)
 
 
 # -- the job ---------------------------------------------------------------------------
