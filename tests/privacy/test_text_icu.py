@@ -1,7 +1,8 @@
 """ICU nursing-note style (ALL CAPS, terse) de-identification: a hand-written held-out set.
 
-``tests/data/icu_heldout_notes.jsonl`` holds 30 notes written for this project (no public corpus
-copied) with gold PHI spans. Most names there are in no lexicon context the synthetic generator
+``tests/data/icu_heldout_notes.jsonl`` holds 42 notes written for this project (no public corpus
+copied) with gold PHI spans: icu00-icu29 (first batch) and icu30-icu41 (a second batch written after the
+first round of fixes, measured before it was tuned on). Tuned on now, both are regression sets. Most names there are in no lexicon context the synthetic generator
 uses: first names alone after relatives, names of many origins, unit names, OSH names.
 """
 
@@ -29,13 +30,13 @@ def _found(deid: Deidentifier, text: str) -> list[str]:
 
 def test_heldout_icu_notes_recall_and_precision(deid: Deidentifier) -> None:
     gold = [json.loads(ln) for ln in DATA.read_text("utf-8").splitlines() if ln.strip()]
-    assert len(gold) >= 30
+    assert len(gold) >= 42
     preds = {g["id"]: [{"start": s.start, "end": s.end, "label": s.label} for s in deid.analyze(g["text"])]
              for g in gold}
     tok = evaluate_spans(gold, preds).levels["token"]["ALL"]
-    # measured 0.982 / 0.961 when written (0.928 / 0.924 before the ICU-context rules)
-    assert tok.recall >= 0.97, tok
-    assert tok.precision >= 0.92, tok
+    # measured 0.987 / 1.0 (first batch 0.928 / 0.924 before the ICU-context rules)
+    assert tok.recall >= 0.975, tok
+    assert tok.precision >= 0.95, tok
 
 
 @pytest.mark.parametrize("text, phi", [
@@ -50,6 +51,10 @@ def test_heldout_icu_notes_recall_and_precision(deid: Deidentifier) -> None:
     ("PT USED TO WORK AT RAYTHEON.", "RAYTHEON"),
     ("TX TO OR 10/28 W/ ORTHO (DR. D'ANGELO).", "D'ANGELO"),
     ("CALL DR. SMITH X4471 WITH CHANGES.", "4471"),
+    ("NIGHT RN TRUC GAVE REPORT.", "TRUC"),
+    ("PER DUC, PT TAKES HERBAL MEDS.", "DUC"),
+    ("PT TRANSFERRED FROM ST. ELSEWHERE ON JAN 3 FOR CATH.", "ST. ELSEWHERE"),
+    ("FOLLOW UP AT WESTWOOD SURGICAL ASSOC.", "WESTWOOD SURGICAL ASSOC"),
 ])
 def test_icu_phi_found(deid: Deidentifier, text: str, phi: str) -> None:
     found = _found(deid, text)
@@ -64,3 +69,8 @@ def test_icu_ratios_and_shorthand_not_flagged(deid: Deidentifier) -> None:
             "READ AT WORKSTATION 10.2.3.4.")
     found = [f for f in _found(deid, text) if f != "10.2.3.4"]
     assert found == [], found
+
+
+def test_icu_name_spans_stop_at_roles_and_verbs(deid: Deidentifier) -> None:
+    text = "NIGHT RN TRUC GAVE REPORT. CASE MGR PRIYANKA PAGED. FRIEND DESHAWN BROUGHT IN MEDS. EP NP ROXANNE HERE."
+    assert sorted(_found(deid, text)) == ["DESHAWN", "PRIYANKA", "ROXANNE", "TRUC"]

@@ -44,6 +44,7 @@ FACILITY_HEADS = (
     "CANCER CENTER", "CANCER INSTITUTE", "INSTITUTE", "DIALYSIS UNIT", "DIALYSIS CENTER", "DIALYSIS",
     "CORRECTIONAL FACILITY", "CORRECTIONAL CENTER", "FACILITY", "PRISON", "JAIL", "SHELTER", "LIVING CENTER", "SANATORIUM", "SANITARIUM", "UNIVERSITY",
     "COLLEGE", "SCHOOL", "PHARMACY", "LABORATORIES", "LABS", "MANOR", "VILLAGE", "HOME", "CENTER",
+    "ASSOC", "ASSOCIATES", "SURGICAL ASSOC", "SURGICAL ASSOCIATES", "MEDICAL ASSOCIATES", "CARDIOLOGY ASSOCIATES",
 )
 FACILITY_WORDS = frozenset(
     "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY CHILDREN'S CHILDRENS COUNTY VALLEY MOUNT MT ST ST. SAINT "
@@ -413,8 +414,11 @@ def find_facilities(text: str) -> list[Hit]:
             k = i + 1
             if toks[k].text == ".":
                 k += 1
+            dotted = k == i + 2
             if k < n and toks[k].kind == "w" and (lex.klass(toks[k].up.rstrip("'S")) != NOT_NAME
-                                                  or not lex.is_known_word(toks[k].up)):
+                                                  or not lex.is_known_word(toks[k].up)
+                                                  or (dotted and toks[k].up not in lex.clinical
+                                                      and toks[k].up not in _STOP_PLACE and len(toks[k].up) >= 4)):
                 p = sc.prev_word(i, "")
                 if p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN"):
                     hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))

@@ -40,7 +40,7 @@ VERBS = frozenset(
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
     "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
-    "NICKNAMED GOES".split())
+    "NICKNAMED GOES PER".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
@@ -60,7 +60,24 @@ _STOP = frozenset(
     "THEN THAN WHO WHOM WHICH WHAT WHEN WHERE WHY HOW ALL ANY SOME EACH ALSO VERY WILL WOULD CAN COULD "
     "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X".split())
 
+# words before a credential that name a role, not a person ("NIGHT RN", "CHARGE RN", "EP NP")
+_ROLE_WORDS = frozenset(
+    "NIGHT DAY EVENING CHARGE FLOAT PRIMARY STAFF TRAVEL TRAVELER AGENCY TEAM UNIT FLOOR ICU MICU SICU CCU "
+    "RESOURCE TRIAGE NURSE ONCOMING OFFGOING RELIEF CASE HOME VNA PACU OR ER ED EP GI ID".split())
+
+# verbs that follow a name in notes ("DESHAWN BROUGHT", "TRUC GAVE REPORT"): never part of it
+_VERBISH = frozenset(
+    "GAVE GIVES BROUGHT BRINGS TOOK TAKES SAID SAYS STATES WANTS WANTED ASKS ASKED ASKING AGREES AGREED CAME "
+    "COMES WENT LEFT WILL WAS IS HAS HAD CAN MAY WOULD SHOULD AWARE VISITED CALLED CALLS PAGED FEELS FELT "
+    "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES".split())
+
 _CTX_SKIP = ".,:;(-'\"/"
+
+
+def _rare_unknown(lex: Lexicons, base: str) -> bool:
+    """A rare, unknown, pronounceable word ("TRUC", "NGOZI"): a name after even a weak context."""
+    return len(base) >= 3 and base.isalpha() and base not in lex.clinical and base not in _STOP \
+        and not lex.is_known_word(base) and lex.zipf(base) < 2.0 and any(c in "AEIOUY" for c in base)
 
 
 def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
@@ -114,8 +131,8 @@ def find_names(text: str) -> list[Hit]:
                     freq_ok = k == PURE or (sc.mixed_case and t.is_title)
                 if len(base) == 1 and toks[i + 1:i + 2] and toks[i + 1].text == ".":
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH"
-                elif _nameish(lex, up, strict=strict) and (strong or base not in lex.clinical) and cap_ok \
-                        and freq_ok:
+                elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base))) \
+                        and (strong or base not in lex.clinical) and cap_ok and freq_ok:
                     flag[i] = max(flag.get(i, 0), 0.85)
                     continue
             # "NAME IS X", "NAME: X"
@@ -129,7 +146,8 @@ def find_names(text: str) -> list[Hit]:
         nx = sc.next_word(i, ",")
         if nx >= 0 and toks[nx].up in CREDENTIALS and toks[nx].up not in ("PA", "DO") or (
                 nx >= 0 and toks[nx].up in ("PA", "DO") and sc.gap(i, nx).strip() == ","):
-            if toks[nx].start - t.end <= 3 and base not in CREDENTIALS and (_nameish(lex, up) or (
+            if toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS and ((
+                    _nameish(lex, up) and (k == PURE or lex.zipf(base) < 5.0)) or (
                     2 <= len(base) <= 3 and t.is_upper and base.isalpha())):
                 flag[i] = max(flag.get(i, 0), 0.8)  # "KOWALSKI, RN", "FL, RN" (initials)
                 continue
@@ -199,6 +217,10 @@ def find_names(text: str) -> list[Hit]:
                 if sc.mixed_case and toks[i].is_title and not (tj.is_title or len(tj.text) == 1):
                     continue
                 uj = tj.up
+                if uj in VERBS or uj in TITLES or uj in _ROLE_WORDS or uj in _VERBISH or (
+                        direction == 1 and len(uj) >= 5 and uj.endswith("ED") and lex.klass(uj) != PURE
+                        and lex.is_known_word(uj)):
+                    continue  # "CASE MGR PRIYANKA PAGED", "DESHAWN BROUGHT": context and common verbs
                 if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I"):
                     flag[j] = 0.6
                     changed = True
