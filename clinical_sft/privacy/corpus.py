@@ -190,6 +190,20 @@ def _run_shard(process: Callable[[Record], Outcome], shard: list[Record], timeou
     return rows
 
 
+class _NullProgress:
+    def __enter__(self) -> _NullProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def advance(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 # --------------------------------------------------------------------------------------
 class CorpusJob:
     """Run ``process`` over a corpus, with shards, workers, resume and quarantine.
@@ -301,10 +315,12 @@ class CorpusJob:
                 yield i, chunk
                 i += 1
 
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        prog: Any = _NullProgress()
+        if self.progress:  # rich is imported only when a bar is shown (its import costs ~70 ms)
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        prog = Progress(TextColumn(f"[bold]{self.job_name}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("records"), TimeElapsedColumn(), disable=not self.progress, transient=False)
+            prog = Progress(TextColumn(f"[bold]{self.job_name}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("records"), TimeElapsedColumn(), transient=False)
         with prog:
             task = prog.add_task(self.job_name, total=total)
 
