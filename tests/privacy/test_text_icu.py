@@ -1,9 +1,9 @@
 """ICU nursing-note style (ALL CAPS, terse) de-identification: a hand-written held-out set.
 
-``tests/data/icu_heldout_notes.jsonl`` holds 42 notes written for this project (no public corpus
-copied) with gold PHI spans: icu00-icu29 (first batch) and icu30-icu41 (a second batch written after the
-first round of fixes, measured before it was tuned on). Tuned on now, both are regression sets. Most names there are in no lexicon context the synthetic generator
-uses: first names alone after relatives, names of many origins, unit names, OSH names.
+``tests/data/icu_heldout_notes.jsonl`` holds 50 notes written for this project (no public corpus
+copied) with gold PHI spans: icu00-icu29 (first batch), icu30-icu41 and icu42-icu49 (later batches, each
+written after a round of fixes and measured before it was tuned on). Tuned on now, all are regression sets.
+Most names there are in no lexicon context the synthetic generator uses: first names alone after relatives, names of many origins, unit names, OSH names.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def _found(deid: Deidentifier, text: str) -> list[str]:
 
 def test_heldout_icu_notes_recall_and_precision(deid: Deidentifier) -> None:
     gold = [json.loads(ln) for ln in DATA.read_text("utf-8").splitlines() if ln.strip()]
-    assert len(gold) >= 42
+    assert len(gold) >= 50
     preds = {g["id"]: [{"start": s.start, "end": s.end, "label": s.label} for s in deid.analyze(g["text"])]
              for g in gold}
     tok = evaluate_spans(gold, preds).levels["token"]["ALL"]
@@ -55,6 +55,7 @@ def test_heldout_icu_notes_recall_and_precision(deid: Deidentifier) -> None:
     ("PER DUC, PT TAKES HERBAL MEDS.", "DUC"),
     ("PT TRANSFERRED FROM ST. ELSEWHERE ON JAN 3 FOR CATH.", "ST. ELSEWHERE"),
     ("FOLLOW UP AT WESTWOOD SURGICAL ASSOC.", "WESTWOOD SURGICAL ASSOC"),
+    ("FOLLOWS W/ DR. MCCRACKEN AT CAPE COD HOSPITAL.", "CAPE COD HOSPITAL"),
 ])
 def test_icu_phi_found(deid: Deidentifier, text: str, phi: str) -> None:
     found = _found(deid, text)
@@ -66,7 +67,7 @@ def test_icu_ratios_and_shorthand_not_flagged(deid: Deidentifier) -> None:
             "ABG 7.38/42/88. I/O 1200/800. 2/2 SEPSIS. D5 1/2 NS @ 75CC/HR. JP W/ 40CC SEROSANG. "
             "NGT 200CC BILIOUS. TRANSFER TO FLOOR 4 WHEN BED AVAIL. TO BE SEEN IN ED. CM TO CALL REHAB RE: "
             "PLACEMENT. BIL LE EDEMA. GCS 3T. RASS -2. PA 40/22. BIPAP 12/5. PT FROM HOME TO ED BY EMS. "
-            "READ AT WORKSTATION 10.2.3.4.")
+            "READ AT WORKSTATION 10.2.3.4. RIB FX 4-7 ON L. EPIDURAL. ASKED ABOUT WORKERS COMP.")
     found = [f for f in _found(deid, text) if f != "10.2.3.4"]
     assert found == [], found
 

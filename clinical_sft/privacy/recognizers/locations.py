@@ -354,6 +354,15 @@ def find_facilities(text: str) -> list[Hit]:
                 j -= 1
                 continue
             break
+        if not named and i >= 2:
+            # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
+            k = i - 1
+            while k >= 0 and i - k <= 3 and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
+                    and toks[k].up not in _NOT_FACILITY and toks[k].up not in lex.clinical \
+                    and toks[k].up not in _STOP_PLACE:
+                k -= 1
+            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA"):
+                first, named = k + 1, True
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
         e = toks[head_end].end

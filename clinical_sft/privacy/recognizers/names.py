@@ -40,7 +40,7 @@ VERBS = frozenset(
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
     "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
-    "NICKNAMED GOES PER".split())
+    "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
@@ -251,6 +251,8 @@ def find_names(text: str) -> list[Hit]:
             continue
         if i >= 3 and toks[i - 3].kind == "n" and toks[i - 3].end == ini.start:
             continue  # "GCS 3T. RASS -2": a unit letter glued to a number is no initial
+        if ini.up in ("L", "R") and i >= 3 and toks[i - 3].up in ("ON", "TO", "IN", "AT", "THE", "OF"):
+            continue  # "RIB FX ON L. EPIDURAL": a side, not an initial
         if _nameish(lex, t.up) and t.up not in lex.clinical and (not sc.mixed_case or t.is_title or t.is_upper):
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
