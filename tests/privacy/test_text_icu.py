@@ -3,7 +3,8 @@
 ``tests/data/icu_heldout_notes.jsonl`` holds 50 notes written for this project (no public corpus
 copied) with gold PHI spans: icu00-icu29 (first batch), icu30-icu41 and icu42-icu49 (later batches, each
 written after a round of fixes and measured before it was tuned on). Tuned on now, all are regression sets.
-Most names there are in no lexicon context the synthetic generator uses: first names alone after relatives, names of many origins, unit names, OSH names.
+Most names there are in no lexicon context the synthetic generator uses: first names alone after
+relatives, names of many origins, unit names, OSH names.
 """
 
 from __future__ import annotations
