@@ -1551,7 +1551,7 @@ def generate_cohort(
             acc = 0.5 + (cue_accuracy - 0.5) * planted_disparity.signal_kept
         n_notes = rng.randint(lo, hi)
         day = pt.admit
-        for k in range(n_notes):
+        for _k in range(n_notes):
             style = rng.choice(styles)
             day = day + _dt.timedelta(days=rng.randint(0, 40))
             logit = pt.risk + rng.gauss(0, 0.5)

@@ -218,13 +218,13 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
     for tag in sorted(meta._dict):
         if tag == 0x00020000:
             continue
-        elem = meta._dict[tag]
-        vr = elem.VR
+        elem: Any = meta._dict[tag]
+        vr: str = str(elem.VR)
         fast = (isinstance(elem, RawDataElement) and vr in _META_TEXT_PAD and not elem.is_implicit_VR
                 and isinstance(elem.value, bytes) and elem.value.isascii())
         if not fast:
             elem = meta[tag]
-            vr = elem.VR
+            vr = str(elem.VR)
         if fast:
             raw = elem.value.rstrip(b"\x00 ")  # as read, not decoded (ASCII, as the meta must be)
             if len(raw) % 2:
