@@ -43,7 +43,7 @@ class DemoConfig:
     text_epochs: int = 2
     seg_epochs: int = 12
     dp_epsilon: float = 8.0
-    max_length: int = 128
+    max_length: int = 256
     seed: int = 0
     smoke: bool = False
     n_boot: int = 200
@@ -261,7 +261,7 @@ def _train_note_classifier(cfg: DemoConfig, out: Path, notes: list[dict[str, Any
                      config_overrides=tiny if cfg.smoke else "", max_length=cfg.max_length, stride=16,
                      sentence_splitter="simple")
     tcfg = TrainConfig(out_dir=run_dir, epochs=cfg.text_epochs, batch_size=16,
-                       learning_rate=5e-4 if private else 5e-5, seed=cfg.seed, progress=True)
+                       learning_rate=5e-4 if private else 2e-4, seed=cfg.seed, progress=True)
     dp = DPConfig(target_epsilon=cfg.dp_epsilon, max_grad_norm=1.0) if private else None
     run = fine_tune(df, config=ecfg, train_config=tcfg, dp=dp, demographics=note_demo, val_fraction=0.3,
                     seed=cfg.seed, report_kwargs={"n_boot": cfg.n_boot})
