@@ -114,7 +114,7 @@ def run_demo(out_dir: str | Path = "demo-output", config: DemoConfig | None = No
         def say(msg: str) -> None:
             console.print(msg)
 
-    out = Path(out_dir)
+    out = Path(out_dir).resolve()  # dataset.json and links below hold paths that must not depend on cwd
     out.mkdir(parents=True, exist_ok=True)
     s = DemoSummary(out)
 
