@@ -33,6 +33,15 @@ def text_and_spans(draw):
 def test_output_offsets_are_consistent(ts, operator):
     text, spans = ts
     out, out_spans = apply_operator(text, spans, operator, key=K1, patient_id="P")
+    # presidio-anonymizer merges same-label spans separated only by spaces ("JOHN" "SMITH" -> one
+    # replacement), so the expected spans are the input spans merged the same way
+    merged: list[Span] = []
+    for sp in spans:
+        if merged and merged[-1].label == sp.label and set(text[merged[-1].end:sp.start]) == {" "}:
+            merged[-1] = Span(merged[-1].start, sp.end, sp.label, sp.score, sp.recognizer)
+        else:
+            merged.append(sp)
+    spans = merged
     assert len(out_spans) == len(spans)
     for a, b in zip(out_spans, out_spans[1:]):
         assert a.end <= b.start
