@@ -45,7 +45,7 @@ class EhrModel:
 
     Examples
     --------
-    >>> m = EhrModel.from_pretrained("runs/phi-ner")  # doctest: +SKIP
+    >>> m = EhrModel.from_pretrained("./runs/phi-ner")  # doctest: +SKIP
     >>> m.predict(["Seen by Dr. Alvarez on 03/04/2021."])[0]["spans"]  # doctest: +SKIP
     """
 

@@ -259,6 +259,12 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+def _shift_named(y: str | None, month: int, day: str, delta: dt.timedelta) -> dt.date | None:
+    """The shifted date of a month-name date form (year 2002, not a leap year, when none is written)."""
+    d0 = _safe_date(_year_in(y) if y else 2002, month, int(day))
+    return None if d0 is None else d0 + delta
+
+
 def shift_date(value: str, days: int) -> str | None:
     """``value`` shifted by ``days`` in the same format, or ``None`` when it cannot be parsed.
 
@@ -307,13 +313,11 @@ def shift_date(value: str, days: int) -> str | None:
         return out + (f"{sep}{_year_out(d1.year, y)}" if y else "")
     m = _RX_MONTH_FIRST.match(v)
     if m and _month(m.group(1)):
-        mo = _month(m.group(1)) or 1
         y = m.group(7)
-        year = _year_in(y) if y else 2002
-        d0 = _safe_date(year, mo, int(m.group(4)))  # type: ignore[arg-type]
-        if d0 is None:
+        shifted = _shift_named(y, _month(m.group(1)) or 1, m.group(4), delta)
+        if shifted is None:
             return None
-        d1 = d0 + delta
+        d1 = shifted
         out = f"{_month_name(d1.month, m.group(1))}{m.group(2)}{m.group(3)}{_pad(d1.day, m.group(4))}"
         out += _ordinal(d1.day, m.group(5) or "")
         if y:
@@ -321,13 +325,11 @@ def shift_date(value: str, days: int) -> str | None:
         return out
     m = _RX_DAY_FIRST.match(v)
     if m and _month(m.group(4)):
-        mo = _month(m.group(4)) or 1
         y = m.group(7)
-        year = _year_in(y) if y else 2002
-        d0 = _safe_date(year, mo, int(m.group(1)))  # type: ignore[arg-type]
-        if d0 is None:
+        shifted = _shift_named(y, _month(m.group(4)) or 1, m.group(1), delta)
+        if shifted is None:
             return None
-        d1 = d0 + delta
+        d1 = shifted
         out = f"{_pad(d1.day, m.group(1))}{_ordinal(d1.day, m.group(2) or '')}{m.group(3)}"
         out += f"{_month_name(d1.month, m.group(4))}{m.group(5)}"
         if y:
