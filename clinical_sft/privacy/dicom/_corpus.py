@@ -34,6 +34,7 @@ from clinical_sft.privacy.dicom._engine import (
     quiet_pydicom,
 )
 from clinical_sft.privacy.dicom._profile import TABLE_FILE, DicomProfile
+from clinical_sft.privacy.dicom._scan import ITEM_SPANS, scan
 from clinical_sft.privacy.key import SecretKey
 
 __all__ = ["DicomCorpusResult", "deidentify_dicom_corpus", "deidentify_dicom_file", "iter_dicom_records",
@@ -63,11 +64,33 @@ def read_dicom(path: str | os.PathLike[str]) -> Dataset:
     return _read(Path(path))[0]
 
 
-def _read(p: Path) -> tuple[Dataset, bytes]:
+def _read(p: Path | str, deid: DicomDeidentifier | None = None
+          ) -> tuple[Dataset, bytes, list[tuple[int, int, int]] | None]:
+    """The dataset, the file's bytes and, when read selectively for ``deid``, the left-out spans.
+
+    With ``deid`` the file is first read by :func:`~._scan.scan`, which builds only the
+    top-level elements ``deid`` must see; files it does not handle are read by pydicom.
+    """
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            data = fh.read()
     except OSError as e:
         raise _Quarantine("unreadable", type(e).__name__) from None
+    if deid is not None:
+        try:
+            sc = scan(data, deid.scan_needed, deid.walk_needs)
+        except Exception as e:  # the selective reader is an optimisation: pydicom decides
+            log.debug("selective read failed (%s); reading with pydicom", type(e).__name__)
+            sc = None
+        if sc is not None:
+            ds = sc.dataset
+            _check_encapsulated(ds)
+            _check_not_dicomdir(ds)
+            return ds, data, sc.spans
+    return _read_pydicom(data), data, None
+
+
+def _read_pydicom(data: bytes) -> Dataset:
     size = len(data)
     head = data[:132]
     preamble = len(head) >= 132 and head[128:132] == b"DICM"
@@ -102,11 +125,15 @@ def _read(p: Path) -> tuple[Dataset, bytes]:
         raise _Quarantine("malformed", type(e).__name__) from None
     if not preamble and not any(k in ds for k in ("SOPClassUID", "StudyInstanceUID", "Modality")):
         raise _Quarantine("not_dicom", "no SOP Class, Study Instance UID or Modality")
+    _check_not_dicomdir(ds)
+    return ds
+
+
+def _check_not_dicomdir(ds: Dataset) -> None:
     meta = getattr(ds, "file_meta", None)
     sop_class = str(peek_value(ds, 0x00080016) or (peek_value(meta, 0x00020002) if meta is not None else "") or "")
     if sop_class == _DICOMDIR_CLASS or (0x00041220 in ds):
         raise _Quarantine("dicomdir", "a DICOMDIR; rebuild it from the de-identified files")
-    return ds, data
 
 
 def _check_encapsulated(ds: Dataset) -> None:
@@ -161,13 +188,16 @@ def _to_bytes(ds: Dataset) -> bytes:
 _LONG_HEADER_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UN", "UR", "UT", "SV", "UV"})
 
 
-def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
+def _splice_bytes(ds: Dataset, original: bytes, spans: list[tuple[int, int, int]] | None = None) -> bytes | None:
     """Encode ``ds`` copying every untouched element's bytes from ``original``; ``None`` to fall back.
 
     Elements the de-identifier did not touch are still raw (undecoded): their encoded bytes are
     copied as they are (so pixel data and kept values stay byte-identical), the others are
-    encoded by pydicom. Used only when the file meta is complete and the dataset's encoding is
-    the transfer syntax's (little endian, not deflated); otherwise pydicom writes the whole file.
+    encoded by pydicom. ``spans`` (from the selective reader) are top-level elements that were
+    never built: ``(tag, start, end)`` in ``original``, copied in tag order with the dataset's
+    elements (an element of ``ds`` with the same tag replaces a span). Used only when the file
+    meta is complete and the dataset's encoding is the transfer syntax's (little endian or
+    explicit big endian, not deflated); otherwise pydicom writes the whole file.
     """
     meta = getattr(ds, "file_meta", None)
     if meta is None:
@@ -205,8 +235,16 @@ def _splice_bytes(ds: Dataset, original: bytes) -> bytes | None:
         fp.is_implicit_VR = implicit
         sink = _Sink(original, implicit, little, write_data_element)
         sink.parts.append(fp.getvalue())
-        _splice_dataset(sink, ds, ds._character_set)
+        try:
+            _splice_dataset(sink, ds, ds._character_set, spans)
+        except _SpliceError as e:
+            log.debug("spliced write refused (%s); pydicom writes the file", e)
+            return None
     return sink.getvalue()
+
+
+class _SpliceError(Exception):
+    """A position the spliced writer was given does not match the original bytes."""
 
 
 _META_TEXT_PAD = {"UI": b"\x00", "SH": b" ", "AE": b" ", "CS": b" ", "LO": b" ", "UR": b" "}
@@ -257,11 +295,12 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
 class _Sink:
     """The output of :func:`_splice_dataset`: byte chunks, runs of original bytes merged into one copy."""
 
-    __slots__ = ("parts", "original", "n", "implicit", "little", "order", "write_elem", "_start", "_end")
+    __slots__ = ("parts", "original", "view", "n", "implicit", "little", "order", "write_elem", "_start", "_end")
 
     def __init__(self, original: bytes, implicit: bool, little: bool, write_elem: Any) -> None:
-        self.parts: list[bytes] = []
+        self.parts: list[bytes | memoryview] = []
         self.original = original
+        self.view = memoryview(original)
         self.n = len(original)
         self.implicit = implicit
         self.little = little
@@ -279,7 +318,7 @@ class _Sink:
 
     def _flush_copy(self) -> None:
         if self._start >= 0:
-            self.parts.append(self.original[self._start:self._end])
+            self.parts.append(self.view[self._start:self._end])
             self._start = self._end = -1
 
     def add(self, b: bytes) -> None:
@@ -370,7 +409,24 @@ _ITEM_DELIM = {"little": b"\xfe\xff\x0d\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\
 _SEQ_DELIM = {"little": b"\xfe\xff\xdd\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\xe0\xdd\x00\x00\x00\x00"}
 
 
-def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
+def _merge_spans(tags: list[Any], spans: list[tuple[int, int, int]]) -> list[Any]:
+    """``tags`` (sorted) and ``spans`` (sorted by tag) in one tag order; a tag of ``tags`` wins over a span."""
+    out: list[Any] = []
+    i = 0
+    ns = len(spans)
+    for tag in tags:
+        while i < ns and spans[i][0] < tag:
+            out.append(spans[i])
+            i += 1
+        if i < ns and spans[i][0] == tag:
+            i += 1
+        out.append(tag)
+    out.extend(spans[i:])
+    return out
+
+
+def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any, spans: list[tuple[int, int, int]] | None = None
+                    ) -> None:
     elems = ds._dict
     original = sink.original
     n = sink.n
@@ -378,7 +434,18 @@ def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
     little = sink.little
     order = sink.order
     base = ds.__dict__.get(ITEM_OFFSET, 0)
-    for tag in sorted(elems, key=int):
+    order_tags: list[Any] = sorted(elems)
+    if spans:
+        order_tags = _merge_spans(order_tags, spans)
+    for tag in order_tags:
+        if type(tag) is tuple:  # an element never built: its bytes, where the reader found them
+            t, start, end = tag
+            start += base
+            if int.from_bytes(original[start:start + 2], order) != t >> 16 \
+                    or int.from_bytes(original[start + 2:start + 4], order) != t & 0xFFFF:
+                raise _SpliceError(f"span of {t:08X} does not start with its tag")
+            sink.copy(start, end + base)
+            continue
         raw = elems[tag]
         if isinstance(raw, RawDataElement):
             if raw.value_tell is not None and raw.is_implicit_VR == implicit \
@@ -408,7 +475,7 @@ def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any) -> None:
             for item in raw.value:
                 sink.add(_ITEM[order])  # item, undefined length
                 _splice_dataset(sink, item, item.get("SpecificCharacterSet", None) and
-                                item._character_set or encodings)
+                                item._character_set or encodings, item.__dict__.get(ITEM_SPANS))
                 sink.add(_ITEM_DELIM[order])  # item delimitation
             sink.add(_SEQ_DELIM[order])  # sequence delimitation
         else:
@@ -435,13 +502,23 @@ def deidentify_dicom_file(
     return data, audit, ds
 
 
-def _deidentify_path(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
+def _deidentify_path(path: Path | str, deid: DicomDeidentifier, selective: bool = False
+                     ) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
+    """De-identify one file; ``selective``: read only what ``deid`` must see (the returned dataset
+    then holds only those elements; the bytes are the whole file)."""
     with quiet_pydicom():  # once per file: the nested read/de-identify/write need not set it up again
-        return _deidentify_path_quiet(path, deid)
+        if selective and deid.profile.burned_in != "clean":
+            out = _deidentify_path_quiet(path, deid, selective=True)
+            if out is not None:
+                return out
+        out = _deidentify_path_quiet(path, deid)
+        assert out is not None
+        return out
 
 
-def _deidentify_path_quiet(path: Path, deid: DicomDeidentifier) -> tuple[bytes, list[dict[str, str]], Dataset, int]:
-    ds, original = _read(path)
+def _deidentify_path_quiet(path: Path | str, deid: DicomDeidentifier, selective: bool = False
+                           ) -> tuple[bytes, list[dict[str, str]], Dataset, int] | None:
+    ds, original, spans = _read(path, deid if selective else None)
     reason = burned_in_reason(ds)
     cleaned = False
     n_boxes = 0
@@ -462,11 +539,13 @@ def _deidentify_path_quiet(path: Path, deid: DicomDeidentifier) -> tuple[bytes, 
         except Exception as e:
             raise _Quarantine("burned_in", f"{reason}; pixels could not be cleaned ({type(e).__name__})") from None
         cleaned = True
-    res = deid.deidentify(ds, pixels_cleaned=cleaned)
+    res = deid._deidentify(ds, cleaned, selective=spans is not None)
     audit = res.audit
     if cleaned:
         audit.append({"tag": "(7FE0,0010)", "keyword": "PixelData", "action": f"C:ocr_boxes={n_boxes}"})
-    out = None if cleaned else _splice_bytes(ds, original)
+    out = None if cleaned else _splice_bytes(ds, original, spans)
+    if out is None and spans is not None:
+        return None  # only pydicom can write this one, and it needs the whole dataset: read it all
     return out if out is not None else _to_bytes(ds), audit, ds, n_boxes
 
 
@@ -549,11 +628,11 @@ class DicomProcessor:
         if self._deid is None:
             self._deid = DicomDeidentifier(self.key, self.profile, text_cleaner=self.text_cleaner)
         try:
-            data, audit, ds, _ = _deidentify_path(Path(rec.data["path"]), self._deid)
+            data, audit, ds, _ = _deidentify_path(rec.data["path"], self._deid, selective=True)
         except _Quarantine as q:
             return Outcome(quarantine=q.reason, detail=q.detail)
         rel = self._out_rel(rec, ds)
-        atomic_write_bytes(Path(self.out_dir) / rel, data, fsync=self.fsync)
+        atomic_write_bytes(os.path.join(self.out_dir, rel), data, fsync=self.fsync)
         return Outcome(output={"path": rel}, audit=audit)
 
     def _out_rel(self, rec: Record, ds: Dataset) -> str:

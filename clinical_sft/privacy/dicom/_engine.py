@@ -46,10 +46,11 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.multival import MultiValue
 from pydicom.sequence import Sequence
 from pydicom.tag import BaseTag, Tag
-from pydicom.uid import UID_dictionary
+from pydicom.uid import UID, UID_dictionary
 
 from clinical_sft.errors import ConfigError
 from clinical_sft.privacy.dicom._profile import DicomProfile, ProfileTable, load_profile_table
+from clinical_sft.privacy.dicom._scan import scan_sequence
 from clinical_sft.privacy.key import SecretKey
 
 __all__ = ["DicomDeidentifier", "DicomResult", "TextCleaner", "burned_in_reason", "SAFE_PRIVATE"]
@@ -71,6 +72,8 @@ _DUMMY_STR = {
 }
 _MAX_LEN = {"SH": 16, "LO": 64, "ST": 1024, "LT": 10240, "CS": 16, "AE": 16, "PN": 64, "UC": 10240, "UT": 10240}
 _TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC", "PN", "AE", "UR"})
+# VRs whose single str (or None) value pydicom's DataElement stores unchanged
+_STR_AS_IS_VRS = frozenset({"LO", "SH", "CS", "LT", "ST", "UT", "UC", "AE", "UR", "AS", "DA", "DT", "TM"})
 _DATE_VRS = frozenset({"DA", "DT", "TM"})
 _NUM_VRS = frozenset({"US", "SS", "UL", "SL", "FL", "FD", "UV", "SV", "AT"})
 _BIN_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV", "UN"})
@@ -133,6 +136,13 @@ _SCREEN_SIZES = frozenset({(480, 640), (600, 800), (768, 1024), (864, 1152), (10
                            (1200, 1600), (1050, 1680), (900, 1440)})
 _SCREEN_WORDS = ("SCREEN", "CAPTURE", "DOSE", "REPORT", "SAVE")
 _PIXEL_TAGS = (0x7FE00010, 0x7FE00008, 0x7FE00009)
+# Top-level elements the de-identifier reads or sets whatever their row: the selective reader
+# (_scan) always builds them (character set, what the burned-in rule and the identity need).
+_SCAN_CONTEXT = frozenset({
+    0x00080005, 0x00080008, 0x00080016, 0x00080018, 0x00080060, 0x00100010, 0x00100020, 0x00120062,
+    0x00120063, 0x00120064, 0x00280004, 0x00280010, 0x00280011, 0x00280301, 0x00280303, 0x00420011,
+    0x00041220, *_PIXEL_TAGS,
+})
 
 
 def burned_in_reason(ds: Dataset) -> str | None:
@@ -350,7 +360,11 @@ class DicomDeidentifier:
         self.text_cleaner = text_cleaner
         self._table = table
         self._uid_cache: dict[str, str] = {}
+        self._pseudonyms: dict[str, str] = {}
+        self._method_elements: dict[bool, tuple[DataElement, DataElement]] = {}
         self._actions: dict[int, str | None] = {}  # tag -> the profile's action (None: no row), cached
+        # tag -> whether the top-level walk must see the element (explicit VR files, implicit VR files)
+        self.scan_needed: tuple[dict[int, bool], dict[int, bool]] = ({}, {})
 
     # -- lazy state -------------------------------------------------------------------
     @property
@@ -385,13 +399,15 @@ class DicomDeidentifier:
         with quiet_pydicom():
             return self._deidentify(ds, pixels_cleaned)
 
-    def _deidentify(self, ds: Dataset, pixels_cleaned: bool) -> DicomResult:
+    def _deidentify(self, ds: Dataset, pixels_cleaned: bool, selective: bool = False) -> DicomResult:
+        """``selective``: ``ds`` comes from :func:`~._scan.scan` and sequences are read the same
+        way (their items then hold only the elements the walk needs; the writer copies the rest)."""
         raw_pid = peek_value(ds, 0x00100020)
         patient_id = str(raw_pid or "").strip()
-        pseudo = self.key.pseudonym(patient_id)
+        pseudo = self._pseudonym(patient_id)
         modality = str(peek_value(ds, 0x00080060) or "").strip().upper()
         res = DicomResult(ds, pseudonym=pseudo, pixels_cleaned=pixels_cleaned)
-        ctx = _Ctx(self, res, patient_id or None, modality)
+        ctx = _Ctx(self, res, patient_id or None, modality, selective)
         self._walk(ds, ctx, "", "normal", top=True)
 
         # Patient identity: the pseudonym shared with the text de-identifier
@@ -408,17 +424,15 @@ class DicomDeidentifier:
         else:
             ltim = "REMOVED"
         self._set(ds, 0x00280303, "CS", ltim)  # Longitudinal Temporal Information Modified
-        codes = p.method_codes(pixels_cleaned=pixels_cleaned)
-        self._set(ds, 0x00120063, "LO", ["DICOM PS3.15 E.1 Basic Profile", "clinical-sft"] + [
-            m.removesuffix(" Option")[:64] for _, m in codes[1:]])  # De-identification Method
-        items = []
-        for value, meaning in codes:
-            it = Dataset()
-            self._set(it, 0x00080100, "SH", value)  # Code Value
-            self._set(it, 0x00080102, "SH", "DCM")  # Coding Scheme Designator
-            self._set(it, 0x00080104, "LO", meaning)  # Code Meaning
-            items.append(it)
-        ds[0x00120064] = DataElement(BaseTag(0x00120064), "SQ", Sequence(items))  # De-id. Method Code Sequence
+        if selective:  # the corpus writes and drops the dataset: the same elements serve every file
+            method = self._method_elements.get(pixels_cleaned)
+            if method is None:
+                method = self._method_elements[pixels_cleaned] = self._method(pixels_cleaned)
+            ds._dict[BaseTag(0x00120063)], ds._dict[BaseTag(0x00120064)] = method
+        else:
+            method_elem, code_seq = self._method(pixels_cleaned)
+            ds._dict[BaseTag(0x00120063)] = method_elem
+            ds[0x00120064] = code_seq
         if pixels_cleaned:
             self._set(ds, 0x00280301, "CS", "NO")  # Burned In Annotation
         res.audit.extend(dict(a) for a in _SET_AUDIT)
@@ -428,17 +442,41 @@ class DicomDeidentifier:
             self._clean_meta(meta, ds, res)
         return res
 
+    def _method(self, pixels_cleaned: bool) -> tuple[DataElement, DataElement]:
+        """De-identification Method and De-identification Method Code Sequence (CID 7050 codes)."""
+        codes = self.profile.method_codes(pixels_cleaned=pixels_cleaned)
+        method = DataElement(BaseTag(0x00120063), "LO", ["DICOM PS3.15 E.1 Basic Profile", "clinical-sft"] + [
+            m.removesuffix(" Option")[:64] for _, m in codes[1:]])
+        items = []
+        for value, meaning in codes:
+            it = Dataset()
+            self._set(it, 0x00080100, "SH", value)  # Code Value
+            self._set(it, 0x00080102, "SH", "DCM")  # Coding Scheme Designator
+            self._set(it, 0x00080104, "LO", meaning)  # Code Meaning
+            items.append(it)
+        return method, DataElement(BaseTag(0x00120064), "SQ", Sequence(items))
+
+    def _pseudonym(self, patient_id: str) -> str:
+        out = self._pseudonyms.get(patient_id)
+        if out is None:
+            out = self.key.pseudonym(patient_id)
+            if len(self._pseudonyms) < 100_000:
+                self._pseudonyms[patient_id] = out
+        return out
+
     # -- file meta --------------------------------------------------------------------
     def _clean_meta(self, meta: Dataset, ds: Dataset, res: DicomResult) -> None:
+        elems = meta._dict
         for tag in (0x00020016, 0x00020017, 0x00020018, 0x00020100, 0x00020102):  # AE titles, private info
-            if tag in meta:
-                del meta[tag]
+            if tag in elems:
+                del elems[BaseTag(tag)]
                 res.audit.append({"tag": _tag_str(tag), "keyword": _kw(tag), "action": "X"})
-        if 0x00020003 in meta:
+        if 0x00020003 in elems:
             if self.profile.retain_uids:
                 return
-            sop = ds.get("SOPInstanceUID")
-            meta.MediaStorageSOPInstanceUID = str(sop) if sop else self.map_uid(str(meta.MediaStorageSOPInstanceUID))
+            sop = peek_value(ds, 0x00080018)
+            new = str(sop) if sop else self.map_uid(str(peek_value(meta, 0x00020003) or ""))
+            self._set(meta, 0x00020003, "UI", new)
             res.audit.append({"tag": "(0002,0003)", "keyword": "MediaStorageSOPInstanceUID", "action": "U"})
 
     # -- the walk ---------------------------------------------------------------------
@@ -473,7 +511,7 @@ class DicomDeidentifier:
             if "/" in action:
                 action = self._choose(action, t, ctx.modality)
             if t == 0x00100020:  # nested Patient ID: its own pseudonym (keeps links)
-                self._set(ds, t, "LO", self.key.pseudonym(str(ds[t].value or "")))
+                self._set(ds, t, "LO", self._pseudonym(str(ds[t].value or "")))
                 ctx.audit(path, t, "pseudonym")
                 continue
             self._apply(ds, t, action, ctx, path, mode, drop_groups)
@@ -483,6 +521,22 @@ class DicomDeidentifier:
                 ctx.audit(path, int(tag), "X")
         if private_tags:
             self._private(ds, private_tags, ctx, path)
+
+    def walk_needs(self, t: int, implicit: bool) -> bool:
+        """Whether the top-level walk can change, or reads, a non-sequence element with tag ``t``.
+
+        ``False`` means :meth:`deidentify` leaves the element as it is: no row in Table E.1-1,
+        not private, not a group length, not in an overlay or curve group (removed as a whole),
+        not read by the identity or burned-in rules. With ``implicit`` the element's VR is the
+        dictionary's, so tags whose dictionary VR is SQ (or unknown) are needed too.
+        """
+        group = t >> 16
+        if group & 1 or t & 0xFFFF == 0 or group & 0xFF00 in (0x5000, 0x6000) or t in _SCAN_CONTEXT:
+            return True
+        action = self._actions[t] if t in self._actions else self._action_for(t)
+        if action is not None:
+            return True
+        return implicit and _dict_vr(t) in ("SQ", "UN")
 
     def _action_for(self, t: int) -> str | None:
         """The profile's action for tag ``t`` (``None`` when Table E.1-1 has no row), cached."""
@@ -510,7 +564,16 @@ class DicomDeidentifier:
             return
         if vr == "UN" and not (isinstance(raw, RawDataElement) and raw.length == 0xFFFFFFFF):
             return
-        elem = ds[t]  # an undefined-length UN is read as a sequence when it parses as one
+        elem = None
+        if ctx.selective and mode == "normal" and vr == "SQ" and isinstance(raw, RawDataElement) \
+                and raw.VR in ("SQ", None) and isinstance(raw.value, bytes):
+            # items read selectively, as the top level was (their elements without a row stay raw bytes)
+            items = scan_sequence(raw.value, raw.is_implicit_VR, raw.is_little_endian, self.scan_needed,
+                                  self.walk_needs, ds._character_set)
+            if items is not None:
+                elem = ds._dict[BaseTag(t)] = DataElement(BaseTag(t), "SQ", Sequence(items))
+        if elem is None:
+            elem = ds[t]  # an undefined-length UN is read as a sequence when it parses as one
         if elem.VR != "SQ":
             return
         n_changes = len(ctx.res.audit)
@@ -661,7 +724,15 @@ class DicomDeidentifier:
         ctx.audit(path, t, "X")
 
     def _set(self, ds: Dataset, t: int, vr: str, value: Any) -> None:
-        ds._dict[BaseTag(t)] = DataElement(BaseTag(t), vr, value)
+        tag = BaseTag(t)
+        if type(value) is str or value is None:
+            if vr in _STR_AS_IS_VRS:  # pydicom keeps these values as they are: skip its conversion
+                ds._dict[tag] = DataElement(tag, vr, value, already_converted=True)
+                return
+            if vr == "UI":
+                ds._dict[tag] = DataElement(tag, vr, None if value is None else UID(value), already_converted=True)
+                return
+        ds._dict[tag] = DataElement(tag, vr, value)
 
     # -- private ----------------------------------------------------------------------
     def _private(self, ds: Dataset, tags: list[int], ctx: _Ctx, path: str) -> None:
@@ -745,10 +816,12 @@ def _overlay_has_text(ds: Dataset, group: int) -> bool:
 
 
 class _Ctx:
-    __slots__ = ("deid", "res", "patient_id", "modality", "_shift")
+    __slots__ = ("deid", "res", "patient_id", "modality", "selective", "_shift")
 
-    def __init__(self, deid: DicomDeidentifier, res: DicomResult, patient_id: str | None, modality: str) -> None:
+    def __init__(self, deid: DicomDeidentifier, res: DicomResult, patient_id: str | None, modality: str,
+                 selective: bool = False) -> None:
         self.deid = deid
+        self.selective = selective
         self.res = res
         self.patient_id = patient_id
         self.modality = modality
