@@ -295,6 +295,30 @@ def test_clean_graphics_keeps_overlay_comments_cleaned():
     assert d[0x60004000].value == "[X]"
 
 
+@pytest.mark.parametrize("modality, kept_empty", [
+    ("CT", set()),
+    ("SR", {"ReferencedPerformedProcedureStepSequence"}),  # type 2 in SR Document Series
+    ("KO", {"ReferencedPerformedProcedureStepSequence"}),  # type 2 in Key Object Document Series
+    ("RTPLAN", {"OperatorsName"}),  # type 2 in RT Series
+])
+def test_x_z_d_choices_follow_the_attribute_type_in_the_iod(modality, kept_empty):
+    ds = make_phi_dataset()
+    ds.Modality = modality
+    ref = Dataset()
+    ref.ReferencedSOPClassUID = "1.2.840.10008.3.1.2.3.3"
+    ref.ReferencedSOPInstanceUID = PHI["ref_uid"] + ".9"
+    ds.ReferencedPerformedProcedureStepSequence = Sequence([ref])
+    ds.OperatorsName = PHI["phys"]
+    out = DicomDeidentifier(KEY).deidentify(ds).dataset
+    # Referenced Study Sequence is type 3 in General Study: removed (an empty type 3 sequence is invalid)
+    assert "ReferencedStudySequence" not in out
+    for kw in ("ReferencedPerformedProcedureStepSequence", "OperatorsName"):
+        if kw in kept_empty:
+            assert kw in out and not out[kw].value, f"{modality}: {kw} must stay, empty (type 2)"
+        else:
+            assert kw not in out, f"{modality}: {kw} must be removed (type 3)"
+
+
 # -- burned-in rule --------------------------------------------------------------------
 @pytest.mark.parametrize(
     "attrs, reason",

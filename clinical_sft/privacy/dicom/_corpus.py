@@ -260,7 +260,8 @@ def _meta_bytes(meta: Dataset) -> bytes | None:
         vr: str = str(elem.VR)
         fast = (isinstance(elem, RawDataElement) and vr in _META_TEXT_PAD and not elem.is_implicit_VR
                 and isinstance(elem.value, bytes) and elem.value.isascii())
-        if not fast:
+        raw_ob = isinstance(elem, RawDataElement) and vr == "OB" and isinstance(elem.value, bytes)
+        if not fast and not raw_ob:
             elem = meta[tag]
             vr = str(elem.VR)
         if fast:
@@ -409,20 +410,11 @@ _ITEM_DELIM = {"little": b"\xfe\xff\x0d\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\
 _SEQ_DELIM = {"little": b"\xfe\xff\xdd\xe0\x00\x00\x00\x00", "big": b"\xff\xfe\xe0\xdd\x00\x00\x00\x00"}
 
 
-def _merge_spans(tags: list[Any], spans: list[tuple[int, int, int]]) -> list[Any]:
-    """``tags`` (sorted) and ``spans`` (sorted by tag) in one tag order; a tag of ``tags`` wins over a span."""
-    out: list[Any] = []
-    i = 0
-    ns = len(spans)
-    for tag in tags:
-        while i < ns and spans[i][0] < tag:
-            out.append(spans[i])
-            i += 1
-        if i < ns and spans[i][0] == tag:
-            i += 1
-        out.append(tag)
-    out.extend(spans[i:])
-    return out
+def _merge_spans(elems: Any, spans: list[tuple[int, int, int]]) -> list[Any]:
+    """The tags of ``elems`` and the ``spans`` in one tag order; an element of ``elems`` wins over a span."""
+    by_tag: dict[int, Any] = {s[0]: s for s in spans}
+    by_tag.update((int(t), t) for t in elems)
+    return [by_tag[t] for t in sorted(by_tag)]
 
 
 def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any, spans: list[tuple[int, int, int]] | None = None
@@ -434,9 +426,7 @@ def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any, spans: list[tuple[
     little = sink.little
     order = sink.order
     base = ds.__dict__.get(ITEM_OFFSET, 0)
-    order_tags: list[Any] = sorted(elems)
-    if spans:
-        order_tags = _merge_spans(order_tags, spans)
+    order_tags: list[Any] = _merge_spans(elems, spans) if spans else sorted(elems, key=int)
     for tag in order_tags:
         if type(tag) is tuple:  # an element never built: its bytes, where the reader found them
             t, start, end = tag
@@ -474,8 +464,8 @@ def _splice_dataset(sink: _Sink, ds: Dataset, encodings: Any, spans: list[tuple[
             sink.add(head + (b"" if implicit else b"SQ\x00\x00") + b"\xff\xff\xff\xff")
             for item in raw.value:
                 sink.add(_ITEM[order])  # item, undefined length
-                _splice_dataset(sink, item, item.get("SpecificCharacterSet", None) and
-                                item._character_set or encodings, item.__dict__.get(ITEM_SPANS))
+                _splice_dataset(sink, item, item._character_set if peek_value(item, 0x00080005) else encodings,
+                                item.__dict__.get(ITEM_SPANS))
                 sink.add(_ITEM_DELIM[order])  # item delimitation
             sink.add(_SEQ_DELIM[order])  # sequence delimitation
         else:
@@ -686,7 +676,7 @@ def deidentify_dicom_corpus(
     verify: bool = False,
     text_cleaner: TextCleaner | None = None,
     fsync: bool = False,
-    shard_size: int = 32,
+    shard_size: int = 128,
     timeout_s: float | None = 300.0,
     progress: bool = True,
 ) -> DicomCorpusResult:
@@ -701,7 +691,10 @@ def deidentify_dicom_corpus(
     checked by :func:`verify_dicom_file` (independent code); failing outputs are deleted and
     quarantined as ``verify_failed``. Output files are written atomically but not flushed to disk
     one by one (``fsync=True`` does, at about 15 ms a file); the job's own state is always
-    flushed. After a power loss, rerun with ``resume=True, verify=True``.
+    flushed. After a power loss, rerun with ``resume=True, verify=True``. ``shard_size`` files
+    make one unit of resume (and of work for a worker); its default (128, a fraction of a second
+    of work) keeps the state flushes few; with several workers on a small corpus, a smaller one
+    spreads the work better. A resumed run needs the same value.
 
     Examples
     --------

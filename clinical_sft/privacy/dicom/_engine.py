@@ -99,6 +99,8 @@ _KNOWN_TYPE: dict[int, int] = {
     0x00080031: 3,  # Series Time (General Series)
     0x00181030: 3,  # Protocol Name (General Series)
     0x00081111: 3,  # Referenced Performed Procedure Step Sequence (General Series)
+    0x00081110: 3,  # Referenced Study Sequence (General Study): an empty type 3 sequence is invalid
+    0x00400555: 2,  # Acquisition Context Sequence (Acquisition Context)
     0x00181400: 3,  # Acquisition Device Processing Description (DX/CR)
     0x0018700A: 3,  # Detector ID (DX Detector)
     0x0018700C: 3,  # Date of Last Detector Calibration (DX Detector)
@@ -109,6 +111,9 @@ _KNOWN_TYPE: dict[int, int] = {
 _TYPE_BY_MODALITY: dict[tuple[int, str], int] = {
     (0x00080021, "PT"): 1,  # PET Series: Series Date type 1
     (0x00080031, "PT"): 1,
+    (0x00081111, "SR"): 2,  # SR Document Series: Referenced Performed Procedure Step Sequence type 2
+    (0x00081111, "KO"): 2,  # Key Object Document Series: likewise
+    **{(0x00081070, m): 2 for m in ("RTPLAN", "RTSTRUCT", "RTDOSE", "RTRECORD", "RTIMAGE")},  # RT Series: Operators' Name
 }
 _UNKNOWN_CHOICE = {"X/Z": "Z", "X/D": "D", "Z/D": "D", "X/Z/D": "D", "X/Z/U*": "U*"}
 
