@@ -1,4 +1,11 @@
-"""De-identify a corpus of DICOM files with the shared corpus job (``clinical-sft deid dicom``)."""
+"""De-identify a corpus of DICOM files with the shared corpus job (``clinical-sft deid dicom``).
+
+Per file: read (selectively, see :mod:`._scan`: only the elements the profile can act on are
+built, pydicom reads what the selective reader does not handle), apply the profile
+(:class:`DicomDeidentifier`), write with the spliced writer (every element left as it was is
+copied byte for byte from the input, so pixel data and transfer syntax never change; pydicom
+writes the file when splicing is not possible) and atomically replace the output.
+"""
 
 from __future__ import annotations
 
@@ -363,6 +370,22 @@ def _fast_encode(elem: Any, implicit: bool, order: Any = "little") -> bytes | No
     """
     vr = elem.VR
     v = elem.value
+    key = None
+    if v is None or type(v) is str:  # dummies, empty values, codes: the same bytes in file after file
+        key = (int(elem.tag), vr, v, implicit, order)
+        hit = _ENCODED.get(key)
+        if hit is not None:
+            return hit
+    out = _encode(elem.tag, vr, v, implicit, order)
+    if key is not None and out is not None and len(_ENCODED) < 4096:
+        _ENCODED[key] = out
+    return out
+
+
+_ENCODED: dict[tuple[Any, ...], bytes] = {}
+
+
+def _encode(tag: Any, vr: str, v: Any, implicit: bool, order: Any) -> bytes | None:
     pad = _STR_PAD.get(vr)
     if vr == "PN":
         pad = b" "
@@ -392,7 +415,7 @@ def _fast_encode(elem: Any, implicit: bool, order: Any = "little") -> bytes | No
             return None
     else:
         return None
-    tag = int(elem.tag)
+    tag = int(tag)
     head = (tag >> 16).to_bytes(2, order) + (tag & 0xFFFF).to_bytes(2, order)
     n = len(raw)
     if implicit:

@@ -29,7 +29,7 @@ from pydicom.dataelem import RawDataElement, empty_value_for_VR
 from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.tag import BaseTag
 
-__all__ = ["ITEM_SPANS", "Scan", "scan", "scan_sequence"]
+__all__ = ["ITEM_SPANS", "Scan", "btag", "scan", "scan_sequence"]
 
 # Attribute set on sequence items read by scan_sequence: the (tag, start, end) of elements left out
 ITEM_SPANS = "_clinical_sft_spans"
@@ -151,6 +151,21 @@ def _shortcut_matches() -> bool:
 
 _FAST = True
 _FAST = _shortcut_matches()
+
+
+# One BaseTag object per tag value: a dict lookup with the very key object it holds skips
+# BaseTag.__eq__ (Python code), which any other int or BaseTag key runs on every hit.
+_TAGS: dict[int, BaseTag] = {}
+
+
+def btag(t: int) -> BaseTag:
+    """The shared :class:`~pydicom.tag.BaseTag` for ``t`` (built once)."""
+    b = _TAGS.get(t)
+    if b is None:
+        b = BaseTag(t)
+        if len(_TAGS) < 65536:
+            _TAGS[t] = b
+    return b
 
 
 @lru_cache(maxsize=4096)
@@ -335,8 +350,8 @@ def _read_elements(data: bytes, pos: int, stop: int, implicit: bool, little: boo
             vr = None if vrb is None else _VR_STR[vrb]
             if value is None:
                 value = data[vt:end] if length else _EMPTY_RAW[vr]
-            btag = BaseTag(tag)
-            raw[btag] = RawDataElement(btag, vr, length, value, vt, implicit, little)
+            key = _TAGS.get(tag) or btag(tag)
+            raw[key] = RawDataElement(key, vr, length, value, vt, implicit, little)
         else:
             spans.append((tag, pos, end))
         pos = end
