@@ -2,11 +2,16 @@
 
 Names come from the 1990 US Census lists shipped by the ``names`` package and from the name lists
 of every Latin-script ``faker`` locale (names of many origins). The safe-list is the union of common
-English words (``data/common_en.txt``), the clinical safe-list written for this project
-(``data/clinical_safe.txt``) and ``wordfreq``. A name-lexicon word is *pure* when it is not also a
-common word (``MARY``, ``GARCIA``), *ambiguous* when it is (``BROWN``, ``MAY``): ambiguous words are
-names only with context. Tokens are compared upper-cased and with accents folded (``SZÖLLÖSY``
-matches ``SZOLLOSY``).
+English words (``data/common_en.txt``), the lower-case words of the SCOWL English word list
+(``data/english_lower.txt``), ``wordfreq``, the clinical safe-list written for this project
+(``data/clinical_safe.txt``) and drug names (``data/drugs.txt``). Places come from GeoNames
+(``data/places_us.txt``, ``data/places_world.txt``) and a hand list (``data/cities.txt``); the
+sources and licences of every list are in ``data/README.md``.
+
+A name-lexicon word is *pure* when it is not also a common word (``MARY``, ``GARCIA``),
+*ambiguous* when it is (``BROWN``, ``MAY``), or when it is a rare surname that is also an English,
+clinical or drug word (``STENT``, ``BOLUS``, ``LEATHERS``): ambiguous words are names only with
+context. Tokens are compared upper-cased and with accents folded (``SZÖLLÖSY`` matches ``SZOLLOSY``).
 """
 
 from __future__ import annotations
@@ -92,7 +97,9 @@ class Lexicons:
     first: set[str] = field(default_factory=set)
     last: set[str] = field(default_factory=set)
     first_pct: dict[str, float] = field(default_factory=dict)
+    last_pct: dict[str, float] = field(default_factory=dict)
     common: set[str] = field(default_factory=set)
+    english: set[str] = field(default_factory=set)
     clinical: set[str] = field(default_factory=set)
     cities: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
@@ -108,13 +115,17 @@ class Lexicons:
         """A common English or clinical word (not a name without context)."""
         return word in self.common or word in self.clinical
 
+    def _known(self, word: str) -> bool:
+        return self.is_safe(word) or self.zipf(word) >= 3.5 or (word in self.english and word not in self.name_class)
+
     def is_known_word(self, word: str) -> bool:
-        """Safe, or frequent enough in English (wordfreq Zipf >= 3.5) to be a word (GERI-CHAIR: each part)."""
-        if self.is_safe(word) or self.zipf(word) >= 3.5:
+        """Safe, frequent enough in English (wordfreq Zipf >= 3.5) or a dictionary word that is no name
+        (``TEARFUL``): a word, not a name (GERI-CHAIR: each part)."""
+        if self._known(word):
             return True
         if "-" in word:
             parts = [p for p in word.split("-") if p]
-            return bool(parts) and all(self.is_safe(p) or self.zipf(p) >= 3.5 for p in parts)
+            return bool(parts) and all(self._known(p) for p in parts)
         return False
 
     def klass(self, word: str) -> int:
@@ -122,6 +133,8 @@ class Lexicons:
         k = self.name_class.get(word)
         if k is not None:
             return k
+        if word in self.clinical:
+            return NOT_NAME  # HUNT-HESS, CHEYNE-STOKES: clinical words written with a hyphen
         if word.endswith("'S") or word.endswith("’S"):
             return self.name_class.get(word[:-2], NOT_NAME)
         if len(word) >= 5 and word[1] in "'’" and word[0] in "ODL" and word[2:].isalpha() and word != "O'CLOCK":
@@ -165,15 +178,17 @@ def _build() -> Lexicons:
     lex = Lexicons()
     lex.freq = get_frequency_dict("en", wordlist="large")
     lex.common = _data_words("common_en.txt")
-    lex.clinical = _data_words("clinical_safe.txt")
-    lex.cities = {fold(c) for c in _data_lines("cities.txt")}
+    lex.english = _data_words("english_lower.txt")
+    lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
+    lex.cities = {fold(c) for f in ("cities.txt", "places_us.txt", "places_world.txt") for c in _data_lines(f)}
     lex.facilities = _data_lines("facilities.txt")
     fem = _census("dist.female.first")
     male = _census("dist.male.first")
     for n, pct in fem + male:
         lex.first_pct[n] = max(pct, lex.first_pct.get(n, 0.0))
     lex.first = set(lex.first_pct)
-    lex.last = {n for n, _ in _census("dist.all.last")}
+    lex.last_pct = dict(_census("dist.all.last"))
+    lex.last = set(lex.last_pct)
     ff, fl = _faker_names()
     lex.first |= ff
     lex.last |= fl
@@ -190,6 +205,11 @@ def _build() -> Lexicons:
             cls = PURE if (pct >= 0.1 and z < 4.5) or (pct >= 0.005 and z < 4.2) else AMBIGUOUS
         elif _stem_common(w, lex.common) and lex.zipf(w) >= 3.0:
             cls = AMBIGUOUS  # ROUNDS, TESTED, CALLING: inflections of common words
+        elif w in lex.english and lex.last_pct.get(w, 0.0) <= 0.002 and lex.first_pct.get(w, 0.0) < 0.01 \
+                and w not in ff:
+            cls = AMBIGUOUS  # STENT, BOLUS, MITTS: rare surnames that are dictionary words
+        elif w not in lex.first and w not in fl and lex.last_pct.get(w, 0.0) < 0.0005:
+            cls = AMBIGUOUS  # KERLEY, OSLER, MELENA: surnames of fewer than 1 in 200,000 Americans
         elif lex.zipf(w) >= 4.6 and lex.first_pct.get(w, 0.0) < 0.1:
             # very frequent words outside the dictionary list (inflections, slang): need context
             cls = AMBIGUOUS

@@ -11,7 +11,7 @@ import threading
 
 import ahocorasick
 
-from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, Lexicons, fold, get_lexicons
+from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, Lexicons, fold, get_lexicons
 from clinical_sft.privacy.recognizers._scan import Scan, scan
 
 __all__ = ["STATES", "STATE_ABBR", "find_addresses", "find_facilities", "find_places"]
@@ -33,8 +33,11 @@ STATE_ABBR = frozenset(
 STREET_SUFFIX = frozenset(
     "STREET ST AVENUE AVE AV ROAD RD BOULEVARD BLVD DRIVE DR LANE LN WAY COURT CT PLACE PL TERRACE TER "
     "CIRCLE CIR PARKWAY PKWY HIGHWAY HWY SQUARE SQ TRAIL TRL ROUTE RTE PIKE ALLEY TURNPIKE TPKE PLAZA "
-    "EXPRESSWAY FREEWAY CRESCENT CRES GROVE ROW WALK PATH LOOP RUN XING CROSSING POINT PT HEIGHTS HTS "
-    "STRASSE STRAAT KATU KATU VEJ GATAN CALLE RUA VIA".split())
+    "EXPRESSWAY FREEWAY CRESCENT CRES GROVE ROW WALK PATH LOOP RUN XING CROSSING POINT HEIGHTS HTS "
+    "STRASSE STRAAT KATU VEJ GATAN CALLE RUA".split())
+# suffixes that are ordinary words too ("3 MORE RUNS", "2 BEDSIDE COURT"): the street words must look like a name
+_WEAK_SUFFIX = frozenset("WAY PLACE PL COURT CT CIRCLE CIR SQUARE SQ TRAIL TRL ROUTE RTE PLAZA GROVE ROW WALK PATH "
+                         "LOOP RUN XING CROSSING POINT HEIGHTS HTS DRIVE DR".split())
 UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO #".split())
 FACILITY_HEADS = (
     "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
@@ -108,15 +111,13 @@ def find_places(text: str) -> list[Hit]:
         if kind == "HOSPITAL":
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
-        single_common = " " not in word and (kind == "LOCATION" or lex.klass(word) != NOT_NAME) and (
-            lex.is_known_word(word) or lex.klass(word) != NOT_NAME)
-        if single_common:
-            # READING, CONCORD, WASHINGTON, GEORGIA: only with place context or in prose capitals
-            before = re.findall(r"[A-Za-z]+", text[max(0, s - 24):s])
-            prev = before[-1].upper() if before else ""
-            after = text[e:e + 6]
-            ok = prev in _PLACE_PREP | _PLACE_CTX or re.match(r",?[ \t]{0,2}[A-Za-z]{2}\b", after) is not None
-            if not ok:
+        words = word.split()
+        if kind == "LOCATION" and (word in lex.clinical or word in _STOP_PLACE):
+            continue  # OSH (a city in Kyrgyzstan), HOME (a town in Pennsylvania)
+        if all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical for w in words):
+            # READING, CONCORD, PLEASANT HILL, WASHINGTON: a place only in a place context
+            rare = all(lex.zipf(w) < 4.0 and w not in lex.clinical for w in words)
+            if not _place_context(sc, up, s, e, rare):
                 continue
         hits.append((s, e, "LOCATION", 0.7 if kind == "LOCATION" else 0.65))
         if kind == "STATE":
@@ -191,6 +192,26 @@ def find_places(text: str) -> list[Hit]:
     return hits
 
 
+_STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
+
+
+def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool) -> bool:
+    """Whether the place name at ``[s, e)`` reads as a place: after ``LIVES IN``, ``FROM``, ``NATIVE OF``
+    ..., after ``IN``/``TO``/``AT`` when its words are not frequent English (``IN REVERE`` but not
+    ``TO COMFORT``), or before a state (``, MA``, ``, OHIO``) or a ZIP code."""
+    before = re.findall(r"[A-Za-z]+", up[max(0, s - 30):s])
+    prev = before[-1] if before else ""
+    prev2 = before[-2] if len(before) >= 2 else ""
+    if prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
+        return True
+    m = _STATE_AFTER.match(sc.text, e)
+    if m:
+        nxt = m.group().strip(" \t,").upper()
+        if nxt in STATE_ABBR and m.group().strip(" \t,").isupper() and "," in m.group() or nxt in STATES:
+            return True
+    return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
+
+
 _AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
 _STATE_WORDS = frozenset(w for st in STATES for w in st.split()) - {"NEW", "NORTH", "SOUTH", "WEST", "OF", "DISTRICT"}
 
@@ -255,7 +276,11 @@ def find_addresses(text: str) -> list[Hit]:
         found = -1
         while j < n and words <= 5:
             tj = toks[j]
+            if "\n" in sc.text[toks[j - 1].end:tj.start]:
+                break  # an address does not run over a line break
             if tj.kind == "p" and tj.text in ".-'":
+                if tj.text == "." and j + 1 < n and toks[j + 1].start > tj.end and len(toks[j - 1].text) > 2:
+                    break  # "X2 BY EMS. PARTNER ...": a sentence ends here
                 j += 1
                 continue
             if tj.kind == "n" and words == 0 and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
@@ -266,6 +291,12 @@ def find_addresses(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             if tj.up in STREET_SUFFIX and words >= 1:
+                if tj.up in _WEAK_SUFFIX and not all(
+                        toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH") or (
+                            toks[q].is_title if sc.mixed_case else (
+                                not lex.is_known_word(toks[q].up) or lex.klass(toks[q].up) != NOT_NAME))
+                        for q in range(i + 1, j)):
+                    break
                 found = j
                 break
             if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX):
@@ -330,6 +361,7 @@ def find_facilities(text: str) -> list[Hit]:
             i += 1
             continue
         # walk back over the facility's own name
+        weak = " ".join(toks[i].up for i in range(i, head_end + 1)) in _WEAK_HEADS
         j = i - 1
         first = -1
         named = False
@@ -343,9 +375,12 @@ def find_facilities(text: str) -> list[Hit]:
                 break
             if tj.kind != "w":
                 break
-            u = tj.up
+            u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
             if u in _NOT_FACILITY and u not in ("NEW",):
                 break
+            if weak and (u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE
+                                                               and u not in lex.cities and u not in FACILITY_WORDS)):
+                break  # "GO HOME", "FAMILY'S HOME", "ALL LABS", "FEM DIALYSIS": no name before a weak head
             if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
                     or (sc.mixed_case and tj.is_title):
                 if u not in _GENERIC_FACILITY:
@@ -435,6 +470,12 @@ def find_facilities(text: str) -> list[Hit]:
 
 
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
+# heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
+_WEAK_HEADS = frozenset(["HOME", "HEALTH", "LABS", "LABORATORIES", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE",
+                         "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
+                         "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM"])
+_STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
+                  "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())

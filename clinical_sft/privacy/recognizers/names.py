@@ -14,6 +14,8 @@ ALL-CAPS, lower-case and mixed-case notes are handled alike (tokens are compared
 
 from __future__ import annotations
 
+import re
+
 from clinical_sft.privacy.recognizers._lexicons import AMBIGUOUS, NOT_NAME, PURE, Lexicons, get_lexicons
 from clinical_sft.privacy.recognizers._scan import Scan, scan
 
@@ -40,19 +42,36 @@ VERBS = frozenset(
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
     "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
-    "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER".split())
+    "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER TECH TECHNICIAN AIDE CNA PCA "
+    "SITTER BIOMED SECRETARY CLERK ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
     "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
-    "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES".split())
+    "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
+    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
 # "Sex: M  Age: 50", "Phalen test", "Murphy's sign": words before these are not names
 _EPONYM_NEXT = frozenset(
     "SIGN SIGNS TEST TESTS LINE LINES SCORE SCALE DISEASE SYNDROME MANEUVER MANOEUVRE CATHETER CRITERIA "
     "CLASSIFICATION PROCEDURE OPERATION REFLEX PHENOMENON RESPIRATION TUBE DRAIN DRAINS FALL PALSY ULCER "
-    "NODES NODE CELL CELLS FRACTURE ANEURYSM TRIAD POINT STAGE GRADE TYPE".split())
+    "NODES NODE CELL CELLS FRACTURE ANEURYSM TRIAD POINT STAGE GRADE TYPE BOOTS BOOT BAG STRAPS STRAP TRACTION "
+    "BOLT MONITOR LOTION CREAM OINTMENT POWDER SPRAY PUMP DRESSING VAC VALVE MECHANICAL PROSTHESIS CLAMP COLLAR "
+    "BRACE SPLINT MATTRESS LIFT STOCKINGS PAD PADS TAPE KIT DEVICE SYSTEM FORMULA MALFORMATION ORDER REPAIR "
+    "ANASTOMOSIS FUNDOPLICATION POUCH SHUNT FILTER STITCH SUTURE SHEATH".split())
+# suffixes of medical words: an unknown word ending so is no name (HEPATOLOGY, MYASTHENIA, CALAZIME)
+_MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "OGRAPHY", "OGRAM", "ITIS",
+                   "OSIS", "EMIA", "AEMIA", "OPATHY", "ALGIA", "PENIA", "PNEA", "PNOEA", "URIA", "CARDIA", "PLEGIA",
+                   "PARESIS", "TROPHY", "IASIS", "CILLIN", "MYCIN", "FLOXACIN", "AZOLE", "STATIN", "SARTAN", "OLOL",
+                   "DIPINE", "PRAZOLE", "TIDINE", "PARIN", "THENIA", "ECTASIS", "OMEGALY", "OTOMIES", "ECTOMIES",
+                   "GENIC", "LYTIC", "PHAGIA", "RRHEA", "RRHAGIA", "ASIA", "OMA", "OMAS", "ZIME", "AMINE", "IDINE",
+                   "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE")
+
+
+def _medical_shape(base: str) -> bool:
+    return len(base) >= 6 and base.endswith(_MEDICAL_SUFFIX) and (base.endswith(("OMA", "OMAS")) is False
+                                                                   or len(base) >= 7)
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
@@ -77,20 +96,46 @@ _CTX_SKIP = ".,:;(-'\"/"
 def _rare_unknown(lex: Lexicons, base: str) -> bool:
     """A rare, unknown, pronounceable word ("TRUC", "NGOZI"): a name after even a weak context."""
     return len(base) >= 3 and base.isalpha() and base not in lex.clinical and base not in _STOP \
-        and not lex.is_known_word(base) and lex.zipf(base) < 2.0 and any(c in "AEIOUY" for c in base)
+        and not lex.is_known_word(base) and lex.zipf(base) < 2.9 and any(c in "AEIOU" for c in base) \
+        and not _medical_shape(base)
+
+
+_NOT_A_NAME = _STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS
+
+
+def _inflected(lex: Lexicons, base: str) -> bool:
+    """``NEEDS``, ``VISITED``, ``CALLING``: an inflection of a frequent word (a verb, not a name)."""
+    for suf in ("S", "ES", "ED", "D", "ING"):
+        stem = base[: -len(suf)]
+        if base.endswith(suf) and len(stem) >= 3 and lex.zipf(stem) >= 4.0 and lex.klass(stem) != PURE:
+            return True
+    return False
 
 
 def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
     """A word that may be a name once context says so."""
-    if tok_up in _STOP or tok_up in CREDENTIALS:
+    if tok_up in _NOT_A_NAME:
         return False
     base = tok_up[:-2] if tok_up.endswith(("'S", "’S")) else tok_up
     k = lex.klass(base)
     if k != NOT_NAME:
         return base not in lex.clinical or not strict
-    if strict:
+    if strict or _medical_shape(base):
         return False
     return not lex.is_known_word(base) and base.replace("'", "").replace("-", "").isalpha() and len(base) >= 2
+
+
+_PAUSE_WORDS = frozenset("AT IN AND OR HERE THERE PRESENT VISITED VISITING CALLED IS WAS WHO".split())
+
+
+def _name_then_pause(sc: Scan, i: int) -> bool:
+    """Whether token ``i`` is followed by punctuation or a word that does not follow a modal verb
+    (``WILL AT BEDSIDE`` reads as a name, ``WILL CALL`` as a verb)."""
+    toks = sc.tokens
+    if i + 1 >= len(toks):
+        return True
+    nxt = toks[i + 1]
+    return (nxt.kind == "p" and nxt.text in ",.;:()") or nxt.up in _PAUSE_WORDS
 
 
 def _strip_possessive(text: str, s: int, e: int) -> int:
@@ -129,11 +174,22 @@ def find_names(text: str) -> list[Hit]:
                 freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
                 if pu in ("PT", "PATIENT"):  # "PT ALERT": only a lexicon name, or a capitalised word in prose
                     freq_ok = k == PURE or (sc.mixed_case and t.is_title)
-                if len(base) == 1 and toks[i + 1:i + 2] and toks[i + 1].text == ".":
-                    flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH"
+                relative = pu in RELATIVES and pu not in _WEAK_RELATIVES
+                # a lexicon name that is also a clinical word ("DAUGHTER GRACE", "husband Ed") after a title, or
+                # after a relative when capitalised in prose or long enough not to be an abbreviation
+                clinical_ok = base not in lex.clinical or (k != NOT_NAME and (
+                    strong or (relative and ((sc.mixed_case and t.is_title) or len(base) >= 4))))
+                if len(base) == 1 and (strong or relative) and t.text.isupper() and (
+                        (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
+                    flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
                 elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base))) \
-                        and (strong or base not in lex.clinical) and cap_ok and freq_ok:
+                        and clinical_ok and cap_ok and freq_ok \
+                        and (strong or k == PURE or not _inflected(lex, base)):
                     flag[i] = max(flag.get(i, 0), 0.85)
+                    continue
+                elif relative and not freq_ok and cap_ok and base in lex.first and base not in lex.clinical \
+                        and _name_then_pause(sc, i):
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
             # "NAME IS X", "NAME: X"
             if pu == "IS":
@@ -144,11 +200,20 @@ def find_names(text: str) -> list[Hit]:
 
         # --- right context: credential ------------------------------------------------------------
         nx = sc.next_word(i, ",")
+        if nx >= 0 and toks[nx].up in ("PA", "DO") and nx + 1 < len(toks) and toks[nx + 1].kind == "w" \
+                and "\n" not in sc.gap(nx, nx + 1) and (toks[nx + 1].up in _STOP or toks[nx + 1].up in lex.clinical
+                                                        or toks[nx + 1].up in ("NOT", "N'T", "NOTHING")):
+            nx = -1  # "FOLEY, DO NOT REMOVE", "LINE, PA CATHETER": a verb or a device, no credential
+        if len(base) == 1 and t.text.isupper() and i + 3 < len(toks) and toks[i + 1].text == "." \
+                and toks[i + 2].text == "," and toks[i + 3].up in CREDENTIALS:
+            flag[i] = max(flag.get(i, 0), 0.7)  # "Marivic D., RN": the initial of a signature
+            continue
         if nx >= 0 and toks[nx].up in CREDENTIALS and toks[nx].up not in ("PA", "DO") or (
                 nx >= 0 and toks[nx].up in ("PA", "DO") and sc.gap(i, nx).strip() == ","):
             if toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS and ((
                     _nameish(lex, up) and (k == PURE or lex.zipf(base) < 5.0)) or (
-                    2 <= len(base) <= 3 and t.is_upper and base.isalpha())):
+                    2 <= len(base) <= 3 and t.is_upper and base.isalpha() and base not in _NOT_A_NAME
+                    and base not in lex.clinical)):
                 flag[i] = max(flag.get(i, 0), 0.8)  # "KOWALSKI, RN", "FL, RN" (initials)
                 continue
         # --- "HUNG'S WIFE", "NADIA'S HUSBAND": a possessive before a relative ------------------------
@@ -176,7 +241,7 @@ def find_names(text: str) -> list[Hit]:
         if k == PURE and len(base) >= 3 and not short_abbrev:
             score = 0.75
             if sc.mixed_case and t.is_lower:
-                score = 0.45  # lower-case word in mixed-case prose: weaker
+                score = 0.35  # lower-case word in mixed-case prose: below the default threshold
             flag[i] = max(flag.get(i, 0), score)
             continue
         if k == PURE and len(base) == 2 and sc.mixed_case and t.is_title and not sc.sentence_initial(i):
@@ -188,7 +253,8 @@ def find_names(text: str) -> list[Hit]:
                 and base not in _STOP and not _header_like(sc, lex, i):
             if k == AMBIGUOUS:
                 flag[i] = max(flag.get(i, 0), 0.55)
-            elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i):
+            elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i) \
+                    and not _product_case(t.text) and not _medical_shape(base):
                 flag[i] = max(flag.get(i, 0), 0.45)
 
     # --- neighbours of names: surnames, first names, initials, particles ---------------------------
@@ -202,6 +268,9 @@ def find_names(text: str) -> list[Hit]:
                 if j < 0 or j >= len(toks) or j in flag:
                     continue
                 tj = toks[j]
+                if direction == 1 and tj.text == "." and len(toks[i].text) == 1 and j + 1 < len(toks) \
+                        and j + 1 not in flag and toks[j + 1].kind == "w" and tj.start == toks[i].end:
+                    j, tj = j + 1, toks[j + 1]  # "Deepa A. Rattan", "F. Chamberlain": the name after an initial
                 if tj.kind != "w":
                     # an initial before a name: "E. JONES", "A. Karan"
                     if direction == -1 and tj.text == "." and j >= 1 and toks[j - 1].kind == "w" \
@@ -211,7 +280,14 @@ def find_names(text: str) -> list[Hit]:
                         flag[j - 1] = 0.6
                         changed = True
                     continue
+                if sc.mixed_case and toks[i].is_lower:
+                    continue  # a lower-case word in prose is no anchor
                 gap = sc.text[min(tj.end, toks[i].end):max(tj.start, toks[i].start)]
+                if direction == 1 and tj.up in ("AND", "&") and j + 1 < len(toks) and j + 1 not in flag \
+                        and flag[i] >= 0.7 and _coordinated_name(sc, lex, i, j + 1):
+                    flag[j + 1] = 0.6  # "BROTHERS CHONG AND NENG"
+                    changed = True
+                    continue
                 if gap.strip(" \t.") != "" or len(gap) > 3:
                     continue
                 if sc.mixed_case and toks[i].is_title and not (tj.is_title or len(tj.text) == 1):
@@ -228,8 +304,9 @@ def find_names(text: str) -> list[Hit]:
                         and _nameish(lex, toks[j + direction].up):
                     flag[j] = 0.6
                     changed = True
-                elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) \
-                        and uj not in lex.clinical and uj not in RELATIVES:
+                elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) and uj not in RELATIVES \
+                        and (uj not in lex.clinical or (sc.mixed_case and tj.is_title and toks[i].is_title
+                                                        and lex.klass(uj) != NOT_NAME)):
                     flag[j] = 0.6
                     changed = True
 
@@ -275,6 +352,19 @@ def find_names(text: str) -> list[Hit]:
     return hits
 
 
+def _coordinated_name(sc: Scan, lex: Lexicons, i: int, j: int) -> bool:
+    """Whether token ``j`` after ``NAME AND`` is a second name: a lexicon name or a rare unknown word, cased like
+    the first one."""
+    toks = sc.tokens
+    tj, ti = toks[j], toks[i]
+    if tj.kind != "w" or tj.up in _NOT_A_NAME or tj.up in lex.clinical or len(tj.up) < 2:
+        return False
+    if sc.mixed_case and not (tj.is_title or tj.is_upper) and ti.is_title:
+        return False
+    k = lex.klass(tj.up)
+    return k == PURE or (k == AMBIGUOUS and sc.mixed_case and tj.is_title) or _rare_unknown(lex, tj.up)
+
+
 def _run_hit(sc: Scan, run: list[int], flag: dict[int, float]) -> Hit:
     s = sc.tokens[run[0]].start
     e = _strip_possessive(sc.text, s, sc.tokens[run[-1]].end)
@@ -282,6 +372,15 @@ def _run_hit(sc: Scan, run: list[int], flag: dict[int, float]) -> Hit:
     if len(last.text) == 1 and last.end < len(sc.text) and sc.text[last.end] == ".":
         e = last.end + 1  # keep the dot of a final initial
     return (s, e, "NAME", max(flag[i] for i in run))
+
+
+_CAMEL = re.compile(r"[A-Z][a-z]{3,}[A-Z]")
+
+
+def _product_case(word: str) -> bool:
+    """``CaringBridge``, ``MassHealth``: a capital inside after 3+ lower-case letters names a product, not a person
+    (``McDonald``, ``LaToya``, ``DiMarzio`` have at most two before it)."""
+    return _CAMEL.search(word) is not None
 
 
 def _eponym_or_field(sc: Scan, i: int) -> bool:

@@ -21,14 +21,18 @@ _YEAR = r"(?:19|20)\d\d"
 
 # month-name dates: "July 22nd, 2019", "Jul 22", "22 July 2019", "22nd of July", "22-Jul-2019", "July 2019"
 _DATE_MONTH_FIRST = re.compile(
-    rf"\b{_MONTH}\.?[ \t]{{0,3}}(?:(?:0?[1-9]|[12]\d|3[01]){_ORD}\b(?:,?[ \t]{{0,3}}(?:{_YEAR}|'\d\d)\b)?|,?[ \t]{{0,3}}{_YEAR}\b)",
+    rf"\b{_MONTH}\.?[ \t]{{0,3}}(?:(?:0?[1-9]|[12]\d|3[01]){_ORD}\b(?:,?[ \t]{{0,3}}(?:{_YEAR}|'\d\d)\b)?|,?[ \t]{{0,3}}(?:{_YEAR}\b|'\d\d\b))",
     _F)
 _DATE_DAY_FIRST = re.compile(
     rf"\b(?:0?[1-9]|[12]\d|3[01]){_ORD}(?:[ \t]{{1,3}}of)?[ \t\-]{{1,3}}{_MONTH}\b\.?(?:[ \t\-,]{{1,3}}(?:{_YEAR}|\d\d)\b)?",
     _F)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
 _HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
-                      r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur)\b", _F)
+                      r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur|rosh hashanah|"
+                      r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
+                      r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
+                      r"st\.? patrick'?s day|mother'?s day|father'?s day|christmas eve|eid al[- ](?:fitr|adha)|"
+                      r"lunar new year|chinese new year|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos))\b", _F)
 # numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
 _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?![\w/]|\.\d)")
@@ -49,7 +53,8 @@ _NOT_DATE_BEFORE = frozenset(
     "BP B/P SBP DBP ABP NBP ART A-LINE CVP PAP PA PS PSV PEEP CPAP BIPAP IPAP EPAP SIMV IMV AC TV VT RR "
     "VENT VENTILATOR SETTINGS SETTING MAP GCS MAE MOTOR STRENGTH GRIP GRADE RATIO SCORE PAIN ABG VBG "
     "APGAR DIGITS FINGERS TOES X BREATHS MURMUR SYSTOLIC DIASTOLIC HR RATE PUPILS PERRL DOSE DOSES "
-    "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE".split())
+    "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE DAYS POD CYCLE WEEK TOF ICP CPP "
+    "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS".split())
 _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
@@ -58,7 +63,11 @@ _NOT_DATE_AFTER = frozenset(
 _YEAR_CONTEXT = frozenset(
     "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
     "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
-    "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED".split())
+    "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED DIED PASSED DECEASED MARRIED "
+    "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN".split())
+# words before a four-digit time of day ("UNTIL 2000", "AT 1930")
+_CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
+                          "TO".split())
 # events whose year often follows: "CVA 2009", "CABG 2015", "TAH/BSO 1998"
 _YEAR_EVENTS = frozenset(
     "CVA TIA MI NSTEMI STEMI CABG PCI PTCA STENT STENTS DES BMS AVR MVR TAVR TAVI PPM AICD ICD CHOLE LAP "
@@ -68,7 +77,7 @@ _YEAR_EVENTS = frozenset(
     "STROKE PNA CHF AFIB ESRD HD ABLATION PACER PACEMAKER LAST SINCE S/P".split())
 _UNITS = frozenset(
     "MG MCG G GM GRAM GRAMS KG ML CC L LITER LITERS MEQ MMOL U UNIT UNITS IU MM CM MMHG HR HRS MIN MINS SEC "
-    "KCAL CAL CALS LBS LB OZ MICROGRAMS MILLIGRAMS X TIMES PERCENT PCT BPM PER ML/HR CC/HR".split())
+    "KCAL CAL CALS LBS LB OZ MICROGRAMS MILLIGRAMS X TIMES PERCENT PCT BPM ML/HR CC/HR".split())
 
 
 def _prev_words(text: str, start: int, n: int = 2) -> list[str]:
@@ -106,6 +115,39 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
     return False
 
 
+# words after which "3/4" or "8-14" is a date rather than a score or a range
+_DATE_CTX = frozenset(
+    "ON SINCE FROM UNTIL TILL THRU THROUGH ADMITTED ADMIT ADM ADMISSION DISCHARGED DISCHARGE DATED DATE DOS DOB "
+    "DOD SEEN LAST NEXT STARTED START STARTING BEGAN BEGINNING ENDING ENDED DUE SCHEDULED PLANNED EXPECTED RETURN "
+    "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
+    "INSERTED REMOVED CHANGED DONE OF MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY "
+    "SAT SATURDAY SUN SUNDAY".split()) | (_YEAR_EVENTS - {"FX", "FRACTURE"})
+_TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
+
+
+_DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE".split()) | _YEAR_EVENTS
+_DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAUMA ONSET EPISODE SURGERY "
+                         "PROCEDURE EVENT PEG TRACH TRACHED TRACHEOSTOMY CXR KUB MRI MRA ECHO TTE TEE EKG ECG EEG "
+                         "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY".split())
+
+
+def _date_context(prev: list[str]) -> bool:
+    """Whether the words before a number say it is a date (``ADMITTED 3/4``, ``LAST HD 11/20``, ``CABG X4 5-14``)."""
+    if not prev:
+        return False
+    p = prev[-1].rstrip(":")
+    if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS"):
+        return True
+    return len(prev) == 2 and prev[0] in _DATE_CTX_FAR
+
+
+def _score_shape(a: int, sep: str, b: int) -> bool:
+    """``4/5``, ``1/4``, ``2-3``, ``8-14``: shapes of scores, fractions and ranges more often than dates."""
+    if sep == "/":
+        return (b in (2, 3, 4, 5, 10) and a <= b) or a > 12  # a score, a fraction, or a day-first "14/8"
+    return a < b <= 20
+
+
 def find_dates(text: str) -> list[Hit]:
     """Dates in the formats notes use; times (``10:30``, ``0800``) are not dates."""
     hits: list[Hit] = []
@@ -141,17 +183,23 @@ def find_dates(text: str) -> list[Hit]:
         if not month_day:
             continue
         if y is None:
-            if sep == ".":
-                continue  # 7.35 is a number, not a date
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
-            if any(p in _NOT_DATE_BEFORE for p in prev) or nxt in _NOT_DATE_AFTER:
+            ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None
+            if sep == ".":
+                # 7.35 is a number; "ADMITTED 12.24" is a date
+                if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
+                    continue
+            elif (prev and prev[-1] in _NOT_DATE_BEFORE) or nxt in _NOT_DATE_AFTER:
                 continue
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
-            if _not_date_ratio(text, m.start(), a, sep, b, prev, nxt):
+            padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
+            if not ctx and not padded and (
+                    _not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or _score_shape(a, sep, b)
+                    or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE) or (prev and prev[-1] == "DAY" and a < b)):
                 continue
-            score = 0.6 if sep == "-" else 0.75
+            score = 0.75 if ctx or sep == "/" else 0.6
         else:
             score = 0.95
         hits.append((m.start(), m.end(), "DATE", score))
@@ -160,6 +208,11 @@ def find_dates(text: str) -> list[Hit]:
         nxt = _next_word(text, m.end())
         if nxt in _UNITS:
             continue
+        val = m.group()
+        if val.isdigit() and int(val[2:]) < 60 and int(val) <= 2359 and (
+                (prev and prev[-1] in _CLOCK_BEFORE) or text[max(0, m.start() - 2):m.start()].strip() in ("@", "~")
+                or nxt in ("HRS", "HOURS", "H", "PM", "AM")):
+            continue  # "STAYED UNTIL 2000", "@ 1900": a time of day
         seg = text[max(0, m.start() - 2):m.start()]
         if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
@@ -172,7 +225,7 @@ def find_dates(text: str) -> list[Hit]:
 # ages over 89: "92 YO", "92-year-old", "AGE 95", "93 Y/O F", "aged 101"
 _AGE_UNIT = re.compile(
     r"\b(9\d|1[0-4]\d)(?:[ \t\-]{0,2})(?=(?:yo|y/o|y\.o\.|yr|yrs|year|years|yom|yof|yow|yoM|y)\b)", _F)
-_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
+_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turned|turns|turning)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
 _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b)", _F)
@@ -202,8 +255,10 @@ _PHONE = re.compile(
     _F)
 _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
-    r"\b(?:pager|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|call|"
-    r"callback|number|no|#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b", _F)
+    r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
+    r"call|callback|number|no)|(?<![\w#])#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b", _F)
+# extensions written with an x: "x3-6120", "X4471", "x 52210"
+_EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
     r"\b(?:phone|ph|tel|telephone|mobile|cell|fax|pager|beeper|desk|office|home|work|contact|call me (?:on|at)|"
     r"reach me (?:on|at)|number)[ \t]{0,2}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,3}"
@@ -246,6 +301,10 @@ def find_contacts(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "PHONE", 0.75))
     for m in _PHONE_CTX.finditer(text):
         hits.append((m.start(1), m.end(1), "PHONE", 0.7))
+    for m in _EXTENSION.finditer(text):
+        prev = _prev_words(text, m.start(), 1)
+        if not (prev and prev[-1] in ("TOTAL", "INCREASE", "DECREASE")):
+            hits.append((m.start(), m.end(), "PHONE", 0.65))
     return hits
 
 
