@@ -1,14 +1,15 @@
-"""``clinical-sft imaging``: segment CT/MR volumes (DICOM series or NIfTI) with MONAI networks.
+"""``clinical-sft imaging``: segment or classify CT/MR volumes (DICOM series or NIfTI) with MONAI networks.
 
-Thin shell over :mod:`clinical_sft.imaging` (``train_segmentation``, ``segment_files``, ``pretrain``,
-``evaluate_segmentation``); heavy imports happen inside the commands so ``--help`` stays fast.
+Thin shell over :mod:`clinical_sft.imaging` (``train_segmentation``, ``train_classification``,
+``segment_files``, ``classify_files``, ``pretrain``, ``evaluate_*``); heavy imports happen inside the
+commands so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,14 +22,17 @@ from clinical_sft.training._cli_options import (
     dp_config_from_options,
 )
 
-app = typer.Typer(help="Segment CT/MR volumes (DICOM series or NIfTI): pretrain, fine-tune, predict, evaluate.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Segment or classify CT/MR volumes (DICOM series or NIfTI): pretrain, fine-tune, predict, "
+                       "evaluate.", no_args_is_help=True)
 
-NetOpt = Annotated[str, typer.Option("--net", help="unet, segresnet or swinunetr.")]
+NetOpt = Annotated[str | None, typer.Option("--net", help="segment: unet (default), segresnet, swinunetr; classify: "
+                                                          "densenet121 (default), resnet10/18/34/50.")]
 SizeOpt = Annotated[str | None, typer.Option("--size", help="Network size: tiny, small (CPU default), base (GPU default).")]
-PatchOpt = Annotated[str | None, typer.Option("--patch", help="Patch size, e.g. 32 or 32,32,32 (default: 32 on CPU, 96 on GPU, "
-                                                            "clamped to the image).")]
+PatchOpt = Annotated[str | None, typer.Option("--patch", help="Patch size (segment) or input size (classify), e.g. 32 or "
+                                                            "32,32,32 (default: 32 on CPU, 96 on GPU, fitted to the "
+                                                            "image).")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")]
+_TASKS = ("segment", "classify")
 
 
 def _patch(value: str | None) -> tuple[int, int, int] | None:
@@ -53,24 +57,50 @@ def _console():  # noqa: ANN202
     return Console(stderr=True)
 
 
+def _print_settings(title: str) -> Any:
+    con = _console()
+
+    def show(s: dict[str, Any]) -> None:
+        size = s.get("patch_size") or s.get("input_size") or ()
+        what = "patch" if "patch_size" in s else "input"
+        crops = f", {s['num_samples']} crops/volume" if "num_samples" in s else ""
+        con.print(f"[bold]{title}[/bold] ({s['task']}): net {s['net']} ({s['size']}), epochs {s['epochs']}, "
+                  f"{what} {tuple(size)}, batch {s['batch_size']}{crops}, lr {s['learning_rate']:g}, cache {s['cache']}, "
+                  f"device {s['device']}, {s['n_train']} train / {s['n_val']} validation volumes"
+                  + (f", DP epsilon {s['dp_epsilon']}" if s.get("dp_epsilon") else "")
+                  + (f", pretrained {s['pretrained']}" if s.get("pretrained") else ""), soft_wrap=True)
+
+    return show
+
+
 @app.command()
 def train(
     data: Annotated[Path, typer.Option("--data", help="MSD-style dataset.json (image: DICOM series folder or NIfTI; label: "
-                                                      "NIfTI; optional patient_id and demographics).", exists=True)],
+                                                      "a NIfTI mask to segment, or a class to classify; optional "
+                                                      "patient_id and demographics).", exists=True)],
     out: Annotated[Path, typer.Option("--out", help="Run folder: run.json, model.safetensors, predictions.csv, "
                                                     "fairness/, model_card.md.")],
-    net: NetOpt = "unet",
+    task: Annotated[str, typer.Option("--task", help="segment (masks) or classify (one class per volume).")] = "segment",
+    net: NetOpt = None,
     size: SizeOpt = None,
+    label_key: Annotated[str, typer.Option("--label-key", help="classify: the item field holding the class "
+                                                               "(e.g. lesion_present).")] = "label",
+    classes: Annotated[str | None, typer.Option("--classes", help="classify: class names in output order, "
+                                                                 "comma-separated (default: from the data).")] = None,
     pretrained: Annotated[Path | None, typer.Option("--pretrained", help="Checkpoint to fine-tune from: MONAI bundle folder, "
                                                                         "run folder of `imaging pretrain`, .safetensors/.pt "
                                                                         "state dict.", exists=True)] = None,
-    freeze_encoder_epochs: Annotated[int, typer.Option("--freeze-encoder-epochs", help="Train the decoder only for N epochs, "
-                                                                                       "then unfreeze (-1: keep frozen).")] = 0,
-    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: 30 on CPU, 200 on GPU.")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Volumes per step (default 2 CPU / 4 GPU).")] = None,
-    learning_rate: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    freeze_encoder_epochs: Annotated[int, typer.Option("--freeze-encoder-epochs", help="Train the decoder (head) only for N "
+                                                                                       "epochs, then unfreeze (-1: keep "
+                                                                                       "frozen).")] = 0,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: about 300 optimizer steps on CPU "
+                                                                       "(10-100 epochs), more on GPU.")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Volumes per step (default segment 1 CPU / "
+                                                                               "2 GPU, classify 4 / 8).")] = None,
+    learning_rate: Annotated[float | None, typer.Option("--lr", help="Learning rate (default: the network's).")] = None,
     patch: PatchOpt = None,
     spacing: Annotated[str | None, typer.Option("--spacing", help="Resample to this spacing in mm, e.g. 1.5,1.5,2.")] = None,
+    window: Annotated[str, typer.Option("--window", help="CT intensity window a_min,a_max in HU mapped to [0, 1].")] = "-160,240",
     cache: Annotated[str | None, typer.Option("--cache", help="memory (default), disk or none.")] = None,
     max_train: Annotated[int | None, typer.Option("--max-train", min=1, help="Use only the first N training cases.")] = None,
     demographics: Annotated[Path | None, typer.Option("--demographics", help="CSV with id (or patient_id) and sex, age_group, "
@@ -85,30 +115,40 @@ def train(
     dp_accountant: DpAccountantOpt = "prv",
     dp_physical_batch: DpPhysicalBatchOpt = None,
 ) -> None:
-    """Fine-tune (or train from scratch) a 3-D segmentation network; writes a subgroup report and model card."""
-    from clinical_sft.imaging import default_settings, train_segmentation
+    """Fine-tune (or train from scratch) a 3-D segmentation or classification network; writes a subgroup report and
+    model card."""
+    from clinical_sft.errors import ConfigError
+    from clinical_sft.imaging import train_classification, train_segmentation
 
+    if task not in _TASKS:
+        raise ConfigError(f"--task must be one of {_TASKS}, got {task!r}")
     dp = dp_config_from_options(dp_epsilon, dp_delta, max_grad_norm, dp_accountant, dp_physical_batch)
-    d = default_settings(device)
-    con = _console()
-    con.print(f"[bold]imaging train[/bold]: net {net} ({size or d['size']}), epochs {epochs or d['epochs']}, "
-              f"patch {_patch(patch) or str(d['patch_size']) + ' (clamped to the image)'}, batch {batch_size or d['batch_size']}, "
-              f"cache {cache or d['cache']}, device {d['device']}"
-              + (f", DP epsilon {dp.target_epsilon}" if dp else "")
-              + (f", pretrained {pretrained}" if pretrained else ""), soft_wrap=True)
+    try:
+        win = tuple(float(v) for v in window.split(","))
+    except ValueError:
+        raise ConfigError(f"--window must be a_min,a_max in HU, got {window!r}") from None
+    if len(win) != 2:
+        raise ConfigError(f"--window must be a_min,a_max in HU, got {window!r}")
     sp = tuple(float(v) for v in spacing.split(",")) if spacing else None
-    run = train_segmentation(
-        data, out, net=net, size=size, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-        patch_size=_patch(patch), spacing_mm=sp, pretrained=pretrained, freeze_encoder_epochs=freeze_encoder_epochs,
-        dp=dp, demographics=demographics, cache=cache, device=device, seed=seed, max_train=max_train,
-        n_boot=n_boot, min_cell_size=min_cell_size,
+    common: dict[str, Any] = dict(
+        size=size, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, spacing_mm=sp,
+        window=(win[0], win[1]), pretrained=pretrained, freeze_encoder_epochs=freeze_encoder_epochs, dp=dp,
+        demographics=demographics, cache=cache, device=device, seed=seed, max_train=max_train, n_boot=n_boot,
+        min_cell_size=min_cell_size, on_settings=_print_settings("imaging train"),
     )
+    if task == "segment":
+        run: Any = train_segmentation(data, out, net=net or "unet", patch_size=_patch(patch), **common)
+        keys: tuple[str, ...] = ("dice", "hd95")
+    else:
+        names = [c.strip() for c in classes.split(",")] if classes else None
+        run = train_classification(data, out, net=net or "densenet121", label_key=label_key, class_names=names,
+                                   input_size=_patch(patch), **common)
+        keys = ("auroc", "accuracy", "balanced_accuracy", "f1", "loss")
     if run.pretrained:
         p = run.pretrained
-        con.print(f"pretrained: loaded {p['n_loaded']}, skipped {p['n_skipped']} (shape mismatch), new {p['n_new']}, "
-                  f"unused {p['n_unused']}")
-    m = run.metrics
-    shown = ", ".join(f"{k} {v:.4f}" for k, v in m.items() if k.startswith(("dice", "hd95")) and v == v)
+        _console().print(f"pretrained: loaded {p['n_loaded']}, skipped {p['n_skipped']} (shape mismatch), new {p['n_new']}, "
+                         f"unused {p['n_unused']}")
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in run.metrics.items() if k.startswith(keys) and v == v)
     typer.echo(f"validation: {shown}")
     typer.echo(f"wrote {out}/run.json, model.safetensors, predictions.csv"
                + (", fairness/report.*" if run.report_paths else "") + (", model_card.md" if run.model_card else ""))
@@ -118,18 +158,26 @@ def train(
 def predict(
     inputs: Annotated[list[Path], typer.Argument(help="NIfTI files and/or DICOM series folders.", exists=True)],
     model: Annotated[Path, typer.Option("--model", help="Run folder of `imaging train`.", exists=True, file_okay=False)],
-    out: Annotated[Path, typer.Option("--out", help="Output folder: one mask per input (img7.nii.gz -> img7_seg.nii.gz, "
-                                                    "series S -> S_seg.dcm).")],
-    fmt: Annotated[str, typer.Option("--format", help="nifti or dicom-seg (DICOM inputs).")] = "nifti",
+    out: Annotated[Path, typer.Option("--out", help="Output folder: segment, one mask per input (img7.nii.gz -> "
+                                                    "img7_seg.nii.gz, series S -> S_seg.dcm); classify, "
+                                                    "predictions.csv (or .jsonl) with one row per input.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="segment: nifti (default) or dicom-seg (DICOM inputs); "
+                                                             "classify: csv (default) or jsonl.")] = None,
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
 ) -> None:
-    """Segment volumes with a trained model; masks on each input's own voxel grid."""
-    from clinical_sft.imaging import segment_files
+    """Segment volumes (masks on each input's own voxel grid) or classify them (class probabilities)."""
+    from clinical_sft.imaging import classify_files, model_kind, segment_files
 
-    results = segment_files(model, inputs, out, fmt=fmt, device=device)
-    for r in results:
-        typer.echo(f"{Path(r.source).name} -> {Path(r.output).name} " + " ".join(f"{k}={v}" for k, v in r.voxels.items()))
-    (out / "predictions.json").write_text(json.dumps([r.to_dict() for r in results], indent=2))
+    if model_kind(model) == "classification":
+        rows = classify_files(model, inputs, out, fmt=fmt or "csv", device=device)
+        for r in rows:
+            typer.echo(f"{Path(r['source']).name}: {r['label']} ({r['score']:.3f})")
+        typer.echo(f"wrote {out / ('predictions.' + (fmt or 'csv'))}")
+        return
+    results = segment_files(model, inputs, out, fmt=fmt or "nifti", device=device)
+    for s in results:
+        typer.echo(f"{Path(s.source).name} -> {Path(s.output).name} " + " ".join(f"{k}={v}" for k, v in s.voxels.items()))
+    (out / "predictions.json").write_text(json.dumps([s.to_dict() for s in results], indent=2))
 
 
 @app.command()
@@ -137,11 +185,12 @@ def pretrain(
     data: Annotated[Path, typer.Option("--data", help="Folder of unlabelled NIfTI files / DICOM series, or a dataset.json.",
                                        exists=True)],
     out: Annotated[Path, typer.Option("--out", help="Run folder; pass it to `imaging train --pretrained`.")],
-    net: NetOpt = "unet",
+    net: NetOpt = None,
     size: SizeOpt = None,
-    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: 20 on CPU, 100 on GPU.")] = None,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: about 600 optimizer steps on CPU "
+                                                                       "(20-200 epochs), 5000 on GPU.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 2,
-    learning_rate: Annotated[float, typer.Option("--lr")] = 1e-3,
+    learning_rate: Annotated[float | None, typer.Option("--lr", help="Learning rate (default: the network's).")] = None,
     patch: PatchOpt = None,
     device: DeviceOpt = "auto",
     seed: Annotated[int, typer.Option("--seed")] = 0,
@@ -150,14 +199,14 @@ def pretrain(
     from clinical_sft.imaging import PretrainConfig, TransformConfig, default_settings
     from clinical_sft.imaging import pretrain as run_pretrain
 
-    d = default_settings(device)
-    n_epochs = epochs or (100 if d["device"] == "cuda" else 20)
-    p = _patch(patch) or d["patch_size"]
-    cfg = PretrainConfig(net=net, size=size or d["size"], transforms=TransformConfig(patch_size=p, num_samples=4, augment=False))
-    _console().print(f"[bold]imaging pretrain[/bold]: net {net} ({cfg.size}), epochs {n_epochs}, patch {p}, "
-                     f"batch {batch_size}, cache memory, device {d['device']}", soft_wrap=True)
-    res = run_pretrain(data, out, cfg, epochs=n_epochs, batch_size=batch_size, learning_rate=learning_rate,
-                       device=device, seed=seed)
+    cfg = None
+    if net or size or patch:
+        d = default_settings(device, net=net or "unet")
+        cfg = PretrainConfig(net=net or "unet", size=size or d["size"],
+                             transforms=TransformConfig(patch_size=_patch(patch) or d["patch_size"], num_samples=4,
+                                                        augment=False))
+    res = run_pretrain(data, out, cfg, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                       device=device, seed=seed, on_settings=_print_settings("imaging pretrain"))
     typer.echo(f"pretraining done: final reconstruction L1 {res.metrics.get('train_loss', float('nan')):.4f}; "
                f"fine-tune with --pretrained {out}")
 
@@ -168,16 +217,22 @@ def evaluate(
     data: Annotated[Path, typer.Option("--data", help="dataset.json.", exists=True)],
     split: Annotated[str, typer.Option("--split", help="training, validation or test.")] = "validation",
     out: Annotated[Path | None, typer.Option("--out", help="Default: MODEL/eval-SPLIT.")] = None,
+    label_key: Annotated[str | None, typer.Option("--label-key", help="classify: the class field (default: as "
+                                                                      "trained).")] = None,
     demographics: Annotated[Path | None, typer.Option("--demographics", exists=True)] = None,
     min_cell_size: Annotated[int, typer.Option("--min-cell-size")] = 11,
     n_boot: Annotated[int, typer.Option("--n-boot")] = 200,
     device: Annotated[str, typer.Option("--device", help="cpu or cuda.")] = "cpu",
 ) -> None:
-    """Dice / HD95 per class on a split, predictions table and subgroup report."""
-    from clinical_sft.imaging import evaluate_segmentation
+    """Dice / HD95 per class (segment) or AUROC / accuracy (classify) on a split, predictions table, subgroup report."""
+    from clinical_sft.imaging import evaluate_classification, evaluate_segmentation, model_kind
 
-    run = evaluate_segmentation(model, data, split=split, demographics=demographics, out_dir=out, n_boot=n_boot,
-                                min_cell_size=min_cell_size, device=device)
+    if model_kind(model) == "classification":
+        run: Any = evaluate_classification(model, data, split=split, label_key=label_key, demographics=demographics,
+                                           out_dir=out, n_boot=n_boot, min_cell_size=min_cell_size, device=device)
+    else:
+        run = evaluate_segmentation(model, data, split=split, demographics=demographics, out_dir=out, n_boot=n_boot,
+                                    min_cell_size=min_cell_size, device=device)
     shown = ", ".join(f"{k} {v:.4f}" for k, v in run.metrics.items() if v == v)
     typer.echo(f"{split}: {shown}")
     typer.echo(f"wrote {run.out_dir}/predictions.csv, metrics.json" + (", fairness/report.*" if run.report_paths else ""))

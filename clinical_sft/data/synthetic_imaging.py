@@ -7,10 +7,13 @@ Each case is a small body-shaped volume (soft tissue in air) holding an "organ" 
   (name, MRN, birth date, institution, referring physician, dates, accession number, free-text
   descriptions naming the patient) so the DICOM de-identifier has real work;
 * as NIfTI images and labels (``imagesTr/`` and ``labelsTr/``);
-* with a Medical-Segmentation-Decathlon style ``dataset.json`` and a ``demographics.csv``.
+* with a Medical-Segmentation-Decathlon style ``dataset.json`` and a ``demographics.csv``;
+* with ``classification.json``, the same cases labelled by whether a lesion is present (``label``:
+  0 or 1), a whole-volume classification target with a real image signal.
 
 A subgroup effect can be planted: one site's scanner gives lower contrast and more noise, so
-a model segments that site's cases worse and the fairness report has something to find.
+a model segments (and detects lesions in) that site's cases worse and the fairness report has
+something to find.
 
 This module imports nothing else of clinical_sft (except :mod:`clinical_sft.errors`).
 
@@ -89,6 +92,10 @@ class ImagingCohortConfig:
         Noise standard deviation in Hounsfield units.
     val_fraction
         Fraction of cases listed under ``validation`` in ``dataset.json``.
+    lesion_prevalence
+        Fraction of cases that hold a lesion (``n_classes=2``); the others have the organ only. Each
+        entry records ``lesion_present`` (0/1), the target of ``classification.json``. The default 1.0
+        gives every case a lesion (segmentation cohorts); use e.g. 0.5 for classification.
     write_dicom, write_nifti
         Which formats to write (at least one).
     image_format
@@ -107,6 +114,7 @@ class ImagingCohortConfig:
     effect_noise: float = 2.0
     noise_hu: float = 20.0
     val_fraction: float = 0.25
+    lesion_prevalence: float = 1.0
     write_dicom: bool = True
     write_nifti: bool = True
     image_format: str = "dicom"
@@ -133,6 +141,10 @@ class ImagingCohortConfig:
             raise ConfigError(f"ImagingCohortConfig.noise_hu must be >= 0, got {self.noise_hu}")
         if not 0 <= self.val_fraction < 1:
             raise ConfigError(f"ImagingCohortConfig.val_fraction must be in [0, 1), got {self.val_fraction}")
+        if not 0 <= self.lesion_prevalence <= 1:
+            raise ConfigError(f"ImagingCohortConfig.lesion_prevalence must be in [0, 1], got {self.lesion_prevalence}")
+        if self.lesion_prevalence < 1 and self.n_classes < 2:
+            raise ConfigError("ImagingCohortConfig.lesion_prevalence < 1 needs n_classes=2 (organ + lesion)")
         if not (self.write_dicom or self.write_nifti):
             raise ConfigError("ImagingCohortConfig: at least one of write_dicom / write_nifti must be true")
         if self.image_format not in ("dicom", "nifti"):
@@ -159,6 +171,7 @@ class ImagingCase:
     image_nifti: str | None
     label_nifti: str
     phi: dict[str, str] = field(default_factory=dict, repr=False)
+    lesion_present: int = 1
 
     def demographics(self) -> dict[str, Any]:
         """The case's demographic row (no PHI beyond the MRN-like patient id)."""
@@ -183,11 +196,13 @@ class ImagingCohort:
     demographics_csv: Path
     cases: tuple[ImagingCase, ...]
     config: ImagingCohortConfig
+    classification_json: Path | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "root": str(self.root),
             "dataset_json": str(self.dataset_json),
+            "classification_json": str(self.classification_json) if self.classification_json else None,
             "demographics_csv": str(self.demographics_csv),
             "n_cases": len(self.cases),
             "config": asdict(self.config),
@@ -216,6 +231,7 @@ def synth_volume(
     contrast: float = 1.0,
     noise_hu: float = 20.0,
     rng: np.random.Generator | None = None,
+    lesion: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One CT-like volume in Hounsfield units and its label map.
 
@@ -231,6 +247,9 @@ def synth_volume(
         Gaussian noise standard deviation (HU).
     rng
         Random generator.
+    lesion
+        Plant the lesion (``n_classes=2``); ``False`` gives a lesion-free volume with the same
+        random draws (the same body, organ and noise as with the lesion).
 
     Returns
     -------
@@ -256,11 +275,12 @@ def synth_volume(
         # lesion anywhere in the body but away from the border
         for _ in range(20):
             lc = c + np.array(shape) * rng.uniform(-0.22, 0.22, 3)
-            lesion = _ellipsoid(grid, lc, (r, r, r)) & body
-            if lesion.sum() > 8:
+            sphere = _ellipsoid(grid, lc, (r, r, r)) & body
+            if sphere.sum() > 8:
                 break
-        image[lesion] = 40.0 + 150.0 * contrast
-        label[lesion] = 2
+        if lesion:
+            image[sphere] = 40.0 + 150.0 * contrast
+            label[sphere] = 2
     # soft texture + noise
     image += rng.normal(0.0, noise_hu, size=shape).astype(np.float32)
     image[~body] = -1000.0 + rng.normal(0.0, noise_hu / 2, size=int((~body).sum())).astype(np.float32)
@@ -478,12 +498,16 @@ def make_imaging_cohort(
             else:
                 first, last = _fake_person(case_rng, sex)
         effect = cfg.effect_site is not None and site == cfg.effect_site
+        # own stream, so that lesion_prevalence=1.0 draws exactly what older cohorts drew
+        has_lesion = cfg.n_classes >= 2 and (
+            cfg.lesion_prevalence >= 1 or bool(np.random.default_rng([cfg.seed, i, 7]).random() < cfg.lesion_prevalence))
         image, label = synth_volume(
             cfg.shape,
             n_classes=cfg.n_classes,
             contrast=cfg.effect_contrast if effect else 1.0,
             noise_hu=cfg.noise_hu * (cfg.effect_noise if effect else 1.0),
             rng=case_rng,
+            lesion=has_lesion,
         )
         image = np.round(image)  # integer HU, identical in DICOM and NIfTI
         case_id = f"case_{i:03d}"
@@ -532,12 +556,14 @@ def make_imaging_cohort(
         case = ImagingCase(
             id=case_id, patient_id=patient_id, site=site, sex=sex, age=age, race=race, ethnicity=ethnicity,
             split=split, dicom_dir=dicom_rel, image_nifti=image_rel, label_nifti=label_rel, phi=phi,
+            lesion_present=int(has_lesion),
         )
         cases.append(case)
         entry: dict[str, Any] = {
             "image": dicom_rel if cfg.image_format == "dicom" else image_rel,
             "label": label_rel,
             "id": case_id,
+            "lesion_present": int(has_lesion),
             **{k: v for k, v in case.demographics().items() if k != "id"},
         }
         if cfg.write_dicom and cfg.write_nifti:
@@ -560,6 +586,19 @@ def make_imaging_cohort(
     }
     ds_path = root / "dataset.json"
     ds_path.write_text(json.dumps(dataset, indent=2))
+    cls_path = None
+    if cfg.n_classes >= 2:  # whole-volume target: is there a lesion? (label = class index, not a mask)
+        def as_class(e: dict[str, Any]) -> dict[str, Any]:
+            return {**{k: v for k, v in e.items() if k != "label"}, "label": e["lesion_present"], "mask": e["label"]}
+
+        cls = {**{k: v for k, v in dataset.items() if k not in ("training", "validation", "labels")},
+               "name": "SyntheticCT-lesion", "task": "classification",
+               "description": "Synthetic CT-like volumes labelled 1 when they hold a lesion (clinical-sft); PHI is fake.",
+               "labels": {"0": "no lesion", "1": "lesion"},
+               "training": [as_class(e) for e in entries["training"]],
+               "validation": [as_class(e) for e in entries["validation"]]}
+        cls_path = root / "classification.json"
+        cls_path.write_text(json.dumps(cls, indent=2))
     demo_path = root / "demographics.csv"
     with demo_path.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(cases[0].demographics()))
@@ -567,4 +606,5 @@ def make_imaging_cohort(
         for c in cases:
             w.writerow(c.demographics())
     logger.info("wrote %d synthetic imaging cases to %s", len(cases), root)
-    return ImagingCohort(root=root, dataset_json=ds_path, demographics_csv=demo_path, cases=tuple(cases), config=cfg)
+    return ImagingCohort(root=root, dataset_json=ds_path, demographics_csv=demo_path, cases=tuple(cases), config=cfg,
+                         classification_json=cls_path)

@@ -1,25 +1,37 @@
-"""Medical imaging fine-tuning on MONAI and pydicom: segmentation of CT/MR volumes.
+"""Medical imaging fine-tuning on MONAI and pydicom: segmentation and classification of CT/MR volumes.
 
 Read DICOM series and NIfTI into MONAI MetaTensors, describe datasets like the Medical Segmentation
 Decathlon (``dataset.json``), build MONAI networks by name, start from a local checkpoint (or one
 pretrained here, self-supervised, on unlabelled volumes), train through the shared engine (with or
-without differential privacy), predict with a sliding window, write NIfTI and DICOM SEG masks, and
-report Dice per demographic subgroup.
+without differential privacy), predict with a sliding window, write NIfTI and DICOM SEG masks (or
+class probabilities per volume), and report Dice (or AUROC, accuracy) per demographic subgroup.
 
->>> from clinical_sft.imaging import SegmentationTask, SegmentationConfig, load_dataset  # doctest: +SKIP
->>> run = train_segmentation("cohort/dataset.json", "runs/seg", net="unet", epochs=20)  # doctest: +SKIP
+>>> from clinical_sft.imaging import train_segmentation, train_classification, segment_files  # doctest: +SKIP
+>>> run = train_segmentation("cohort/dataset.json", "runs/seg", net="unet")  # doctest: +SKIP
 >>> segment_files("runs/seg", ["cohort/dicom/case_000"], "masks", fmt="dicom-seg")  # doctest: +SKIP
+>>> cls = train_classification("cohort/classification.json", "runs/cls", net="densenet121")  # doctest: +SKIP
 """
 
 from clinical_sft.imaging.api import (
+    ClassificationRun,
+    ImagingRun,
     SegmentationRun,
     default_settings,
+    evaluate_classification,
     evaluate_segmentation,
     subgroup_report,
+    train_classification,
     train_segmentation,
+)
+from clinical_sft.imaging.classification import (
+    ClassificationConfig,
+    ClassificationTask,
+    classification_metrics,
+    encode_labels,
 )
 from clinical_sft.imaging.data import (
     TransformConfig,
+    classification_transforms,
     demographics_table,
     infer_transforms,
     load_dataset,
@@ -30,7 +42,10 @@ from clinical_sft.imaging.data import (
 )
 from clinical_sft.imaging.inference import (
     SegmentedFile,
+    classify_files,
+    load_classifier,
     load_segmenter,
+    model_kind,
     output_name,
     segment_files,
     segment_image,
@@ -51,6 +66,7 @@ from clinical_sft.imaging.networks import (
     UnfreezeSchedule,
     available_networks,
     build_network,
+    default_learning_rate,
     encoder_parameters,
     load_pretrained,
     load_state_dict_file,
@@ -68,6 +84,19 @@ from clinical_sft.imaging.task import SegmentationConfig, SegmentationTask, pred
 
 __all__ = [
     "NETWORKS",
+    "ClassificationConfig",
+    "ClassificationRun",
+    "ClassificationTask",
+    "ImagingRun",
+    "classification_metrics",
+    "classification_transforms",
+    "classify_files",
+    "default_learning_rate",
+    "encode_labels",
+    "evaluate_classification",
+    "load_classifier",
+    "model_kind",
+    "train_classification",
     "DicomSeries",
     "DicomSeriesReader",
     "PretrainConfig",

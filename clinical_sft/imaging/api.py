@@ -1,10 +1,12 @@
-"""One call per job: train (fine-tune) a segmentation model, evaluate it with a subgroup report."""
+"""One call per job: train (fine-tune) a segmentation or classification model, evaluate it with a subgroup report."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import math
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from clinical_sft.errors import ConfigError, InputError
+from clinical_sft.imaging.classification import ClassificationConfig, ClassificationTask, encode_labels
 from clinical_sft.imaging.data import (
     TransformConfig,
+    classification_transforms,
     demographics_table,
     load_dataset,
     make_dataset,
@@ -21,13 +25,38 @@ from clinical_sft.imaging.data import (
     train_transforms,
     val_transforms,
 )
+from clinical_sft.imaging.networks import NETWORKS, available_networks, default_learning_rate
 from clinical_sft.imaging.task import SegmentationConfig, SegmentationTask
 
-__all__ = ["SegmentationRun", "default_settings", "evaluate_segmentation", "subgroup_report", "train_segmentation"]
+__all__ = [
+    "ClassificationRun",
+    "ImagingRun",
+    "SegmentationRun",
+    "default_settings",
+    "evaluate_classification",
+    "evaluate_segmentation",
+    "subgroup_report",
+    "train_classification",
+    "train_segmentation",
+]
 
 logger = logging.getLogger(__name__)
 
 _ATTRS = ("sex", "age_group", "race", "ethnicity", "site")
+
+# optimizer steps a run aims for when ``epochs`` is not given (epochs = steps / steps per epoch, clamped):
+# on a CPU ~300 steps of small patches take about a minute on two cores and reach Dice ~0.8 on the synthetic
+# cohort; on a GPU ~4000 steps of 96^3 patches are the order of MONAI's tutorials
+_STEP_BUDGET = {("segmentation", False): (300, 10, 100), ("segmentation", True): (4000, 50, 500),
+                ("classification", False): (300, 10, 100), ("classification", True): (3000, 30, 300)}
+
+
+def _budget_epochs(task: str, gpu: bool, n_train: int | None, batch_size: int) -> int:
+    """Epochs that give the step budget of ``_STEP_BUDGET`` (a fixed number without ``n_train``)."""
+    target, lo, hi = _STEP_BUDGET[(task, gpu)]
+    if not n_train:
+        return 200 if (gpu and task == "segmentation") else (100 if gpu else 30)
+    return int(min(hi, max(lo, math.ceil(target / max(1, math.ceil(n_train / batch_size))))))
 
 
 def _cuda(device: str) -> bool:
@@ -36,29 +65,75 @@ def _cuda(device: str) -> bool:
     return device == "cuda" or (device == "auto" and torch.cuda.is_available())
 
 
-def default_settings(device: str = "auto", image_shape: Sequence[int] | None = None) -> dict[str, Any]:
-    """Defaults for a CPU laptop or a GPU: network size, patch, epochs, batch, cache.
+def default_settings(
+    device: str = "auto",
+    image_shape: Sequence[int] | None = None,
+    *,
+    task: str = "segmentation",
+    n_train: int | None = None,
+    net: str | None = None,
+) -> dict[str, Any]:
+    """Defaults for a CPU laptop or a GPU: network size, patch, epochs, batch, crops, learning rate, cache.
 
-    The patch is clamped to the image size (multiples of 16, at least 16) when ``image_shape`` is known.
+    Parameters
+    ----------
+    device
+        ``"auto"``, ``"cpu"`` or ``"cuda"``.
+    image_shape
+        Spatial size of a training image. Segmentation patches are kept to at most 3/4 of it (multiples
+        of 8, at least 16) so that random crops move and class-balanced sampling has a choice;
+        classification inputs (the resized volume) are kept to at most the image size (multiples of 16,
+        at least 32).
+    task
+        ``"segmentation"`` or ``"classification"``.
+    n_train
+        Training volumes: the number of epochs is chosen to give about 300 optimizer steps on a CPU
+        (4000 for segmentation on a GPU), between 10 and 100 epochs on a CPU.
+    net
+        Network, for its default learning rate.
+
+    Returns
+    -------
+    dict
+        ``device, size, patch_size, epochs, batch_size, num_samples, learning_rate, cache``.
+
+    Notes
+    -----
+    On the synthetic 32^3 cohort of the demo (9 training volumes, 2 shared cores) these defaults, a
+    UNet at patch 24, 4 crops per volume, batch 1, learning rate 1e-2 and 34 epochs, reach a validation
+    Dice of about 0.8 in about a minute; patch 32, 2 crops, batch 2 and 1e-3 for 12 epochs gave 0.16.
     """
+    if task not in ("segmentation", "classification"):
+        raise ConfigError(f"default_settings: task must be 'segmentation' or 'classification', got {task!r}")
     gpu = _cuda(device)
+    seg = task == "segmentation"
     patch = [96, 96, 96] if gpu else [32, 32, 32]
     if image_shape is not None:
-        patch = [max(16, min(p, (int(s) // 16) * 16)) for p, s in zip(patch, image_shape)]
+        if seg:
+            patch = [max(16, min(p, (int(s) * 3 // 4) // 8 * 8)) for p, s in zip(patch, image_shape)]
+        else:  # DenseNet121 needs 32 voxels per axis (stem, pooling and three transitions)
+            patch = [max(32, min(p, (int(s) // 16) * 16)) for p, s in zip(patch, image_shape)]
+    if seg:
+        batch, crops = (2, 4) if gpu else (1, 4)
+    else:
+        batch, crops = (8, 1) if gpu else (4, 1)
+    epochs = _budget_epochs(task, gpu, n_train, batch)
+    name = net or ("unet" if seg else "densenet121")
     return {
         "device": "cuda" if gpu else "cpu",
         "size": "base" if gpu else "small",
         "patch_size": tuple(patch),
-        "epochs": 200 if gpu else 30,
-        "batch_size": 4 if gpu else 2,
+        "epochs": epochs,
+        "batch_size": batch,
+        "num_samples": crops,
+        "learning_rate": default_learning_rate(name) if name.lower() in NETWORKS else 1e-3,
         "cache": "memory",
-        "num_samples": 4 if gpu else 2,
     }
 
 
 @dataclass
-class SegmentationRun:
-    """What :func:`train_segmentation` produced."""
+class ImagingRun:
+    """What :func:`train_segmentation` / :func:`train_classification` (or an evaluation) produced."""
 
     out_dir: Path
     metrics: dict[str, float]
@@ -76,8 +151,22 @@ class SegmentationRun:
                 "model_card": {k: str(v) for k, v in self.model_card.items()}, "pretrained": self.pretrained}
 
 
+class SegmentationRun(ImagingRun):
+    """What :func:`train_segmentation` / :func:`evaluate_segmentation` produced."""
+
+
+class ClassificationRun(ImagingRun):
+    """What :func:`train_classification` / :func:`evaluate_classification` produced."""
+
+
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(d, default=str))
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def _first_shape(item: dict[str, Any]) -> tuple[int, ...] | None:
@@ -89,17 +178,134 @@ def _first_shape(item: dict[str, Any]) -> tuple[int, ...] | None:
         return None
 
 
-def subgroup_report(predictions: Any, demographics: Any, *, n_boot: int = 200, min_cell_size: int = 11, seed: int = 0) -> Any:
-    """A fitted ``fairness.SubgroupReport`` (segmentation: per-record Dice) over the known attributes."""
+def subgroup_report(predictions: Any, demographics: Any, *, task: str = "segmentation", n_boot: int = 200,
+                    min_cell_size: int = 11, seed: int = 0) -> Any:
+    """A fitted ``fairness.SubgroupReport`` over the known attributes (``None`` when there are none).
+
+    ``task``: ``"segmentation"`` (per-record Dice) or ``"classification"`` (``id, y_true, y_score, y_pred``).
+    """
     from clinical_sft.fairness import SubgroupReport
 
     attrs = [a for a in _ATTRS if a in demographics.columns and demographics[a].notna().any()]
     if not attrs:
         return None
-    return SubgroupReport(task="segmentation", attributes=attrs, n_boot=n_boot, min_cell_size=min_cell_size,
+    return SubgroupReport(task=task, attributes=attrs, n_boot=n_boot, min_cell_size=min_cell_size,
                           random_state=seed).fit(predictions, demographics)
 
 
+def _split(data: str | Path, seed: int, max_train: int | None, **load: Any) -> tuple[list[dict], list[dict], dict]:
+    """Training and validation items (20% of training held out when there is no validation list)."""
+    spec = read_dataset_json(data)
+    train_items = load_dataset(data, "training", **load)
+    val_items = load_dataset(data, "validation", **load) if spec.get("validation") else []
+    if not train_items:
+        raise InputError(f"{data} has no training items")
+    if not val_items:
+        rng = np.random.default_rng(seed)
+        idx = rng.permutation(len(train_items))
+        n_val = max(1, len(train_items) // 5) if len(train_items) > 1 else 0
+        val_items = [train_items[i] for i in idx[:n_val]]
+        train_items = [train_items[i] for i in idx[n_val:]]
+    if max_train is not None:
+        if max_train < 1:
+            raise ConfigError(f"max_train must be >= 1, got {max_train}")
+        train_items = train_items[:max_train]
+    return train_items, val_items, spec
+
+
+def _dp(dp: Any, dp_epsilon: float | None, dp_delta: float | None, max_grad_norm: float) -> Any:
+    if dp is None and dp_epsilon is not None:
+        from clinical_sft.training import DPConfig
+
+        dp = DPConfig(target_epsilon=dp_epsilon, delta=dp_delta, max_grad_norm=max_grad_norm)
+    return dp
+
+
+def _fit_with_schedule(
+    make_task: Callable[..., Any],
+    cfg: Any,
+    out: Path,
+    settings: dict[str, Any],
+    tcfg: Callable[[Path, int], Any],
+    train_ds: Any,
+    val_ds: Any,
+    dp: Any,
+    freeze_encoder_epochs: int,
+) -> tuple[Any, Any, Any]:
+    """Train (two engine stages when the encoder is frozen first); returns (task, trainer, result)."""
+    from clinical_sft.training import Trainer
+
+    n_epochs = settings["epochs"]
+    stage_history: list[dict[str, Any]] = []
+    task = make_task(cfg)
+    if 0 < freeze_encoder_epochs < n_epochs:
+        if dp is not None:
+            raise ConfigError("freeze_encoder_epochs: an unfreeze schedule cannot be combined with --dp-epsilon "
+                              "(use 0, or a negative value to keep the encoder frozen for the whole run)")
+        stage1 = out / "stage1-frozen-encoder"
+        t1 = make_task(replace(cfg, freeze_encoder=True))
+        r1 = Trainer(t1, tcfg(stage1, freeze_encoder_epochs)).fit(train_ds, val_ds)
+        stage_history = r1.history
+        task = make_task(replace(cfg, pretrained=str(stage1 / "model.safetensors")))
+        task.pretrained_report = t1.pretrained_report  # report what the original checkpoint gave
+        n_epochs -= freeze_encoder_epochs
+    elif freeze_encoder_epochs < 0 or freeze_encoder_epochs >= n_epochs:
+        task = make_task(replace(cfg, freeze_encoder=True))
+    base_info = task.run_info
+
+    def run_info() -> dict[str, Any]:
+        info = base_info()
+        info["settings"] = _jsonable(settings)
+        if stage_history:
+            info["frozen_encoder_stage"] = {"epochs": freeze_encoder_epochs, "history": stage_history}
+        return info
+
+    task.run_info = run_info
+    trainer = Trainer(task, tcfg(out, n_epochs), dp=dp)
+    result = trainer.fit(train_ds, val_ds)
+    task.save(out)
+    return task, trainer, result
+
+
+def _finish(run: ImagingRun, task: Any, trainer: Any, val_ds: Any, val_items: list[dict], out: Path, *,
+            kind: str, net: str, demographics: str | Path | None, n_boot: int, min_cell_size: int, seed: int,
+            report: bool) -> ImagingRun:
+    """Pretrained report, validation predictions table, subgroup report and model card."""
+    if task.pretrained_report is not None:
+        run.pretrained = task.pretrained_report.to_dict()
+        _write_text(out / "pretrained_report.json", json.dumps(run.pretrained, indent=2))
+    if not report:
+        return run
+    preds = trainer.predict(val_ds)
+    table = task.predictions_table(preds)
+    table.to_csv(out / "predictions.csv", index=False)
+    run.predictions = table
+    demo = demographics_table(val_items, demographics)
+    rep = subgroup_report(table, demo, task=kind, n_boot=n_boot, min_cell_size=min_cell_size, seed=seed)
+    if rep is not None:
+        run.report = rep
+        run.report_paths = rep.save(out / "fairness")
+    from clinical_sft.fairness import ModelCard
+
+    card = ModelCard.from_run(out / "run.json", report=rep, name=f"clinical-sft {net} {kind}")
+    saved = card.save(out)
+    run.model_card = saved if isinstance(saved, dict) else {"md": Path(saved)}
+    return run
+
+
+def _engine_config(settings: dict[str, Any], device: str, seed: int, progress: bool) -> Callable[[Path, int], Any]:
+    from clinical_sft.training import TrainConfig
+
+    def tcfg(run_dir: Path, n_epochs: int) -> Any:
+        return TrainConfig(out_dir=run_dir, epochs=n_epochs, batch_size=settings["batch_size"], eval_batch_size=1,
+                           learning_rate=settings["learning_rate"], weight_decay=1e-5, scheduler="cosine",
+                           clip_grad_norm=None, device=device, seed=seed, progress=progress,  # type: ignore[arg-type]
+                           deterministic=False)
+
+    return tcfg
+
+
+# ------------------------------------------------------------------------------------------ segmentation
 def evaluate_segmentation(
     model_dir: str | Path,
     data: str | Path,
@@ -117,15 +323,23 @@ def evaluate_segmentation(
     ``MODEL_DIR/eval-<split>``).
     """
     from clinical_sft.imaging.inference import load_segmenter
-    from clinical_sft.training import TrainConfig, Trainer
 
     task, model = load_segmenter(model_dir, device)
     items = load_dataset(data, split)
     if not items:
         raise InputError(f"{data} has no {split!r} items")
+    ds = make_dataset(items, val_transforms(task.config.transforms), cache="none")
+    return _evaluate(task, model, ds, items, model_dir, split, out_dir, demographics, n_boot, min_cell_size, device,
+                     "segmentation", SegmentationRun)
+
+
+def _evaluate(task: Any, model: Any, ds: Any, items: list[dict], model_dir: str | Path, split: str,
+              out_dir: str | Path | None, demographics: str | Path | None, n_boot: int, min_cell_size: int,
+              device: str, kind: str, run_cls: type[ImagingRun]) -> Any:
+    from clinical_sft.training import TrainConfig, Trainer
+
     out = Path(out_dir) if out_dir else Path(model_dir) / f"eval-{split}"
     out.mkdir(parents=True, exist_ok=True)
-    ds = make_dataset(items, val_transforms(task.config.transforms), cache="none")
     trainer = Trainer(task, TrainConfig(out_dir=out, batch_size=1, device=device, progress=False))  # type: ignore[arg-type]
     trainer.model = model
     trainer._device = next(model.parameters()).device  # noqa: SLF001 - evaluating an already built model
@@ -133,10 +347,10 @@ def evaluate_segmentation(
     metrics = task.compute_metrics(preds)
     table = task.predictions_table(preds)
     table.to_csv(out / "predictions.csv", index=False)
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    run = SegmentationRun(out_dir=out, metrics=metrics, settings={"split": split}, predictions=table)
+    _write_text(out / "metrics.json", json.dumps(metrics, indent=2))
+    run = run_cls(out_dir=out, metrics=metrics, settings={"split": split}, predictions=table)
     demo = demographics_table(items, demographics)
-    rep = subgroup_report(table, demo, n_boot=n_boot, min_cell_size=min_cell_size)
+    rep = subgroup_report(table, demo, task=kind, n_boot=n_boot, min_cell_size=min_cell_size)
     if rep is not None:
         run.report = rep
         run.report_paths = rep.save(out / "fairness")
@@ -151,7 +365,7 @@ def train_segmentation(
     size: str | None = None,
     epochs: int | None = None,
     batch_size: int | None = None,
-    learning_rate: float = 1e-3,
+    learning_rate: float | None = None,
     patch_size: Sequence[int] | None = None,
     num_samples: int | None = None,
     spacing_mm: Sequence[float] | None = None,
@@ -173,6 +387,7 @@ def train_segmentation(
     hd95: bool = True,
     progress: bool = True,
     report: bool = True,
+    on_settings: Callable[[dict[str, Any]], None] | None = None,
 ) -> SegmentationRun:
     """Fine-tune (or train from scratch) a 3-D segmentation network on an MSD-style ``dataset.json``.
 
@@ -188,8 +403,11 @@ def train_segmentation(
         Run folder.
     net, size
         Registered network and size preset (``None``: ``"small"`` on CPU, ``"base"`` on GPU).
-    epochs, batch_size, patch_size, num_samples, cache
-        ``None`` picks the device's defaults (:func:`default_settings`).
+    epochs, batch_size, learning_rate, patch_size, num_samples, cache
+        ``None`` picks the device's defaults (:func:`default_settings`: on a CPU about 300 optimizer
+        steps of 4 crops per volume, patch at most 3/4 of the image, the network's learning rate).
+    window
+        CT intensity window ``(a_min, a_max)`` in HU mapped to [0, 1] (soft tissue by default).
     pretrained
         Checkpoint to start from (bundle folder, run folder of ``imaging pretrain``, state dict file).
     freeze_encoder_epochs
@@ -204,53 +422,43 @@ def train_segmentation(
         CSV joined on ``id`` (or ``patient_id``) for the subgroup report; dataset items' own fields are used too.
     max_train
         Use only the first N training items (small-labelled-set experiments).
+    on_settings
+        Called once with the resolved settings before training starts (the CLI prints them).
 
     Returns
     -------
     SegmentationRun
     """
-    from clinical_sft.training import DPConfig, TrainConfig, Trainer
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    spec = read_dataset_json(data)
-    train_items = load_dataset(data, "training")
-    val_items = load_dataset(data, "validation") if spec.get("validation") else []
-    if not train_items:
-        raise InputError(f"{data} has no training items")
-    if not val_items:
-        rng = np.random.default_rng(seed)
-        idx = rng.permutation(len(train_items))
-        n_val = max(1, len(train_items) // 5) if len(train_items) > 1 else 0
-        val_items = [train_items[i] for i in idx[:n_val]]
-        train_items = [train_items[i] for i in idx[n_val:]]
-    if max_train is not None:
-        if max_train < 1:
-            raise ConfigError(f"max_train must be >= 1, got {max_train}")
-        train_items = train_items[:max_train]
+    train_items, val_items, spec = _split(data, seed, max_train)
     labels = spec.get("labels") or {}
     names = tuple(str(v) for k, v in sorted(labels.items(), key=lambda kv: int(kv[0])) if int(k) > 0) or ("foreground",)
+    if net.lower() not in available_networks("segmentation"):
+        raise ConfigError(f"net must be one of {available_networks('segmentation')}, got {net!r}")
 
-    d = default_settings(device, _first_shape(train_items[0]))
+    d = default_settings(device, _first_shape(train_items[0]), n_train=len(train_items), net=net)
+    bs = batch_size or d["batch_size"]
+    if epochs is None and batch_size is not None:  # the step budget with the user's batch
+        d["epochs"] = _budget_epochs("segmentation", d["device"] == "cuda", len(train_items), bs)
     if net.lower() == "swinunetr" and not patch_size:
         d["patch_size"] = tuple(max(64, -(-p // 32) * 32) for p in d["patch_size"])
-    if dp is None and dp_epsilon is not None:
-        dp = DPConfig(target_epsilon=dp_epsilon, delta=dp_delta, max_grad_norm=max_grad_norm)
+    dp = _dp(dp, dp_epsilon, dp_delta, max_grad_norm)
     private = dp is not None
     settings = {
-        "net": net, "size": size or d["size"], "epochs": epochs or d["epochs"], "batch_size": batch_size or d["batch_size"],
+        "task": "segmentation", "net": net, "size": size or d["size"], "epochs": epochs or d["epochs"], "batch_size": bs,
         "patch_size": tuple(patch_size) if patch_size else d["patch_size"],
         "num_samples": 1 if private else (num_samples or d["num_samples"]), "cache": cache or d["cache"],
-        "device": d["device"], "learning_rate": learning_rate, "n_train": len(train_items), "n_val": len(val_items),
+        "device": d["device"], "learning_rate": learning_rate or d["learning_rate"], "window": list(window),
+        "n_train": len(train_items), "n_val": len(val_items),
         "classes": list(names), "pretrained": str(pretrained) if pretrained else None,
         "freeze_encoder_epochs": freeze_encoder_epochs, "dp_epsilon": dp.target_epsilon if dp is not None else None,
     }
     if private and num_samples not in (None, 1):
         logger.warning("DP: using one crop per volume per step (num_samples=1) so that the privacy unit is the volume")
-    if private and 0 < freeze_encoder_epochs < settings["epochs"]:
-        raise ConfigError("freeze_encoder_epochs: an unfreeze schedule cannot be combined with --dp-epsilon "
-                          "(use 0, or a negative value to keep the encoder frozen for the whole run)")
     logger.info("imaging train settings: %s", settings)
+    if on_settings is not None:
+        on_settings(dict(settings))
     sp3 = (float(spacing_mm[0]), float(spacing_mm[1]), float(spacing_mm[2])) if spacing_mm else None
     tc = TransformConfig(patch_size=settings["patch_size"], spacing_mm=sp3,
                          window=(float(window[0]), float(window[1])), num_samples=settings["num_samples"], augment=augment)
@@ -259,55 +467,204 @@ def train_segmentation(
     cache_dir = out / "cache"
     train_ds = make_dataset(train_items, train_transforms(tc, len(names)), cache=settings["cache"], cache_dir=cache_dir)
     val_ds = make_dataset(val_items, val_transforms(tc), cache=settings["cache"], cache_dir=cache_dir)
-
-    def tcfg(run_dir: Path, n_epochs: int) -> TrainConfig:
-        return TrainConfig(out_dir=run_dir, epochs=n_epochs, batch_size=settings["batch_size"], eval_batch_size=1,
-                           learning_rate=learning_rate, weight_decay=1e-5, scheduler="cosine", clip_grad_norm=None,
-                           device=device, seed=seed, progress=progress, deterministic=False)  # type: ignore[arg-type]
-
-    n_epochs = settings["epochs"]
-    stage_history: list[dict[str, Any]] = []
-    task = SegmentationTask(seg_cfg)
-    if 0 < freeze_encoder_epochs < n_epochs:
-        stage1 = out / "stage1-frozen-encoder"
-        t1 = SegmentationTask(replace(seg_cfg, freeze_encoder=True))
-        r1 = Trainer(t1, tcfg(stage1, freeze_encoder_epochs)).fit(train_ds, val_ds)
-        stage_history = r1.history
-        task = SegmentationTask(replace(seg_cfg, pretrained=str(stage1 / "model.safetensors")))
-        task.pretrained_report = t1.pretrained_report  # report what the original checkpoint gave
-        n_epochs -= freeze_encoder_epochs
-    elif freeze_encoder_epochs < 0 or freeze_encoder_epochs >= n_epochs:
-        task = SegmentationTask(replace(seg_cfg, freeze_encoder=True))
-    base_info = task.run_info
-
-    def run_info() -> dict[str, Any]:
-        info = base_info()
-        info["settings"] = _jsonable(settings)
-        if stage_history:
-            info["frozen_encoder_stage"] = {"epochs": freeze_encoder_epochs, "history": stage_history}
-        return info
-
-    task.run_info = run_info  # type: ignore[method-assign]
-    trainer = Trainer(task, tcfg(out, n_epochs), dp=dp)
-    result = trainer.fit(train_ds, val_ds)
-    task.save(out)
+    task, trainer, result = _fit_with_schedule(SegmentationTask, seg_cfg, out, settings,
+                                               _engine_config(settings, device, seed, progress),
+                                               train_ds, val_ds, dp, freeze_encoder_epochs)
     run = SegmentationRun(out_dir=out, metrics=dict(result.metrics), settings=settings, result=result)
-    if task.pretrained_report is not None:
-        run.pretrained = task.pretrained_report.to_dict()
-        (out / "pretrained_report.json").write_text(json.dumps(run.pretrained, indent=2))
-    if report:
-        preds = trainer.predict(val_ds)
-        table = task.predictions_table(preds)
-        table.to_csv(out / "predictions.csv", index=False)
-        run.predictions = table
-        demo = demographics_table(val_items, demographics)
-        rep = subgroup_report(table, demo, n_boot=n_boot, min_cell_size=min_cell_size, seed=seed)
-        if rep is not None:
-            run.report = rep
-            run.report_paths = rep.save(out / "fairness")
-        from clinical_sft.fairness import ModelCard
-
-        card = ModelCard.from_run(out / "run.json", report=rep, name=f"clinical-sft {net} segmentation")
-        saved = card.save(out)
-        run.model_card = saved if isinstance(saved, dict) else {"md": Path(saved)}
+    _finish(run, task, trainer, val_ds, val_items, out, kind="segmentation", net=net, demographics=demographics,
+            n_boot=n_boot, min_cell_size=min_cell_size, seed=seed, report=report)
     return run
+
+
+# ------------------------------------------------------------------------------------------ classification
+def _class_names(spec: dict[str, Any], items: Sequence[dict[str, Any]], label_key: str,
+                 class_names: Sequence[str] | None) -> tuple[str, ...]:
+    if class_names:
+        return tuple(str(c) for c in class_names)
+    labels = spec.get("labels") if label_key == "label" else None
+    if isinstance(labels, dict) and labels and all(str(k).lstrip("-").isdigit() for k in labels):
+        return tuple(str(v) for _, v in sorted(labels.items(), key=lambda kv: int(kv[0])))
+    values = [it["label"] for it in items if it.get("label") is not None]
+    if values and all(isinstance(v, str) and not v.strip().lstrip("-").isdigit() for v in values):
+        return tuple(sorted({str(v) for v in values}))
+    ks = [int(v) for v in values if not isinstance(v, str) or v.strip().lstrip("-").isdigit()]
+    return tuple(str(k) for k in range(max(2, max(ks, default=1) + 1)))
+
+
+def _load_classification(data: str | Path, split: str, label_key: str, names: Sequence[str], *,
+                         require_label: bool = True) -> list[dict[str, Any]]:
+    items = load_dataset(data, split, require_label=require_label, label_key=label_key, label_is_path=False)
+    encode_labels(items, names, source=str(data))
+    return items
+
+
+def train_classification(
+    data: str | Path,
+    out_dir: str | Path,
+    *,
+    net: str = "densenet121",
+    size: str | None = None,
+    label_key: str = "label",
+    class_names: Sequence[str] | None = None,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    learning_rate: float | None = None,
+    input_size: Sequence[int] | None = None,
+    spacing_mm: Sequence[float] | None = None,
+    window: tuple[float, float] = (-160.0, 240.0),
+    augment: bool = True,
+    pretrained: str | Path | None = None,
+    freeze_encoder_epochs: int = 0,
+    threshold: float = 0.5,
+    dp_epsilon: float | None = None,
+    dp_delta: float | None = None,
+    max_grad_norm: float = 1.0,
+    dp: Any = None,
+    demographics: str | Path | None = None,
+    cache: str | None = None,
+    device: str = "auto",
+    seed: int = 0,
+    max_train: int | None = None,
+    n_boot: int = 200,
+    min_cell_size: int = 11,
+    progress: bool = True,
+    report: bool = True,
+    on_settings: Callable[[dict[str, Any]], None] | None = None,
+) -> ClassificationRun:
+    """Train (or fine-tune) a 3-D classifier of whole volumes (MONAI DenseNet121 / ResNet).
+
+    The labels come from the ``dataset.json`` items: ``{"image": ..., "label": 0}`` (a class index or a
+    class name; class names from the file's ``labels`` map when it has one) or any other field named by
+    ``label_key`` (e.g. ``lesion_present`` of the synthetic cohort's segmentation ``dataset.json``).
+    Writes ``run.json``, ``model.safetensors``, ``imaging_classification.json``, the validation
+    predictions table (``id, y_true, y_score, y_pred``), a subgroup report and a model card.
+
+    Parameters
+    ----------
+    data
+        ``dataset.json`` with ``training`` (and ``validation``; else 20% of training is held out).
+    out_dir
+        Run folder.
+    net, size
+        ``"densenet121"``, ``"resnet10"``, ``"resnet18"``, ``"resnet34"``, ``"resnet50"``; size preset
+        (``None``: ``"small"`` on CPU, ``"base"`` on GPU).
+    label_key, class_names
+        Which item field is the class, and the class names in output order (``None``: from the data).
+    epochs, batch_size, learning_rate, input_size, cache
+        ``None`` picks the device's defaults (:func:`default_settings`). ``input_size`` is the size each
+        volume (cropped to the body) is resized to.
+    pretrained, freeze_encoder_epochs
+        As for :func:`train_segmentation` (the encoder is the feature extractor, the head stays trainable).
+    threshold
+        Binary decision threshold on the positive-class probability.
+    dp_epsilon, dp_delta, max_grad_norm, dp
+        Differential privacy through the engine (the unit of privacy is the volume; BatchNorm is replaced
+        by GroupNorm automatically).
+    demographics, n_boot, min_cell_size
+        The subgroup report (AUROC, accuracy, ... per group).
+    on_settings
+        Called once with the resolved settings before training starts (the CLI prints them).
+
+    Returns
+    -------
+    ClassificationRun
+
+    Examples
+    --------
+    >>> run = train_classification("cohort/classification.json", "runs/cls", net="resnet18")  # doctest: +SKIP
+    >>> run.metrics["auroc"]  # doctest: +SKIP
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if net.lower() not in available_networks("classification"):
+        raise ConfigError(f"net must be one of {available_networks('classification')}, got {net!r}")
+    spec = read_dataset_json(data)
+    raw_train = load_dataset(data, "training", label_key=label_key, label_is_path=False)
+    raw_val = (load_dataset(data, "validation", label_key=label_key, label_is_path=False)
+               if spec.get("validation") else [])
+    names = _class_names(spec, raw_train + raw_val, label_key, class_names)
+    train_items, val_items, _ = _split(data, seed, max_train, label_key=label_key, label_is_path=False)
+    encode_labels(train_items, names, source=str(data))
+    encode_labels(val_items, names, source=str(data))
+
+    shape = _first_shape(train_items[0])
+    d = default_settings(device, shape, task="classification", n_train=len(train_items), net=net)
+    bs = batch_size or d["batch_size"]
+    if epochs is None and batch_size is not None:  # the step budget with the user's batch
+        d["epochs"] = _budget_epochs("classification", d["device"] == "cuda", len(train_items), bs)
+    dp = _dp(dp, dp_epsilon, dp_delta, max_grad_norm)
+    val_classes = {int(it["label"]) for it in val_items}
+    monitor = "auroc"
+    if len(val_classes) < 2:
+        monitor = "loss"
+        logger.warning("the validation set holds one class only: AUROC is undefined, keeping the model of lowest "
+                       "validation loss instead")
+    counts = np.bincount([int(it["label"]) for it in train_items], minlength=len(names)).tolist()
+    settings = {
+        "task": "classification", "net": net, "size": size or d["size"], "epochs": epochs or d["epochs"],
+        "batch_size": bs, "input_size": tuple(input_size) if input_size else d["patch_size"],
+        "cache": cache or d["cache"], "device": d["device"], "learning_rate": learning_rate or d["learning_rate"],
+        "window": list(window), "label_key": label_key, "classes": list(names), "train_class_counts": counts,
+        "n_train": len(train_items), "n_val": len(val_items), "monitor": monitor,
+        "pretrained": str(pretrained) if pretrained else None, "freeze_encoder_epochs": freeze_encoder_epochs,
+        "dp_epsilon": dp.target_epsilon if dp is not None else None,
+    }
+    logger.info("imaging classification settings: %s", settings)
+    if on_settings is not None:
+        on_settings(dict(settings))
+    sp3 = (float(spacing_mm[0]), float(spacing_mm[1]), float(spacing_mm[2])) if spacing_mm else None
+    tc = TransformConfig(patch_size=settings["input_size"], spacing_mm=sp3, window=(float(window[0]), float(window[1])),
+                         num_samples=1, augment=augment)
+    cfg = ClassificationConfig(net=net, size=settings["size"], class_names=names, transforms=tc, threshold=threshold,
+                               pretrained=str(pretrained) if pretrained else None, monitor=monitor)
+    cache_dir = out / "cache"
+    train_ds = make_dataset(train_items, classification_transforms(tc, train=True), cache=settings["cache"],
+                            cache_dir=cache_dir)
+    val_ds = make_dataset(val_items, classification_transforms(tc), cache=settings["cache"], cache_dir=cache_dir)
+    task, trainer, result = _fit_with_schedule(ClassificationTask, cfg, out, settings,
+                                               _engine_config(settings, device, seed, progress),
+                                               train_ds, val_ds, dp, freeze_encoder_epochs)
+    run = ClassificationRun(out_dir=out, metrics=dict(result.metrics), settings=settings, result=result)
+    _finish(run, task, trainer, val_ds, val_items, out, kind="classification", net=net, demographics=demographics,
+            n_boot=n_boot, min_cell_size=min_cell_size, seed=seed, report=report)
+    return run
+
+
+def evaluate_classification(
+    model_dir: str | Path,
+    data: str | Path,
+    *,
+    split: str = "validation",
+    label_key: str | None = None,
+    demographics: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    n_boot: int = 200,
+    min_cell_size: int = 11,
+    device: str = "cpu",
+) -> ClassificationRun:
+    """Evaluate a trained classifier on a split: AUROC / accuracy, predictions table, subgroup report.
+
+    ``label_key`` defaults to the one the model was trained with. Writes ``predictions.csv``,
+    ``metrics.json`` and ``fairness/report.*`` to ``out_dir`` (default ``MODEL_DIR/eval-<split>``).
+    """
+    from clinical_sft.imaging.inference import load_classifier
+
+    task, model = load_classifier(model_dir, device)
+    key = label_key or _trained_label_key(model_dir)
+    items = _load_classification(data, split, key, task.config.class_names)
+    if not items:
+        raise InputError(f"{data} has no {split!r} items")
+    ds = make_dataset(items, classification_transforms(task.config.transforms), cache="none")
+    return _evaluate(task, model, ds, items, model_dir, split, out_dir, demographics, n_boot, min_cell_size, device,
+                     "classification", ClassificationRun)
+
+
+def _trained_label_key(model_dir: str | Path) -> str:
+    rj = Path(model_dir) / "run.json"
+    if rj.is_file():
+        try:
+            return str(json.loads(rj.read_text()).get("task_info", {}).get("settings", {}).get("label_key") or "label")
+        except json.JSONDecodeError:
+            return "label"
+    return "label"
+

@@ -13,6 +13,7 @@ from clinical_sft.errors import ConfigError, InputError
 
 __all__ = [
     "TransformConfig",
+    "classification_transforms",
     "demographics_table",
     "infer_transforms",
     "load_dataset",
@@ -43,7 +44,14 @@ def read_dataset_json(path: str | Path) -> dict[str, Any]:
     return spec
 
 
-def load_dataset(path: str | Path, split: str = "training", *, require_label: bool = True) -> list[dict[str, Any]]:
+def load_dataset(
+    path: str | Path,
+    split: str = "training",
+    *,
+    require_label: bool = True,
+    label_key: str = "label",
+    label_is_path: bool = True,
+) -> list[dict[str, Any]]:
     """The items of one split of an MSD-style ``dataset.json``, paths resolved.
 
     Parameters
@@ -54,7 +62,13 @@ def load_dataset(path: str | Path, split: str = "training", *, require_label: bo
     split
         ``"training"``, ``"validation"`` or ``"test"`` (test entries may be plain path strings).
     require_label
-        Raise when an item lacks ``label``.
+        Raise when an item lacks its label.
+    label_key
+        The item field holding the target; it is returned as ``label`` (e.g. ``"lesion_present"`` to
+        classify by a column of a segmentation ``dataset.json``).
+    label_is_path
+        ``True``: the label is a mask file (segmentation) resolved like ``image``; ``False``: a class
+        (an integer or a class name, classification) kept as it is.
 
     Returns
     -------
@@ -78,12 +92,19 @@ def load_dataset(path: str | Path, split: str = "training", *, require_label: bo
         e = {"image": entry} if isinstance(entry, str) else dict(entry)
         if "image" not in e:
             raise InputError(f"{p}: {split}[{n}] has no 'image'")
-        for key in ("image", "label"):
+        if label_key != "label":
+            e.pop("label", None)
+            if label_key in e:
+                e["label"] = e.pop(label_key)
+        for key in ("image", "label") if label_is_path else ("image",):
             if key in e and e[key] is not None:
+                if not isinstance(e[key], str):
+                    raise InputError(f"{p}: {split}[{n}].{'image' if key == 'image' else label_key} must be a path")
                 q = Path(e[key])
                 e[key] = str(q if q.is_absolute() else (root / q))
-        if require_label and split != "test" and not e.get("label"):
-            raise InputError(f"{p}: {split}[{n}] has no 'label'")
+        missing = e.get("label") is None or (label_is_path and not e.get("label"))
+        if require_label and split != "test" and missing:
+            raise InputError(f"{p}: {split}[{n}] has no {label_key!r}")
         e.setdefault("id", _case_id(e["image"]))
         items.append(e)
     return items
@@ -289,6 +310,41 @@ def infer_transforms(cfg: TransformConfig | None = None) -> Any:
     from monai.transforms import Compose
 
     return Compose(_base(["image"], cfg or TransformConfig(), label=False))
+
+
+def classification_transforms(cfg: TransformConfig | None = None, *, train: bool = False) -> Any:
+    """Whole-volume transforms for classification: load, window, crop to the body, resize to ``patch_size``.
+
+    The volume is resized (with anti-aliasing) to ``cfg.patch_size`` as in MONAI's 3-D classification
+    tutorials, so the whole field of view reaches the network; ``train=True`` adds random flips,
+    90-degree rotations and intensity jitter (when ``cfg.augment``). Any ``label`` (a class) passes
+    through untouched.
+    """
+    from monai.transforms import (
+        Compose,
+        CropForegroundd,
+        RandFlipd,
+        RandRotate90d,
+        RandScaleIntensityd,
+        RandShiftIntensityd,
+        Resized,
+    )
+
+    cfg = cfg or TransformConfig()
+    t = _base(["image"], cfg, label=False)
+    if cfg.crop_foreground:
+        t.append(CropForegroundd(keys="image", source_key="image", select_fn=_positive, margin=2, allow_smaller=True))
+    t.append(Resized(keys="image", spatial_size=cfg.patch_size, mode="trilinear", anti_aliasing=True))
+    if train and cfg.augment:
+        t += [
+            RandFlipd(keys="image", prob=0.5, spatial_axis=0),
+            RandFlipd(keys="image", prob=0.5, spatial_axis=1),
+            RandFlipd(keys="image", prob=0.5, spatial_axis=2),
+            RandRotate90d(keys="image", prob=0.5, max_k=3),
+            RandScaleIntensityd(keys="image", factors=0.1, prob=0.5),
+            RandShiftIntensityd(keys="image", offsets=0.1, prob=0.5),
+        ]
+    return Compose(t)
 
 
 def make_dataset(

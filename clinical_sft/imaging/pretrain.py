@@ -203,13 +203,14 @@ def pretrain(
     out_dir: str | Path,
     config: PretrainConfig | None = None,
     *,
-    epochs: int = 20,
+    epochs: int | None = None,
     batch_size: int = 2,
-    learning_rate: float = 1e-3,
+    learning_rate: float | None = None,
     cache: str = "memory",
     device: str = "auto",
     seed: int = 0,
     progress: bool = True,
+    on_settings: Any = None,
 ) -> Any:
     """Pretrain a segmentation backbone on unlabelled volumes; writes ``OUT/model.safetensors``.
 
@@ -221,7 +222,13 @@ def pretrain(
         Run folder (``run.json``, ``model.safetensors``, ``pretrain.json``); pass it as
         ``--pretrained`` / ``SegmentationConfig(pretrained=...)`` to fine-tune.
     config
-        Network and corruption settings.
+        Network and corruption settings (``None``: a UNet of the device's size, the patch that
+        segmentation would use on these volumes, 4 crops per volume).
+    epochs, learning_rate
+        ``None``: about 600 optimizer steps on a CPU (between 20 and 200 epochs; 5000 on a GPU) and
+        the network's default learning rate.
+    on_settings
+        Called once with the resolved settings before training starts (the CLI prints them).
 
     Returns
     -------
@@ -232,11 +239,27 @@ def pretrain(
     --------
     >>> res = pretrain("cohort/dataset.json", "runs/ssl", PretrainConfig(net="unet"), epochs=5)  # doctest: +SKIP
     """
+    import math
+
+    from clinical_sft.imaging.api import _first_shape, default_settings
     from clinical_sft.training import TrainConfig, Trainer
 
-    cfg = config or PretrainConfig()
     vols = find_volumes(data)
     items = [{"image": v, "id": Path(v).name} for v in vols]
+    d = default_settings(device, _first_shape(items[0]) if items else None, net=config.net if config else "unet")
+    cfg = config or PretrainConfig(size=d["size"], transforms=TransformConfig(patch_size=d["patch_size"], num_samples=4,
+                                                                              augment=False))
+    gpu = d["device"] == "cuda"
+    steps_per_epoch = max(1, math.ceil(len(items) / max(1, min(batch_size, len(items)))))
+    target, lo, hi = (5000, 50, 1000) if gpu else (600, 20, 200)
+    epochs = epochs or int(min(hi, max(lo, math.ceil(target / steps_per_epoch))))
+    learning_rate = learning_rate or d["learning_rate"]
+    settings = {"task": "ssl_reconstruction", "net": cfg.net, "size": cfg.size, "epochs": epochs,
+                "patch_size": cfg.transforms.patch_size, "num_samples": cfg.transforms.num_samples,
+                "batch_size": min(batch_size, len(items)), "learning_rate": learning_rate, "cache": cache,
+                "device": d["device"], "n_train": len(items), "n_val": 0}
+    if on_settings is not None:
+        on_settings(dict(settings))
     logger.info("pretraining %s on %d volumes, patch %s, %d epochs", cfg.net, len(items), cfg.transforms.patch_size, epochs)
     ds = make_dataset(items, pretrain_transforms(cfg), cache=cache, cache_dir=Path(out_dir) / "cache")
     task = ReconstructionTask(cfg)

@@ -1,4 +1,4 @@
-"""``clinical-sft imaging``: pretrain -> train --pretrained -> predict -> evaluate on a tiny cohort."""
+"""``clinical-sft imaging``: pretrain -> train --pretrained -> predict -> evaluate; classification too."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     torch.set_num_threads(1)
-    return make_imaging_cohort(tmp_path_factory.mktemp("cli_img"), ImagingCohortConfig(n_cases=6, shape=(24, 24, 24), seed=2))
+    return make_imaging_cohort(tmp_path_factory.mktemp("cli_img"), ImagingCohortConfig(n_cases=6, shape=(24, 24, 24), seed=2,
+                                                                                       lesion_prevalence=0.5))
 
 
 def _ok(result):
@@ -55,3 +56,21 @@ def test_bad_network_is_a_clear_error(cohort, tmp_path):
     r = runner.invoke(app, ["imaging", "train", "--data", str(cohort.dataset_json), "--out", str(tmp_path / "x"),
                             "--net", "vnet9000", "--epochs", "1"])
     assert r.exit_code != 0 and "vnet9000" in str(r.exception)
+
+
+def test_classify_train_predict_evaluate(cohort, tmp_path):
+    run, preds = tmp_path / "cls", tmp_path / "preds"
+    out = _ok(runner.invoke(app, ["imaging", "train", "--task", "classify", "--data", str(cohort.dataset_json),
+                                  "--label-key", "lesion_present", "--classes", "none,lesion", "--out", str(run),
+                                  "--net", "resnet10", "--size", "tiny", "--epochs", "1", "--patch", "32",
+                                  "--min-cell-size", "1", "--n-boot", "0", "--device", "cpu"]))
+    assert "(classification): net resnet10 (tiny), epochs 1, input (32, 32, 32)" in out  # settings printed at start
+    assert "validation:" in out and (run / "fairness" / "report.json").is_file()
+    c = cohort.cases[0]
+    out = _ok(runner.invoke(app, ["imaging", "predict", str(cohort.root / c.dicom_dir), "--model", str(run),
+                                  "--out", str(preds), "--format", "jsonl"]))
+    row = json.loads((preds / "predictions.jsonl").read_text().splitlines()[0])
+    assert row["id"] == c.id and row["label"] in ("none", "lesion") and {"p_none", "p_lesion"} <= set(row)
+    out = _ok(runner.invoke(app, ["imaging", "evaluate", "--model", str(run), "--data", str(cohort.dataset_json),
+                                  "--min-cell-size", "1", "--n-boot", "0"]))
+    assert "validation:" in out and "auroc" in out  # evaluate found the label key the model was trained with

@@ -100,8 +100,39 @@ def test_same_seed_same_cohort(tmp_path):
     assert np.array_equal(x, y)
 
 
+def test_classification_target_is_lesion_presence(tmp_path):
+    cohort = make_imaging_cohort(tmp_path, ImagingCohortConfig(n_cases=10, shape=(20, 20, 20), write_dicom=False,
+                                                               image_format="nifti", lesion_prevalence=0.5, seed=3))
+    spec = json.loads(cohort.classification_json.read_text())
+    assert spec["labels"] == {"0": "no lesion", "1": "lesion"}
+    entries = spec["training"] + spec["validation"]
+    assert {e["label"] for e in entries} == {0, 1}  # both classes at prevalence 0.5
+    for e in entries:  # the class is what the image holds: a lesion in the mask (and its bright voxels)
+        mask = np.asarray(nib.load(cohort.root / e["mask"]).dataobj)
+        img = np.asarray(nib.load(cohort.root / e["image"]).dataobj)
+        assert e["label"] == int((mask == 2).any())
+        if e["label"]:
+            assert img[mask == 2].mean() > img[mask == 1].mean() + 40
+    seg = json.loads(cohort.dataset_json.read_text())
+    assert [e["lesion_present"] for e in seg["training"]] == [e["label"] for e in spec["training"]]
+
+
+def test_lesion_free_volume_differs_only_by_the_lesion():
+    img, lab = synth_volume((24, 24, 24), rng=np.random.default_rng(5))
+    img0, lab0 = synth_volume((24, 24, 24), rng=np.random.default_rng(5), lesion=False)
+    assert (lab == 2).any() and not (lab0 == 2).any()
+    same = lab != 2
+    assert np.array_equal(img[same], img0[same]) and np.array_equal(lab[same], lab0[same])
+
+
+def test_default_prevalence_keeps_every_lesion(tmp_path):
+    cohort = make_imaging_cohort(tmp_path, ImagingCohortConfig(n_cases=3, shape=(16, 16, 16), write_dicom=False,
+                                                               image_format="nifti", seed=2))
+    assert all(c.lesion_present == 1 for c in cohort.cases)
+
+
 @pytest.mark.parametrize("field,value", [("n_cases", 0), ("shape", (8, 8, 8)), ("n_classes", 3),
-                                          ("effect_site", "Z"), ("image_format", "png")])
+                                          ("effect_site", "Z"), ("image_format", "png"), ("lesion_prevalence", 1.5)])
 def test_config_validation_names_the_field(field, value):
     with pytest.raises(ConfigError, match=field):
         ImagingCohortConfig(**{field: value})

@@ -17,3 +17,11 @@ def _one_thread() -> None:
 def cohort(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     root = tmp_path_factory.mktemp("imaging_cohort")
     return make_imaging_cohort(root, ImagingCohortConfig(n_cases=8, shape=(32, 32, 32), effect_site="C", seed=3))
+
+
+@pytest.fixture(scope="session")
+def cls_cohort(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """Half the cases hold a lesion: classification.json has both classes in training and validation."""
+    root = tmp_path_factory.mktemp("imaging_cls_cohort")
+    return make_imaging_cohort(root, ImagingCohortConfig(n_cases=10, shape=(24, 24, 24), effect_site="C", seed=4,
+                                                         lesion_prevalence=0.5, val_fraction=0.4))
