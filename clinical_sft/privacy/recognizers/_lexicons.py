@@ -5,7 +5,8 @@ of every Latin-script ``faker`` locale (names of many origins). The safe-list is
 English words (``data/common_en.txt``), the lower-case words of the SCOWL English word list
 (``data/english_lower.txt``), ``wordfreq``, the clinical safe-list written for this project
 (``data/clinical_safe.txt``) and drug names (``data/drugs.txt``). Places come from GeoNames
-(``data/places_us.txt``, ``data/places_world.txt``) and a hand list (``data/cities.txt``); the
+(``data/places_major.txt``; ``data/places_minor.txt``, small towns that are places only in a place
+context) and a hand list (``data/cities.txt``); the
 sources and licences of every list are in ``data/README.md``.
 
 A name-lexicon word is *pure* when it is not also a common word (``MARY``, ``GARCIA``),
@@ -29,7 +30,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Lexicons", "fold", "get_lexicons"]
+__all__ = ["EPONYM_NEXT", "Lexicons", "fold", "get_lexicons", "medical_shape"]
 
 # name-lexicon classes
 NOT_NAME, AMBIGUOUS, PURE = 0, 1, 2
@@ -102,6 +103,7 @@ class Lexicons:
     english: set[str] = field(default_factory=set)
     clinical: set[str] = field(default_factory=set)
     cities: set[str] = field(default_factory=set)
+    minor_places: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
     name_class: dict[str, int] = field(default_factory=dict)
     freq: dict[str, float] = field(default_factory=dict)
@@ -147,6 +149,28 @@ class Lexicons:
         return NOT_NAME
 
 
+# "Sex: M  Age: 50", "Phalen test", "Murphy's sign": words before these are not names
+EPONYM_NEXT = frozenset(
+    "SIGN SIGNS TEST TESTS LINE LINES SCORE SCALE DISEASE SYNDROME MANEUVER MANOEUVRE CATHETER CRITERIA "
+    "CLASSIFICATION PROCEDURE OPERATION REFLEX PHENOMENON RESPIRATION TUBE DRAIN DRAINS FALL PALSY ULCER "
+    "NODES NODE CELL CELLS FRACTURE ANEURYSM TRIAD POINT STAGE GRADE TYPE BOOTS BOOT BAG STRAPS STRAP TRACTION "
+    "BOLT MONITOR LOTION CREAM OINTMENT POWDER SPRAY PUMP DRESSING VAC VALVE MECHANICAL PROSTHESIS CLAMP COLLAR "
+    "BRACE SPLINT MATTRESS LIFT STOCKINGS PAD PADS TAPE KIT DEVICE SYSTEM FORMULA MALFORMATION ORDER REPAIR "
+    "ANASTOMOSIS FUNDOPLICATION POUCH SHUNT FILTER STITCH SUTURE SHEATH BLOCK MALFORMATIONS LINE LINES HOLE PIN PINS "
+    "PILLOW LENS BED BEDS VENT SEAL LESION LESIONS GUIDE WAND PROTOCOL NEEDLE GRAFT BLADE CANNULA".split())
+# suffixes of medical words: an unknown word ending so is no name (HEPATOLOGY, MYASTHENIA, CALAZIME)
+_MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "OGRAPHY", "OGRAM", "ITIS",
+                   "OSIS", "EMIA", "AEMIA", "OPATHY", "ALGIA", "PENIA", "PNEA", "PNOEA", "URIA", "CARDIA", "PLEGIA",
+                   "PARESIS", "TROPHY", "IASIS", "CILLIN", "MYCIN", "FLOXACIN", "AZOLE", "STATIN", "SARTAN", "OLOL",
+                   "DIPINE", "PRAZOLE", "TIDINE", "PARIN", "THENIA", "ECTASIS", "OMEGALY", "OTOMIES", "ECTOMIES",
+                   "GENIC", "LYTIC", "PHAGIA", "RRHEA", "RRHAGIA", "ASIA", "OMA", "OMAS", "ZIME", "AMINE", "IDINE",
+                   "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE")
+
+
+def medical_shape(base: str) -> bool:
+    """An unknown word shaped like a medical term (``HEPATOLOGY``, ``MYASTHENIA``, ``CALAZIME``)."""
+    return len(base) >= 6 and base.endswith(_MEDICAL_SUFFIX) and (base.endswith(("OMA", "OMAS")) is False
+                                                                   or len(base) >= 7)
 # dictionary words whose everyday use is as a name (kept as names without context)
 _FORCE_NAMES = frozenset("PATEL SHAH SINGH KHAN ALI WONG CHAN CHEN NGUYEN GARCIA LOPEZ GONZALEZ SMITH JONES".split())
 
@@ -180,7 +204,9 @@ def _build() -> Lexicons:
     lex.common = _data_words("common_en.txt")
     lex.english = _data_words("english_lower.txt")
     lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
-    lex.cities = {fold(c) for f in ("cities.txt", "places_us.txt", "places_world.txt") for c in _data_lines(f)}
+    lex.cities = {fold(c) for f in ("cities.txt", "places_major.txt") for c in _data_lines(f)}
+    lex.minor_places = {fold(c) for c in _data_lines("places_minor.txt")} - lex.cities
+    lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")
     fem = _census("dist.female.first")
     male = _census("dist.male.first")

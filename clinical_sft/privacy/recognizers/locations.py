@@ -11,7 +11,14 @@ import threading
 
 import ahocorasick
 
-from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, Lexicons, fold, get_lexicons
+from clinical_sft.privacy.recognizers._lexicons import (
+    EPONYM_NEXT,
+    NOT_NAME,
+    PURE,
+    Lexicons,
+    fold,
+    get_lexicons,
+)
 from clinical_sft.privacy.recognizers._scan import Scan, scan
 
 __all__ = ["STATES", "STATE_ABBR", "find_addresses", "find_facilities", "find_places"]
@@ -108,14 +115,20 @@ def find_places(text: str) -> list[Hit]:
         e = end + 1
         if not _boundary(up, s, e):
             continue
+        nxt = re.match(r"[ \t]{1,2}([A-Za-z]+)", text[e:e + 20])
+        if " " not in word and nxt and nxt.group(1).upper() in EPONYM_NEXT:
+            continue  # "PARKLAND FORMULA", "BOGOTA BAG", "ST JUDE VALVE": a device or a method, not a place
         if kind == "HOSPITAL":
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
         words = word.split()
-        if kind == "LOCATION" and (word in lex.clinical or word in _STOP_PLACE):
-            continue  # OSH (a city in Kyrgyzstan), HOME (a town in Pennsylvania)
-        if all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical for w in words):
-            # READING, CONCORD, PLEASANT HILL, WASHINGTON: a place only in a place context
+        if kind == "LOCATION" and word in _STOP_PLACE:
+            continue  # HOME (a town in Pennsylvania)
+        if kind == "LOCATION" and word in lex.clinical and not _place_context(sc, up, s, e, rare=False, strong=True):
+            continue  # OSH (a city in Kyrgyzstan), LIMA: a place only after LIVES IN or before a state
+        if word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
+                                           for w in words):
+            # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
             rare = all(lex.zipf(w) < 4.0 and w not in lex.clinical for w in words)
             if not _place_context(sc, up, s, e, rare):
                 continue
@@ -135,7 +148,8 @@ def find_places(text: str) -> list[Hit]:
             if (t.is_upper or zip_next) and (comma or zip_next):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
-                if zip_next or (comma and city_span and (t.up not in _AMBIG_ABBR or in_lex)):
+                if zip_next or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
+                                                         or in_lex)):
                     if city_span:
                         hits.append((city_span[0], city_span[1], "LOCATION", 0.75))
                     hits.append((t.start, t.end, "LOCATION", 0.7))
@@ -167,23 +181,10 @@ def find_places(text: str) -> list[Hit]:
                 j += 1
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.6))
-        # employer: "WORKS AT BOEING", "employed by Stop & Shop"
-        if t.kind == "w" and t.up in ("WORKS", "WORKED", "WORKING", "WORK", "EMPLOYED", "EMPLOYER") and i + 1 < n \
-                and (t.up != "WORK" or (toks[i + 1].up in ("AT", "FOR") and i >= 1 and toks[i - 1].up in (
-                    "TO", "DID", "DOES", "WILL", "CAN", "USED"))):
-            j = i + 1
-            if toks[j].kind == "w" and toks[j].up in ("AT", "FOR", "BY", "WITH"):
-                j += 1
-            while j < n and toks[j].text in ":":
-                j += 1
-            run = []
-            while j < n and len(run) < 4 and (toks[j].text == "&" or toks[j].kind == "w" and (
-                    toks[j].is_title or not lex.is_known_word(toks[j].up) or lex.klass(toks[j].up) != NOT_NAME)
-                    and toks[j].up not in _STOP_PLACE and toks[j].up not in ("A", "AN", "THE", "AS", "IN")):
-                run.append(j)
-                j += 1
-            while run and toks[run[-1]].text == "&":
-                run.pop()
+        # employer: "WORKS AT BOEING", "employed by Stop & Shop", "RETIRED FROM TEXAS INSTRUMENTS"
+        if t.kind == "w" and (t.up in _WORK_VERBS or (
+                i >= 1 and toks[i - 1].up in ("A", "AN") and len(t.up) >= 5 and t.up.endswith(_JOB_ENDINGS))):
+            run = _employer_after(sc, lex, i)
             if run:
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
     # ZIP+4 anywhere
@@ -195,14 +196,17 @@ def find_places(text: str) -> list[Hit]:
 _STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
 
 
-def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool) -> bool:
+def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool = False) -> bool:
     """Whether the place name at ``[s, e)`` reads as a place: after ``LIVES IN``, ``FROM``, ``NATIVE OF``
     ..., after ``IN``/``TO``/``AT`` when its words are not frequent English (``IN REVERE`` but not
     ``TO COMFORT``), or before a state (``, MA``, ``, OHIO``) or a ZIP code."""
     before = re.findall(r"[A-Za-z]+", up[max(0, s - 30):s])
     prev = before[-1] if before else ""
     prev2 = before[-2] if len(before) >= 2 else ""
-    if prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
+    if strong:
+        if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
+            return True
+    elif prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
         return True
     m = _STATE_AFTER.match(sc.text, e)
     if m:
@@ -210,6 +214,77 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool) -> bool:
         if nxt in STATE_ABBR and m.group().strip(" \t,").isupper() and "," in m.group() or nxt in STATES:
             return True
     return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
+
+
+_WORK_VERBS = frozenset("WORKS WORKED WORKING WORK EMPLOYED EMPLOYER EMPLOYEE RETIRED DRIVES DROVE OWNS OWNED "
+                        "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED".split())
+_WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
+_JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER")  # "A ROOFER FOR", "A JANITOR AT"
+_WORK_SKIP = frozenset("AS A AN NIGHTS DAYS NIGHT DAY PART-TIME PART FULL-TIME TIME SHIFTS SHIFT THERE STILL "
+                       "LONG YEARS YRS".split())
+
+
+def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
+    """The tokens of an employer's name after a work word (``WORKS NIGHTS AT``, ``RETIRED FROM``,
+    ``EMPLOYER:``): a run of capitalised, unknown or name-lexicon words, then at most two ordinary nouns
+    (``BOSTON CAB``, ``TEXAS INSTRUMENTS``); empty when none."""
+    toks = sc.tokens
+    n = len(toks)
+    t = toks[i]
+    j = i + 1
+    if t.up == "EMPLOYER":
+        if not (j < n and toks[j].text == ":"):
+            return []
+        j += 1
+    else:
+        skipped = 0
+        while j < n and (toks[j].kind == "n" or toks[j].kind == "w" and toks[j].up not in _WORK_PREP and (
+                toks[j].up in _WORK_SKIP or (skipped < 2 and lex.is_known_word(toks[j].up)
+                                             and toks[j].up not in _STOP_PLACE))) and skipped < 4:
+            skipped += 1
+            j += 1
+        if not (j < n and toks[j].up in _WORK_PREP):
+            return []
+        if t.up == "RETIRED" and toks[j].up != "FROM" or t.up == "WORK" and not (
+                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT")):
+            return []
+        j += 1
+    run: list[int] = []
+    plain = 0
+    start = j
+    while j < n and len(run) < 5:
+        tj = toks[j]
+        if tj.text == "&" and run:
+            run.append(j)
+            j += 1
+            continue
+        home_co = not run and tj.up == "HOME" and j + 1 < n and toks[j + 1].kind == "w" \
+            and toks[j + 1].start - tj.end == 1  # "HOME DEPOT"
+        if tj.kind != "w" or (tj.up in _STOP_PLACE and not home_co) or tj.up in (
+                "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO"):
+            break
+        name_like = (sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up) \
+            or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
+        if name_like and tj.up not in lex.clinical and not plain:
+            run.append(j)
+        elif run and plain < 2 and tj.kind == "w" and (not sc.mixed_case or tj.is_title) \
+                and tj.up not in lex.clinical and tj.up not in _WORK_SKIP and tj.up not in _WORK_VERBS:
+            run.append(j)  # "BOSTON CAB", "TEXAS INSTRUMENTS", "Stop & Shop"
+            plain += 1
+        else:
+            break
+        j += 1
+    while run and toks[run[-1]].text == "&":
+        run.pop()
+    if not run and not sc.mixed_case:
+        # ALL CAPS "WORKS AT MARKET BASKET.": two or three plain words closing the clause
+        k = start
+        while k < n and k - start < 3 and toks[k].kind == "w" and toks[k].up not in lex.clinical \
+                and toks[k].up not in _STOP_PLACE and toks[k].up not in _WORK_SKIP and lex.klass(toks[k].up) != PURE:
+            k += 1
+        if k - start >= 2 and (k >= n or toks[k].text in ".,;"):
+            run = list(range(start, k))
+    return run
 
 
 _AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
@@ -378,8 +453,7 @@ def find_facilities(text: str) -> list[Hit]:
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
             if u in _NOT_FACILITY and u not in ("NEW",):
                 break
-            if weak and (u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE
-                                                               and u not in lex.cities and u not in FACILITY_WORDS)):
+            if weak and _plain_word(lex, u):
                 break  # "GO HOME", "FAMILY'S HOME", "ALL LABS", "FEM DIALYSIS": no name before a weak head
             if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
                     or (sc.mixed_case and tj.is_title):
@@ -394,7 +468,7 @@ def find_facilities(text: str) -> list[Hit]:
             k = i - 1
             while k >= 0 and i - k <= 3 and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and toks[k].up not in _NOT_FACILITY and toks[k].up not in lex.clinical \
-                    and toks[k].up not in _STOP_PLACE:
+                    and toks[k].up not in _STOP_PLACE and not (weak and _plain_word(lex, toks[k].up)):
                 k -= 1
             if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA"):
                 first, named = k + 1, True
@@ -470,6 +544,13 @@ def find_facilities(text: str) -> list[Hit]:
 
 
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
+
+
+def _plain_word(lex: Lexicons, up: str) -> bool:
+    """An ordinary word that cannot start a facility's name before a weak head (``GO HOME``, ``FAMILY'S HOME``)."""
+    u = up[:-2] if up.endswith(("'S", "’S")) else up
+    return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
+                                               and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
 _WEAK_HEADS = frozenset(["HOME", "HEALTH", "LABS", "LABORATORIES", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",

@@ -16,7 +16,15 @@ from __future__ import annotations
 
 import re
 
-from clinical_sft.privacy.recognizers._lexicons import AMBIGUOUS, NOT_NAME, PURE, Lexicons, get_lexicons
+from clinical_sft.privacy.recognizers._lexicons import (
+    AMBIGUOUS,
+    EPONYM_NEXT,
+    NOT_NAME,
+    PURE,
+    Lexicons,
+    get_lexicons,
+    medical_shape,
+)
 from clinical_sft.privacy.recognizers._scan import Scan, scan
 
 __all__ = ["CREDENTIALS", "RELATIVES", "TITLES", "find_names"]
@@ -52,26 +60,6 @@ _WEAK_VERBS = frozenset(
     "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
-# "Sex: M  Age: 50", "Phalen test", "Murphy's sign": words before these are not names
-_EPONYM_NEXT = frozenset(
-    "SIGN SIGNS TEST TESTS LINE LINES SCORE SCALE DISEASE SYNDROME MANEUVER MANOEUVRE CATHETER CRITERIA "
-    "CLASSIFICATION PROCEDURE OPERATION REFLEX PHENOMENON RESPIRATION TUBE DRAIN DRAINS FALL PALSY ULCER "
-    "NODES NODE CELL CELLS FRACTURE ANEURYSM TRIAD POINT STAGE GRADE TYPE BOOTS BOOT BAG STRAPS STRAP TRACTION "
-    "BOLT MONITOR LOTION CREAM OINTMENT POWDER SPRAY PUMP DRESSING VAC VALVE MECHANICAL PROSTHESIS CLAMP COLLAR "
-    "BRACE SPLINT MATTRESS LIFT STOCKINGS PAD PADS TAPE KIT DEVICE SYSTEM FORMULA MALFORMATION ORDER REPAIR "
-    "ANASTOMOSIS FUNDOPLICATION POUCH SHUNT FILTER STITCH SUTURE SHEATH".split())
-# suffixes of medical words: an unknown word ending so is no name (HEPATOLOGY, MYASTHENIA, CALAZIME)
-_MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "OGRAPHY", "OGRAM", "ITIS",
-                   "OSIS", "EMIA", "AEMIA", "OPATHY", "ALGIA", "PENIA", "PNEA", "PNOEA", "URIA", "CARDIA", "PLEGIA",
-                   "PARESIS", "TROPHY", "IASIS", "CILLIN", "MYCIN", "FLOXACIN", "AZOLE", "STATIN", "SARTAN", "OLOL",
-                   "DIPINE", "PRAZOLE", "TIDINE", "PARIN", "THENIA", "ECTASIS", "OMEGALY", "OTOMIES", "ECTOMIES",
-                   "GENIC", "LYTIC", "PHAGIA", "RRHEA", "RRHAGIA", "ASIA", "OMA", "OMAS", "ZIME", "AMINE", "IDINE",
-                   "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE")
-
-
-def _medical_shape(base: str) -> bool:
-    return len(base) >= 6 and base.endswith(_MEDICAL_SUFFIX) and (base.endswith(("OMA", "OMAS")) is False
-                                                                   or len(base) >= 7)
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
@@ -82,7 +70,10 @@ _STOP = frozenset(
 # words before a credential that name a role, not a person ("NIGHT RN", "CHARGE RN", "EP NP")
 _ROLE_WORDS = frozenset(
     "NIGHT DAY EVENING CHARGE FLOAT PRIMARY STAFF TRAVEL TRAVELER AGENCY TEAM UNIT FLOOR ICU MICU SICU CCU "
-    "RESOURCE TRIAGE NURSE ONCOMING OFFGOING RELIEF CASE HOME VNA PACU OR ER ED EP GI ID".split())
+    "RESOURCE TRIAGE NURSE ONCOMING OFFGOING RELIEF CASE HOME VNA PACU OR ER ED EP GI ID STEPDOWN STEP-DOWN WOC "
+    "WOCN WOUND OSTOMY BURN TRAUMA NEURO CARDIAC SURGICAL MEDICAL PEDS OB IV PICC RAPID RESPONSE TRANSPORT FLIGHT "
+    "ECMO CRRT DIALYSIS HD CATH LAB ENDO PREOP POSTOP PRE-OP POST-OP STAFF NURSING SUPERVISOR BEDSIDE NEW "
+    "RECEIVING SENDING ADMITTING".split())
 
 # verbs that follow a name in notes ("DESHAWN BROUGHT", "TRUC GAVE REPORT"): never part of it
 _VERBISH = frozenset(
@@ -97,7 +88,7 @@ def _rare_unknown(lex: Lexicons, base: str) -> bool:
     """A rare, unknown, pronounceable word ("TRUC", "NGOZI"): a name after even a weak context."""
     return len(base) >= 3 and base.isalpha() and base not in lex.clinical and base not in _STOP \
         and not lex.is_known_word(base) and lex.zipf(base) < 2.9 and any(c in "AEIOU" for c in base) \
-        and not _medical_shape(base)
+        and not medical_shape(base)
 
 
 _NOT_A_NAME = _STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS
@@ -120,11 +111,13 @@ def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
     k = lex.klass(base)
     if k != NOT_NAME:
         return base not in lex.clinical or not strict
-    if strict or _medical_shape(base):
+    if strict or medical_shape(base):
         return False
     return not lex.is_known_word(base) and base.replace("'", "").replace("-", "").isalpha() and len(base) >= 2
 
 
+_UNIT_LETTERS = frozenset("G L K M U R H X C F T".split())
+_LANGUAGE_NEXT = frozenset("SPEAKING SPEAKER SPEAKERS INTERPRETER INTERPRETERS TRANSLATOR INTERP".split())
 _PAUSE_WORDS = frozenset("AT IN AND OR HERE THERE PRESENT VISITED VISITING CALLED IS WAS WHO".split())
 
 
@@ -156,6 +149,10 @@ def find_names(text: str) -> list[Hit]:
         up = t.up
         base = up[:-2] if up.endswith(("'S", "’S")) else up
         k = lex.klass(base)
+        nxw = sc.next_word(i, "-")
+        if nxw == i + 1 or (nxw == i + 2 and toks[i + 1].text == "-"):
+            if toks[nxw].up in _LANGUAGE_NEXT:
+                continue  # "KAREN SPEAKING", "HMONG INTERPRETER": a language, not a person
 
         # --- left context: title, relative, reporting verb ----------------------------------------
         p = sc.prev_word(i, _CTX_SKIP)
@@ -163,9 +160,11 @@ def find_names(text: str) -> list[Hit]:
             p = -1  # "DAUGHTER IS HCP. CODE STATUS": a relative in the last sentence is no context
         if p >= 0:
             pu = toks[p].up
-            if pu == "CC" and p >= 1 and toks[p - 1].kind == "n" and toks[p - 1].end == toks[p].start:
-                pu = ""  # "40CC SEROSANG": a volume, not a carbon copy
+            if pu == "CC" and p >= 1 and toks[p - 1].kind == "n":
+                pu = ""  # "40CC SEROSANG", "40 CC BALLOON": a volume, not a carbon copy
             strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME)
+            if not strong and (_eponym_or_field(sc, i) or _value_next(sc, i)):
+                pu = ""  # "PER PORTLAND PROTOCOL", "SW 2": a method or a value, not a person
             if strong or pu in RELATIVES or pu in VERBS:
                 strict = pu in _WEAK_VERBS or pu in _WEAK_RELATIVES
                 # in mixed-case prose a name after a relative or a verb is capitalised
@@ -178,11 +177,13 @@ def find_names(text: str) -> list[Hit]:
                 # a lexicon name that is also a clinical word ("DAUGHTER GRACE", "husband Ed") after a title, or
                 # after a relative when capitalised in prose or long enough not to be an abbreviation
                 clinical_ok = base not in lex.clinical or (k != NOT_NAME and (
-                    strong or (relative and ((sc.mixed_case and t.is_title) or len(base) >= 4))))
+                    (strong and base not in lex.english)
+                    or (relative and ((sc.mixed_case and t.is_title) or len(base) >= 4))))
                 if len(base) == 1 and (strong or relative) and t.text.isupper() and (
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
-                elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base))) \
+                elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base) and (
+                        pu != "PER" or (i + 1 < len(toks) and toks[i + 1].text == ",")))) \
                         and clinical_ok and cap_ok and freq_ok \
                         and (strong or k == PURE or not _inflected(lex, base)):
                     flag[i] = max(flag.get(i, 0), 0.85)
@@ -230,14 +231,17 @@ def find_names(text: str) -> list[Hit]:
             continue
         # --- signatures: "-- EB", "-- A. McEllis" -------------------------------------------------
         if i >= 2 and toks[i - 1].text == "-" and toks[i - 2].text == "-" and (
-                base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1):
+                base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1) \
+                and base not in CREDENTIALS and base not in _ROLE_WORDS:
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
 
         # --- lexicon ------------------------------------------------------------------------------
-        if _eponym_or_field(sc, i) and (k != PURE or lex.is_known_word(base) or not sc.mixed_case):
-            continue
-        short_abbrev = len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05
+        if _eponym_or_field(sc, i) or _value_next(sc, i):
+            continue  # "Stryker needle", "Murphy's sign", "SBP NADIR 102", "HAMILTON T1": no person
+        short_abbrev = (len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05) or (
+            sc.mixed_case and t.is_upper and len(base) <= 5 and i >= 1 and toks[i - 1].text == "("
+            and i + 1 < len(toks) and toks[i + 1].text == ")")  # "endarterectomy (CEA)": an acronym
         if k == PURE and len(base) >= 3 and not short_abbrev:
             score = 0.75
             if sc.mixed_case and t.is_lower:
@@ -251,10 +255,10 @@ def find_names(text: str) -> list[Hit]:
         # --- mixed-case prose: capitalised words in mid-sentence (a light NER) --------------------
         if sc.mixed_case and t.is_title and not sc.sentence_initial(i) and base not in lex.clinical \
                 and base not in _STOP and not _header_like(sc, lex, i):
-            if k == AMBIGUOUS:
+            if k == AMBIGUOUS and not _measure_next(sc, i):
                 flag[i] = max(flag.get(i, 0), 0.55)
             elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i) \
-                    and not _product_case(t.text) and not _medical_shape(base):
+                    and not _product_case(t.text) and not medical_shape(base):
                 flag[i] = max(flag.get(i, 0), 0.45)
 
     # --- neighbours of names: surnames, first names, initials, particles ---------------------------
@@ -306,8 +310,10 @@ def find_names(text: str) -> list[Hit]:
                     changed = True
                 elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) and uj not in RELATIVES \
                         and (uj not in lex.clinical or (sc.mixed_case and tj.is_title and toks[i].is_title
-                                                        and lex.klass(uj) != NOT_NAME)):
-                    flag[j] = 0.6
+                                                        and lex.klass(uj) != NOT_NAME)) \
+                        and (lex.zipf(uj) < 4.5 or lex.klass(uj) == PURE or lex.last_pct.get(uj, 0.0) >= 0.01
+                             or lex.first_pct.get(uj, 0.0) >= 0.01 or (sc.mixed_case and tj.is_title)):
+                    flag[j] = 0.6  # "MARY BROWN", not "SHAWNA LATER"
                     changed = True
 
     # --- "ROSS, HARRIET": a surname before a comma and a flagged first name ---------------------------
@@ -326,13 +332,20 @@ def find_names(text: str) -> list[Hit]:
         ini = toks[i - 2]
         if ini.up in ("A", "I") or (sc.mixed_case and not ini.is_upper) or toks[i - 1].start != ini.end:
             continue
-        if i >= 3 and toks[i - 3].kind == "n" and toks[i - 3].end == ini.start:
-            continue  # "GCS 3T. RASS -2": a unit letter glued to a number is no initial
+        if i >= 3 and toks[i - 3].kind == "n" and (toks[i - 3].end == ini.start or ini.up in _UNIT_LETTERS):
+            continue  # "GCS 3T. RASS -2", "MG 1.9 -> 2 G. FILTER": a unit letter after a number is no initial
         if ini.up in ("L", "R") and i >= 3 and toks[i - 3].up in ("ON", "TO", "IN", "AT", "THE", "OF"):
             continue  # "RIB FX ON L. EPIDURAL": a side, not an initial
+        if i >= 3 and toks[i - 3].text == "/" and toks[i - 3].end == ini.start:
+            continue  # "NO N/V. PLAN": the end of an abbreviation
+        if lex.klass(t.up) == AMBIGUOUS and lex.zipf(t.up) >= 5.0 and not (sc.mixed_case and t.is_title):
+            continue  # "K. PLAN", "S. WILL": a frequent word, not a surname
         if _nameish(lex, t.up) and t.up not in lex.clinical and (not sc.mixed_case or t.is_title or t.is_upper):
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
+
+    # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
+    _propagate(sc, lex, flag)
 
     # --- spans: runs of flagged tokens joined by spaces or initials' dots --------------------------
     hits: list[Hit] = []
@@ -349,7 +362,36 @@ def find_names(text: str) -> list[Hit]:
         run = [i]
     if run:
         hits.append(_run_hit(sc, run, flag))
+    for m in _USERNAME.finditer(text):
+        u = m.group(1).upper()
+        if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
+            hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
     return hits
+
+
+_USERNAME = re.compile(r"(?:^|\n|--?|signed(?: by)?:?|sig:)[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)",
+                       re.IGNORECASE)
+
+
+def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
+    """Flag the other occurrences of confidently found names that are no frequent words."""
+    toks = sc.tokens
+    names = set()
+    for i, score in flag.items():
+        u = toks[i].up
+        u = u[:-2] if u.endswith(("'S", "’S")) else u
+        if score >= 0.7 and len(u) >= 3 and u.isalpha() and u not in lex.clinical and u not in _NOT_A_NAME \
+                and lex.zipf(u) < 3.5 and (lex.klass(u) == PURE or not lex.is_known_word(u)):
+            names.add(u)
+    if not names:
+        return
+    for i in sc.words:
+        if i in flag:
+            continue
+        t = toks[i]
+        u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
+        if u in names and (not sc.mixed_case or not t.is_lower):
+            flag[i] = 0.65
 
 
 def _coordinated_name(sc: Scan, lex: Lexicons, i: int, j: int) -> bool:
@@ -389,7 +431,24 @@ def _eponym_or_field(sc: Scan, i: int) -> bool:
     if j < len(toks) and toks[j].text == ":":
         return True  # a field label: "Age:", "Allergies:"
     nx = sc.next_word(i, "")
-    return nx >= 0 and toks[nx].up in _EPONYM_NEXT and nx == i + 1
+    if nx == i + 1 and toks[nx].up in ("I", "II", "III", "IV", "V", "A", "B", "C") and nx + 1 < len(toks):
+        nx += 1  # "Chiari I malformation", "Kerley B lines"
+    return nx >= 0 and nx <= i + 2 and toks[nx].kind == "w" and (toks[nx].up in EPONYM_NEXT or (
+        medical_shape(toks[nx].up) and toks[nx].up.endswith(("ECTOMY", "OTOMY", "OSTOMY", "PLASTY"))))
+
+
+def _value_next(sc: Scan, i: int) -> bool:
+    """Whether token ``i`` is followed at once by a number or a model code (``NADIR 102``, ``HAMILTON T1``,
+    ``Sapien 3``): a measure or a product, not a person."""
+    toks = sc.tokens
+    j = i + 1
+    if j >= len(toks) or "\n" in sc.text[toks[i].end:toks[j].start]:
+        return False
+    nxt = toks[j]
+    if nxt.kind == "n":
+        return not (j + 1 < len(toks) and toks[j + 1].text in "/:-" and toks[j + 1].start == nxt.end)  # not 7/22
+    return nxt.kind == "w" and len(nxt.text) <= 2 and nxt.text[:1].isupper() and nxt.up != "X" and j + 1 < len(toks) \
+        and toks[j + 1].kind == "n" and toks[j + 1].start == nxt.end
 
 
 def _measure_next(sc: Scan, i: int) -> bool:

@@ -322,6 +322,10 @@ _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})
                        r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
 
 
+# identifier words that are also ordinary nursing words ("PLAN 0600")
+_WEAK_ID_WORDS = frozenset("PLAN ORDER CASE VISIT RECORD REF REFERENCE GROUP MODEL DEVICE LOT ID".split())
+
+
 def find_ids(text: str) -> list[Hit]:
     """Record, account, plan, licence and device numbers (by context or by shape)."""
     hits: list[Hit] = []
@@ -334,6 +338,8 @@ def find_ids(text: str) -> list[Hit]:
         # a dose or value with a unit is not an identifier
         if re.fullmatch(r"\d{1,4}(?:\.\d{1,3})?(?:MG|MCG|G|ML|CC|L|MEQ|MMOL|U|UNITS|MM|CM|KG|%)", up):
             continue
+        if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS:
+            continue  # "PLAN 0600", "ORDER 1400": a time of day
         hits.append((m.start(1), m.end(1), "ID", 0.85))
     for m in _ID_SHAPE.finditer(text):
         val = m.group()
