@@ -142,7 +142,9 @@ def fine_tune(
         A :class:`clinical_sft.training.TrainConfig` (``out_dir``, epochs, batch size, ...).
     dp
         A :class:`clinical_sft.training.DPConfig` for differentially private training. The privacy
-        unit is one training window (one note when notes fit the window).
+        unit is ``config.dp_unit`` (the note by default, or the patient), also for notes longer than a
+        window: each sampled unit contributes one of its windows per step (:class:`UnitDataset`), and
+        ``run.json["privacy"]["unit"]`` says which unit the epsilon is about.
     demographics
         For a subgroup report on the validation notes: CSV path / DataFrame keyed by ``id`` or
         ``patient_id``, or a list of demographic columns of the notes.
@@ -174,14 +176,17 @@ def fine_tune(
     task = build_task(config, train_df)
     train_ds = task.make_dataset(train_df)
     val_ds = task.make_dataset(val_df)
-    if dp is not None and len(train_ds) > train_ds.n_notes:
-        logger.warning("DP: %d notes give %d windows; the privacy guarantee is per window (a note split into k "
-                       "windows has k-fold group privacy). Raise max_length to make notes one window.",
-                       train_ds.n_notes, len(train_ds))
     logger.info("fine-tuning %s on %d notes (%d windows), validating on %d notes", config.task,
                 train_ds.n_notes, len(train_ds), val_ds.n_notes)
+    fit_ds: Any = train_ds
+    if dp is not None:
+        # the note (or patient) is the privacy unit, whatever the number of windows it spans
+        fit_ds = train_ds.by_unit(config.dp_unit)
+        if len(train_ds) > len(fit_ds):
+            logger.info("DP: %d %s(s) over %d windows; each sampled %s contributes one random window per step",
+                        len(fit_ds), config.dp_unit, len(train_ds), config.dp_unit)
     trainer = Trainer(task, train_config, dp=dp)
-    result = trainer.fit(train_ds, val_ds)
+    result = trainer.fit(fit_ds, val_ds)
     assert trainer.model is not None
     model = EhrModel(task, trainer.model)
     preds = model.predict_dataset(val_ds, batch_size=train_config.eval_batch_size or train_config.batch_size)

@@ -34,10 +34,12 @@ from clinical_sft.errors import ConfigError, InputError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ClassificationTask", "EhrConfig", "NerTask", "WindowDataset", "build_task", "expand_abbreviations"]
+__all__ = ["ClassificationTask", "EhrConfig", "NerTask", "UnitDataset", "WindowDataset", "build_task",
+           "expand_abbreviations"]
 
 _PROBLEMS = ("auto", "binary", "multiclass", "multilabel")
 _POS = {"1", "true", "yes", "positive", "pos", "y"}
+_DP_UNITS = ("note", "patient")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ class EhrConfig:
         Decision threshold on the positive-class (or each label's) probability.
     expand_to_words
         Grow predicted entity spans to whole words.
+    dp_unit
+        The privacy unit of DP training: ``"note"`` (default) or ``"patient"``. Each unit is one
+        record of the accounting and contributes one window per step (:class:`UnitDataset`).
     """
 
     task: str = "ner"
@@ -92,6 +97,7 @@ class EhrConfig:
     expand_abbreviations: bool = False
     threshold: float = 0.5
     expand_to_words: bool = True
+    dp_unit: str = "note"
 
     def __post_init__(self) -> None:
         if self.task not in ("ner", "classify"):
@@ -111,6 +117,8 @@ class EhrConfig:
             raise ConfigError(f"threshold: must be in (0, 1) (got {self.threshold}).")
         if self.lora_r < 1:
             raise ConfigError(f"lora_r: must be >= 1 (got {self.lora_r}).")
+        if self.dp_unit not in _DP_UNITS:
+            raise ConfigError(f"dp_unit: unknown value '{self.dp_unit}' (expected one of {', '.join(_DP_UNITS)}).")
         if self.config_overrides and not self.from_scratch:
             raise ConfigError("config_overrides: only allowed with from_scratch=True.")
 
@@ -191,6 +199,81 @@ class WindowDataset(Dataset):
     def n_tokens(self) -> int:
         """Number of input tokens over all windows, special tokens included."""
         return int(sum(len(it["input_ids"]) for it in self.items))
+
+    @property
+    def privacy_unit(self) -> str:
+        """What one item is for DP accounting: ``"note"`` when every note is one window, else ``"window"``."""
+        return "note" if len(self.items) == len({it["id"] for it in self.items}) else "window"
+
+    def fingerprint(self) -> list[Any]:
+        """What identifies the split (note ids, windows and targets) for ``run.json``."""
+        return list(self.items)
+
+    def by_unit(self, unit: str = "note") -> UnitDataset:
+        """One item per note (or patient) for DP training: see :class:`UnitDataset`."""
+        return UnitDataset(self, unit)
+
+
+class UnitDataset(Dataset):
+    """One item per privacy unit (a note or a patient); each read draws one of its windows at random.
+
+    Differentially private training samples and clips *items*. When a note is longer than one window,
+    training on windows would make the window the unit of the guarantee (a note of k windows would
+    only have k-fold group privacy). Here a note (or all notes of a patient) is one item: each time it
+    is read it yields one of its windows, drawn uniformly with torch's RNG (seeded by the engine), so
+    every Poisson-sampled unit contributes exactly one clipped gradient per step and the accountant's
+    ``N`` and sampling rate are over units. The price: a multi-window note shows one window per step.
+
+    Parameters
+    ----------
+    windows
+        The windowed split (:meth:`_NoteTask.make_dataset`).
+    unit
+        ``"note"`` or ``"patient"`` (notes without ``patient_id`` count as their own patient).
+    """
+
+    def __init__(self, windows: WindowDataset, unit: str = "note") -> None:
+        if unit not in _DP_UNITS:
+            raise ConfigError(f"dp_unit: unknown value '{unit}' (expected one of {', '.join(_DP_UNITS)}).")
+        self.windows = windows
+        self.privacy_unit = unit
+        self.notes = windows.notes
+        self.encodings = windows.encodings
+        owner: dict[str, str] = {}
+        if unit == "patient":
+            if "patient_id" not in windows.notes.columns or windows.notes["patient_id"].isna().any():
+                logger.warning("dp_unit='patient': notes without patient_id are counted as their own patient")
+            pids = (windows.notes["patient_id"] if "patient_id" in windows.notes.columns
+                    else [None] * len(windows.notes))
+            owner = {str(rid): (f"patient:{p}" if p is not None and p == p else f"note:{rid}")
+                     for rid, p in zip(windows.notes["id"], pids)}
+        groups: dict[str, list[int]] = {}
+        for i, it in enumerate(windows.items):
+            key = owner.get(str(it["id"]), f"note:{it['id']}") if unit == "patient" else str(it["id"])
+            groups.setdefault(key, []).append(i)
+        self.groups = list(groups.values())
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        g = self.groups[i]
+        j = g[int(torch.randint(len(g), (1,)).item())] if len(g) > 1 else g[0]
+        return self.windows.items[j]
+
+    @property
+    def n_notes(self) -> int:
+        """Number of notes."""
+        return self.windows.n_notes
+
+    @property
+    def n_windows(self) -> int:
+        """Number of windows the units draw from."""
+        return len(self.windows)
+
+    def fingerprint(self) -> list[Any]:
+        """The windows and how they are grouped into units (deterministic; draws nothing)."""
+        return [self.privacy_unit, self.groups, self.windows.fingerprint()]
 
 
 def _unwrap_hf(model: nn.Module) -> nn.Module:
@@ -337,7 +420,7 @@ class _NoteTask(abc.ABC):
     def run_info(self) -> dict[str, Any]:
         """Facts for ``run.json["task_info"]``: backbone, labels, windowing."""
         info: dict[str, Any] = {"modality": "ehr", "ehr_config": self.config.to_dict(), "labels": list(self.labels),
-                                "window_tokens": self.max_length, "dp_unit": "window"}
+                                "window_tokens": self.max_length}
         try:
             info["backbone_path"] = str(resolve_backbone(self._model_source or self.config.backbone))
         except Exception:  # noqa: BLE001 - informational only

@@ -199,6 +199,10 @@ class Trainer:
     (NCCL on CUDA, gloo on CPU), shards the data with a ``DistributedSampler`` and wraps the model in
     DDP (opacus' DPDDP under DP). ``batch_size`` stays the global batch, so results match one process.
 
+    Under DP one item of ``train_dataset`` is one record of the accounting (Poisson-sampled, clipped
+    on its own); ``run.json["privacy"]["unit"]`` names it: the dataset's ``privacy_unit`` attribute
+    when it has one (``"note"``, ``"patient"``, ...), else ``"record"``.
+
     Examples
     --------
     >>> trainer = Trainer(task, TrainConfig(out_dir="runs/ner", epochs=3), dp=DPConfig(target_epsilon=8))
@@ -638,6 +642,9 @@ class Trainer:
         else:
             metrics = {"train_loss": best_entry.get("train_loss")} if best_entry else {}
         privacy = session.summary() if session else disabled_privacy_block()
+        if session is not None:
+            # what one of the N records of the accounting is (a dataset can say: note, patient, ...)
+            privacy["unit"] = str(getattr(train_dataset, "privacy_unit", None) or "record")
         wall = time.perf_counter() - t0
         result = TrainResult(
             metrics=metrics, history=history, best_epoch=best_epoch,

@@ -151,6 +151,21 @@ def test_dp_epsilon_one_never_exceeded_and_batchnorm_is_fixed(tmp_path, data):
     assert any(isinstance(m, torch.nn.GroupNorm) for m in model.modules())
 
 
+class _PerPatient(ToyDataset):
+    privacy_unit = "patient"
+
+
+def test_privacy_block_names_the_unit_of_the_accounting(tmp_path, data):
+    dp = DPConfig(target_epsilon=4.0, accountant="rdp")
+    plain = Trainer(ToyTask(), cfg(tmp_path, "plain", epochs=1), dp=dp).fit(*data)
+    assert plain.privacy["unit"] == "record"  # a dataset that says nothing: one item is one record
+    res = Trainer(ToyTask(), cfg(tmp_path, "unit", epochs=1), dp=dp).fit(_PerPatient(48), data[1])
+    assert res.privacy["unit"] == "patient" and res.privacy["n_records"] == 48
+    assert json.loads((tmp_path / "unit" / "run.json").read_text())["privacy"]["unit"] == "patient"
+    off = Trainer(ToyTask(), cfg(tmp_path, "off", epochs=1)).fit(*data)
+    assert "unit" not in off.privacy and off.privacy["enabled"] is False
+
+
 def test_dp_budget_is_enforced_by_stopping(tmp_path, data):
     dp = DPConfig(target_epsilon=1.0, noise_multiplier=2.0, accountant="rdp", grad_sample_mode="hooks")
     res = Trainer(ToyTaskNoPRL(), cfg(tmp_path, epochs=50), dp=dp).fit(*data)
