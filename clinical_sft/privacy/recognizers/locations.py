@@ -53,7 +53,8 @@ FACILITY_HEADS = (
     "NURSING CENTER", "CARE CENTER", "SKILLED NURSING", "ASSISTED LIVING", "MEDICAL GROUP", "HEALTH",
     "CANCER CENTER", "CANCER INSTITUTE", "INSTITUTE", "DIALYSIS UNIT", "DIALYSIS CENTER", "DIALYSIS",
     "CORRECTIONAL FACILITY", "CORRECTIONAL CENTER", "FACILITY", "PRISON", "JAIL", "SHELTER", "LIVING CENTER", "SANATORIUM", "SANITARIUM", "UNIVERSITY",
-    "COLLEGE", "SCHOOL", "PHARMACY", "LABORATORIES", "LABS", "MANOR", "VILLAGE", "HOME", "CENTER",
+    "COLLEGE", "SCHOOL", "PHARMACY", "MANOR", "VILLAGE", "HOME", "CENTER", "HOSP", "GEN", "MEMORIAL",
+    "HEALTH CTR", "HEALTH CENTER", "COMMUNITY HEALTH CTR", "COMMUNITY HEALTH CENTER", "MEDICAL CTR", "CHC", "INN",
     "ASSOC", "ASSOCIATES", "SURGICAL ASSOC", "SURGICAL ASSOCIATES", "MEDICAL ASSOCIATES", "CARDIOLOGY ASSOCIATES",
 )
 FACILITY_WORDS = frozenset(
@@ -73,9 +74,13 @@ _NOT_FACILITY = frozenset(
     "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
     "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL".split())
 _PLACE_CTX = frozenset(
-    "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE FROM MOVED TRAVELED TRAVELLED VISITING TRIP VACATION "
+    "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
 _PLACE_PREP = frozenset("IN TO FROM OF NEAR AT".split())
+_PLACE_CTX_RUN = frozenset(["FROM"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
+# words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
+_PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NEW PORT FORT FT MOUNT MT ST SAINT SAN SANTA LAKE GLEN UPPER LOWER "
+                          "OLD LITTLE GREAT".split())
 
 _AUTO: ahocorasick.Automaton | None = None
 _AUTO_LOCK = threading.Lock()
@@ -87,8 +92,13 @@ def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
         with _AUTO_LOCK:
             if _AUTO is None:
                 a = ahocorasick.Automaton()
+                countries = set(lex.countries) | _COUNTRY_ALIASES
                 for c in lex.cities:
-                    a.add_word(c, (c, "LOCATION"))
+                    kind = "COUNTRY" if c in countries else "LOCATION"
+                    for v in _name_variants(c):
+                        a.add_word(v, (v, kind))
+                for c in _COUNTRY_ALIASES:
+                    a.add_word(c, (c, "COUNTRY"))
                 for s in STATES:
                     a.add_word(s, (s, "STATE"))
                 for f in lex.facilities:
@@ -96,6 +106,26 @@ def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
                 a.make_automaton()
                 _AUTO = a
     return _AUTO
+
+
+# country names as notes write them (GeoNames uses the official short names)
+_COUNTRY_ALIASES = frozenset(
+    "CAPE VERDE|IVORY COAST|BURMA|RUSSIA|SOUTH KOREA|NORTH KOREA|KOREA|VIETNAM|VIET NAM|LAOS|SYRIA|IRAN|CZECH REPUBLIC|"
+    "MACEDONIA|SWAZILAND|EAST TIMOR|HOLLAND|ENGLAND|SCOTLAND|WALES|GREAT BRITAIN|THE GAMBIA|CONGO|DR CONGO|"
+    "PALESTINE|TAIWAN|MOLDOVA|BOLIVIA|VENEZUELA|TANZANIA|THE PHILIPPINES|THE DOMINICAN REPUBLIC".split("|"))
+_ABBREVIATED = (("SAINT ", ("ST ", "ST. ")), ("MOUNT ", ("MT ", "MT. ")), ("FORT ", ("FT ", "FT. ")),
+                ("SAINTE ", ("STE ", "STE. ")))
+
+
+def _name_variants(name: str) -> list[str]:
+    """``SAINT PAUL`` -> ``SAINT PAUL``, ``ST PAUL``, ``ST. PAUL`` (and MT/FT); ``-BOROUGH`` -> ``-BORO``."""
+    out = [name]
+    for full, shorts in _ABBREVIATED:
+        if name.startswith(full):
+            out += [sh + name[len(full):] for sh in shorts]
+    if name.endswith("BOROUGH"):
+        out += [v[:-7] + "BORO" for v in list(out)]
+    return out
 
 
 def _boundary(up: str, s: int, e: int) -> bool:
@@ -122,6 +152,11 @@ def find_places(text: str) -> list[Hit]:
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
         words = word.split()
+        if kind == "COUNTRY":
+            before = text[max(0, s - 3):s]
+            if _place_context(sc, up, s, e, rare=True) or "," in before or "(" in before:
+                hits.append((s, e, "LOCATION", 0.65))  # "FROM CHIHUAHUA, MEXICO", "TREATED IN CHINA"
+            continue
         if kind == "LOCATION" and word in _STOP_PLACE:
             continue  # HOME (a town in Pennsylvania)
         if kind == "LOCATION" and word in lex.clinical and not _place_context(sc, up, s, e, rare=False, strong=True):
@@ -157,13 +192,14 @@ def find_places(text: str) -> list[Hit]:
         if t.kind == "n" and len(t.text) == 5 and i >= 1:
             p = toks[i - 1] if toks[i - 1].kind == "w" else (toks[i - 2] if i >= 2 and toks[i - 1].text == "," else None)
             if p is not None and (p.up in STATE_ABBR or p.up in _STATE_WORDS or p.up in ("ZIP", "ZIPCODE", "CODE",
-                                                                                         "POSTAL")):
+                                                                                         "POSTAL")
+                                  or p.up in lex.cities or p.up in STREET_SUFFIX):
                 e = t.end
                 if i + 2 < n and toks[i + 1].text == "-" and toks[i + 2].kind == "n" and len(toks[i + 2].text) == 4:
                     e = toks[i + 2].end
                 hits.append((t.start, e, "ZIP", 0.85))
         # "LIVES IN X", "FROM X", "NATIVE OF X"; in prose also "in Eureka"
-        if t.kind == "w" and (t.up in _PLACE_CTX or (sc.mixed_case and t.up in ("IN", "FROM", "NEAR")
+        if t.kind == "w" and (t.up in _PLACE_CTX or t.up in _PLACE_CTX_RUN or (sc.mixed_case and t.up in ("IN", "FROM", "NEAR")
                                                      and i + 1 < n and toks[i + 1].is_title)):
             j = i + 1
             if t.up in _PLACE_CTX and j < n and toks[j].kind == "w" and toks[j].up in _PLACE_PREP:
@@ -176,7 +212,9 @@ def find_places(text: str) -> list[Hit]:
             while j < n and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in _STOP_PLACE \
                     and toks[j].up not in lex.clinical and not (sc.mixed_case and toks[j].is_lower) and (
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
-                    or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)):
+                    or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)
+                    or (toks[j].up in _PLACE_PREFIX and j + 1 < n and toks[j + 1].kind == "w"
+                        and not lex.is_known_word(toks[j + 1].up))):
                 run.append(j)
                 j += 1
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
@@ -466,9 +504,10 @@ def find_facilities(text: str) -> list[Hit]:
         if not named and i >= 2:
             # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
             k = i - 1
+            cared = any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
             while k >= 0 and i - k <= 3 and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and toks[k].up not in _NOT_FACILITY and toks[k].up not in lex.clinical \
-                    and toks[k].up not in _STOP_PLACE and not (weak and _plain_word(lex, toks[k].up)):
+                    and toks[k].up not in _STOP_PLACE and not (weak and not cared and _plain_word(lex, toks[k].up)):
                 k -= 1
             if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA"):
                 first, named = k + 1, True
@@ -509,23 +548,37 @@ def find_facilities(text: str) -> list[Hit]:
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))
     # hospital units named after people or places: "FROM BAKER 7", "TO FELDMAN 4", "ON ELLISON 12"
     for i, t in enumerate(toks):
-        if t.kind != "w" or t.up not in _FAC_PREP or i + 2 >= n:
+        arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
+        bed_on = t.up == "ON" and i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
+        if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
         if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end > 1 or len(w.text) < 3:
             continue
         if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
             continue
-        if lex.klass(w.up) == NOT_NAME and lex.is_known_word(w.up):
-            continue
+        if lex.is_known_word(w.up) and lex.klass(w.up) != PURE:
+            continue  # "AT END 68", "TO FLOOR 7"
         after = toks[i + 3] if i + 3 < n else None
         if after is not None and after.start == num.end and after.text == "." and i + 4 < n \
                 and toks[i + 4].start == after.end:
             continue  # "AT WORKSTATION 10.21.2.5", "TO LEVEL 2.5"
         if after is not None and (after.start == num.end and after.text not in ",.;:)" or after.kind == "w" and (
-                after.up in lex.clinical or after.up in _UNIT_AFTER)):
+                after.up in _UNIT_AFTER or (after.up in lex.clinical and after.up not in _UNIT_OK_AFTER))):
             continue  # "TO LEVEL 2 MG", "TO SCALE 10X"
         hits.append((w.start, num.end, "HOSPITAL", 0.65))
+    # hospital acronyms after a transfer or care word: "REFERRAL BACK TO GIMC", "GETS CARE AT BHCHP"
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
+            continue
+        a = toks[i + 1]
+        if a.kind != "w" or not (2 <= len(a.text) <= 6) or not a.text.isupper() or not a.text.isalpha() \
+                or a.up in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
+                or a.up in _FAC_TAIL or a.up in lex.name_class:
+            continue
+        before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
+        if before & _CARE_WORDS:
+            hits.append((a.start, a.end, "HOSPITAL", 0.6))
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
     for i, t in enumerate(toks):
         if t.up in ("ST", "SAINT") and i + 1 < n:
@@ -552,13 +605,18 @@ def _plain_word(lex: Lexicons, up: str) -> bool:
     return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
                                                and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
-_WEAK_HEADS = frozenset(["HOME", "HEALTH", "LABS", "LABORATORIES", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE",
+_WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
                          "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM"])
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
+_CARE_WORDS = frozenset(
+    "TRANSFERRED TRANSFER TX TX'D XFER XFERRED ADMITTED ADMISSION REFERRAL REFERRED BACK FOLLOWED FOLLOWS FOLLOW "
+    "F/U CARE SEEN DIALYZES DIALYSIS HD CLINIC PCP RETURN RETURNED DISCHARGED TREATED SURGERY SENT FLOWN "
+    "MEDFLIGHTED MEDFLIGHT ARRIVED REHAB HOSPITALIZED HOSPITALIZATION STAY STAYED ICU".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
+_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".split())
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None

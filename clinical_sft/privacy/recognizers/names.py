@@ -369,8 +369,8 @@ def find_names(text: str) -> list[Hit]:
     return hits
 
 
-_USERNAME = re.compile(r"(?:^|\n|--?|signed(?: by)?:?|sig:)[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)",
-                       re.IGNORECASE)
+_USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
+                       r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)
 
 
 def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:

@@ -67,7 +67,7 @@ _YEAR_CONTEXT = frozenset(
     "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN".split())
 # words before a four-digit time of day ("UNTIL 2000", "AT 1930")
 _CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
-                          "TO".split())
+                          "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR".split())
 # events whose year often follows: "CVA 2009", "CABG 2015", "TAH/BSO 1998"
 _YEAR_EVENTS = frozenset(
     "CVA TIA MI NSTEMI STEMI CABG PCI PTCA STENT STENTS DES BMS AVR MVR TAVR TAVI PPM AICD ICD CHOLE LAP "
@@ -125,10 +125,15 @@ _DATE_CTX = frozenset(
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
-_DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE".split()) | _YEAR_EVENTS
+_DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE".split()) | (
+    _YEAR_EVENTS - {"FX", "FRACTURE", "ORIF"})
 _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAUMA ONSET EPISODE SURGERY "
                          "PROCEDURE EVENT PEG TRACH TRACHED TRACHEOSTOMY CXR KUB MRI MRA ECHO TTE TEE EKG ECG EEG "
                          "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY".split())
+
+
+# words that may follow a date written "7-12" ("ADMITTED 7-12 FOR", "ON 3-4 AT 0800")
+_AFTER_DATE = frozenset("FOR WITH W AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A".split())
 
 
 def _date_context(prev: list[str]) -> bool:
@@ -195,10 +200,12 @@ def find_dates(text: str) -> list[Hit]:
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
-            if not ctx and not padded and (
-                    _not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or _score_shape(a, sep, b)
-                    or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE) or (prev and prev[-1] == "DAY" and a < b)):
+            if not ctx and (_not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or (not padded and (
+                    _score_shape(a, sep, b) or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE)
+                    or (prev and prev[-1] == "DAY" and a < b)))):
                 continue
+            if sep == "-" and not padded and a < b <= 20 and nxt and nxt not in _AFTER_DATE:
+                continue  # "UNTIL 3-4 BMS", "R 3-8": a range before a noun
             score = 0.75 if ctx or sep == "/" else 0.6
         else:
             score = 0.95
