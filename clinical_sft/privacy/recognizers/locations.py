@@ -557,8 +557,8 @@ def find_facilities(text: str) -> list[Hit]:
             continue
         if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
             continue
-        if lex.is_known_word(w.up) and lex.klass(w.up) != PURE:
-            continue  # "AT END 68", "TO FLOOR 7"
+        if lex.is_known_word(w.up) and (lex.klass(w.up) == NOT_NAME or lex.zipf(w.up) >= 5.0):
+            continue  # "AT END 68", "TO FLOOR 7" (but "FROM BAKER 7")
         after = toks[i + 3] if i + 3 < n else None
         if after is not None and after.start == num.end and after.text == "." and i + 4 < n \
                 and toks[i + 4].start == after.end:
