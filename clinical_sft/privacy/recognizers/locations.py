@@ -102,7 +102,8 @@ def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
                 for s in STATES:
                     a.add_word(s, (s, "STATE"))
                 for f in lex.facilities:
-                    a.add_word(fold(f), (fold(f), "HOSPITAL"))
+                    for v in _name_variants(fold(f)):
+                        a.add_word(v, (v, "HOSPITAL"))
                 a.make_automaton()
                 _AUTO = a
     return _AUTO
@@ -152,6 +153,10 @@ def find_places(text: str) -> list[Hit]:
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
         words = word.split()
+        if kind in ("LOCATION", "COUNTRY") and text[max(0, s - 1):s] == "(" and text[e:e + 1] == ")" \
+                and word not in lex.clinical and word not in _STOP_PLACE and _named_before(sc, lex, up, s - 1):
+            hits.append((s, e, "LOCATION", 0.65))  # "FROM ST. LUKE'S (NEW BEDFORD)", "CLOVIS (CA)"
+            continue
         if kind == "COUNTRY":
             before = text[max(0, s - 3):s]
             if _place_context(sc, up, s, e, rare=True) or "," in before or "(" in before:
@@ -234,6 +239,17 @@ def find_places(text: str) -> list[Hit]:
 _STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
 
 
+def _named_before(sc: Scan, lex: Lexicons, up: str, pos: int) -> bool:
+    """Whether a name (unknown or name-lexicon word, or a facility head) ends right before ``pos``
+    (``ST. LUKE'S (``, ``Emerson Hosp (``), not an ordinary word (``C-COLLAR (``)."""
+    m = re.search(r"([A-Z][A-Z'’.\-]*)\s*$", up[max(0, pos - 40):pos])
+    if not m:
+        return False
+    w = m.group(1).strip(".")
+    w = w[:-2] if w.endswith(("'S", "’S")) else w
+    return w not in lex.clinical and (not lex.is_known_word(w) or lex.klass(w) == PURE or w in _FACILITY_HEAD_WORDS)
+
+
 def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool = False) -> bool:
     """Whether the place name at ``[s, e)`` reads as a place: after ``LIVES IN``, ``FROM``, ``NATIVE OF``
     ..., after ``IN``/``TO``/``AT`` when its words are not frequent English (``IN REVERE`` but not
@@ -254,10 +270,11 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
 
 
+_FACILITY_HEAD_WORDS = frozenset(w for h in FACILITY_HEADS for w in h.split()) | {"VANGUARD", "HOSP"}
 _WORK_VERBS = frozenset("WORKS WORKED WORKING WORK EMPLOYED EMPLOYER EMPLOYEE RETIRED DRIVES DROVE OWNS OWNED "
                         "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
-_JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER")  # "A ROOFER FOR", "A JANITOR AT"
+_JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER", "AL", "ANT", "ENT", "EE")  # "A ROOFER FOR", "A PARALEGAL AT"
 _WORK_SKIP = frozenset("AS A AN NIGHTS DAYS NIGHT DAY PART-TIME PART FULL-TIME TIME SHIFTS SHIFT THERE STILL "
                        "LONG YEARS YRS".split())
 
@@ -281,12 +298,15 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                              and toks[j].up not in _STOP_PLACE))) and skipped < 4:
             skipped += 1
             j += 1
-        if not (j < n and toks[j].up in _WORK_PREP):
+        if t.up in ("OWNS", "OWNED", "OWN") and not (j < n and toks[j].up in _WORK_PREP):
+            j = i + 1  # "OWNS OLYMPIA DINER"
+        elif not (j < n and toks[j].up in _WORK_PREP):
             return []
-        if t.up == "RETIRED" and toks[j].up != "FROM" or t.up == "WORK" and not (
+        else:
+            j += 1
+        if t.up == "RETIRED" and toks[j - 1].up != "FROM" or t.up == "WORK" and not (
                 i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT")):
             return []
-        j += 1
     run: list[int] = []
     plain = 0
     start = j
