@@ -224,9 +224,24 @@ def find_dates(text: str) -> list[Hit]:
         if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
             hits.append((m.start(), m.end(), "DATE", 0.7))
+        elif val.isdigit() and not (int(val[2:]) < 60 and int(val) <= 2359) and _not_a_quantity(text, m, nxt):
+            hits.append((m.start(), m.end(), "DATE", 0.6))  # "DIED 1998", "LAST SEEN 1987": no clock reads 1987
+        elif val.isdigit() and _not_a_quantity(text, m, nxt) and nxt and nxt in _AFTER_YEAR:
+            hits.append((m.start(), m.end(), "DATE", 0.6))  # "DECLINED THERE 2011.", "MOVED TO DEDEDO 2009."
     for m in _APOS_YEAR.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.6))
     return hits
+
+
+_AFTER_YEAR = frozenset("AND BUT WHEN WHERE AFTER BEFORE PER".split())
+
+
+def _not_a_quantity(text: str, m: re.Match[str], nxt: str) -> bool:
+    """Whether a bare four-digit number is no volume, count or reading (``I/O 2000/1500``, ``2000 CC``)."""
+    before = text[max(0, m.start() - 3):m.start()]
+    after = text[m.end():m.end() + 2]
+    return not any(c in before for c in "/+-=:x#") and not after.startswith(("/", "-", ":", ".", "%")) \
+        and nxt not in _UNITS and nxt not in ("CC", "ML", "KCAL", "CALORIES", "STEPS", "UNITS")
 
 
 # ages over 89: "92 YO", "92-year-old", "AGE 95", "93 Y/O F", "aged 101"
