@@ -1,0 +1,76 @@
+"""De-identification quality on the hand-written ICU note sets of ``tests/data/icu_notes`` (see its README).
+
+PHI-dense sets check recall, PHI-sparse sets check that drugs, devices, eponyms, scores and times are not
+redacted. Thresholds sit a little under what the recognizers measure now, so a change that loses recall or
+precision across the board fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clinical_sft.privacy import DeidConfig, Deidentifier
+from clinical_sft.privacy.evaluate import evaluate_spans
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "icu_notes"
+
+
+@pytest.fixture(scope="module")
+def deid() -> Deidentifier:
+    return Deidentifier(DeidConfig()).load()
+
+
+def _token_scores(deid: Deidentifier, names: list[str]):
+    gold = [json.loads(ln) for n in names for ln in (DATA / n).read_text("utf-8").splitlines() if ln.strip()]
+    preds = {g["id"]: [{"start": s.start, "end": s.end, "label": s.label} for s in deid.analyze(g["text"])]
+             for g in gold}
+    return evaluate_spans(gold, preds).levels["token"]["ALL"]
+
+
+@pytest.mark.parametrize("names, min_recall, min_precision", [
+    # measured: 0.939 / 0.976
+    (["w1_setA.jsonl", "w2_setA.jsonl"], 0.92, 0.95),
+    # measured: 0.881 / 0.964 (first measured blind at 0.881 / 0.964)
+    (["w1_setB.jsonl", "w2_setB.jsonl"], 0.86, 0.94),
+    # measured: 0.959 / 0.992 and 0.977 / 0.906
+    (["sparse_w3.jsonl"], 0.93, 0.96),
+    (["sparse_w4.jsonl"], 0.95, 0.87),
+])
+def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, min_precision: float) -> None:
+    tok = _token_scores(deid, names)
+    assert tok.recall >= min_recall, tok
+    assert tok.precision >= min_precision, tok
+
+
+@pytest.mark.parametrize("text", [
+    "PT ON HALDOL 2MG IV, POSEY VEST, BAIR HUGGER; SALEM SUMP TO LIWS. HUNT-HESS III, FISHER GRADE 3.",
+    "LE 2/5, UE 3/5. PAIN 6/10. TOF 1/4. ICP 8-14. RIBS 4-7 FX. GOAL INR 2-3. NS @ 2000.",
+    "Skin: Mepilex to sacrum, Prevena vac intact, Hollister pouch; Stryker needle pressure 28.",
+    "PT SPANISH-SPEAKING, CANTONESE INTERPRETER USED. FAMILY CATHOLIC, CHAPLAIN AWARE. SEEN MONDAY.",
+    "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
+    "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
+])
+def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == []
+
+
+@pytest.mark.parametrize("text, phi", [
+    ("RETIRED FROM TEXAS INSTRUMENTS. WIFE DRIVING UP.", "TEXAS INSTRUMENTS"),
+    ("WILL NEED REFERRAL BACK TO GIMC. CASE MGR AWARE.", "GIMC"),
+    ("TRANSFERRED FROM STURDY MEMORIAL IN ATTLEBORO.", "STURDY MEMORIAL"),
+    ("FAMILY FROM CHIHUAHUA, MEXICO. INTERPRETER USED.", "MEXICO"),
+    ("FAMILY LIVES 1184 ARCADE ST, ST. PAUL 55106.", "55106"),
+    ("interpreter (Hoa, x3-6120) to provide support", "x3-6120"),
+    ("slept after. -jbaker3", "jbaker3"),
+    ("BROTHERS CHONG AND NENG AT BEDSIDE.", "NENG"),
+    ("SICU -> MONTEFIORE 7 PT 66 YO M", "MONTEFIORE 7"),
+    ("LAST EGD MARCH '09 - GRADE II VARICES", "MARCH '09"),
+])
+def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
+    spans = deid.analyze(text)
+    start = text.index(phi)
+    covered = [s for s in spans if s.start <= start and s.end >= start + len(phi)]
+    assert covered, [text[s.start:s.end] for s in spans]
