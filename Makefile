@@ -20,11 +20,13 @@ $(STAMP): requirements.lock requirements-models.lock pyproject.toml
 	-$(MAKE) --no-print-directory ocr
 	touch $(STAMP)
 
-# Tesseract OCR for `deid dicom --clean-pixels` (optional; tests that need it skip without it).
+# Optional Debian tools: Tesseract OCR for `deid dicom --clean-pixels`, and dicom3tools' dciodvfy, which
+# the IOD-conformance test compares inputs and outputs with (tests that need either skip without it).
 ocr:
-	@command -v tesseract >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr >/dev/null 2>&1) \
-	  || echo "tesseract-ocr not installed: --clean-pixels will be unavailable"; }
+	@{ command -v tesseract >/dev/null 2>&1 && command -v dciodvfy >/dev/null 2>&1; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr dicom3tools >/dev/null 2>&1) \
+	  || echo "tesseract-ocr / dicom3tools not installed: --clean-pixels and the IOD test will be unavailable"; }
 
 demo: install
 	$(BIN)/clinical-sft demo --out demo-output

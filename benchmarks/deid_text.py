@@ -4,8 +4,10 @@ Stock presidio = ``AnalyzerEngine`` with its default recognizers on ``en_core_we
 pipeline, as presidio loads it). Ours = ``Deidentifier(DeidConfig())`` (defaults). Each system runs in
 its own process, one after the other, one thread each; load time is reported apart from notes/s.
 
-Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``) and
-``../shared/data/pii-synth`` (presidio-research format; TITLE and NRP dropped as non-identifiers).
+Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
+ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once, and the PHI-sparse sets
+that show the false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
+(presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
 ``clinical_sft.privacy.evaluate.evaluate_spans``.
 
@@ -60,6 +62,11 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
         corpora["hand_written_notes"] = [
             {"id": str(i), "text": t, "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in g]}
             for i, (t, g) in enumerate(load_hard_notes())]
+    icu = ROOT / "tests" / "data" / "icu_notes"
+    for name, files in (("icu_notes_dense", ("w1_setB.jsonl", "w2_setB.jsonl")),
+                        ("icu_notes_sparse", ("sparse_w3.jsonl", "sparse_w4.jsonl"))):
+        docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]
+        corpora[name] = docs[:20] if quick else docs
     if PII_SYNTH.exists():
         from clinical_sft.privacy.evaluate import read_presidio_research
 
