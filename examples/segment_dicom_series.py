@@ -49,9 +49,9 @@ def main(argv: list[str] | None = None) -> dict:
         if model_dir is None:
             model_dir = out / "run"
             run = train_segmentation(
-                cohort.dataset_json, model_dir, net="unet", size="tiny" if args.quick else "small",
-                epochs=2 if args.quick else 30, learning_rate=1e-2 if args.quick else 3e-3,
-                patch_size=(16, 16, 16) if args.quick else (32, 32, 32), min_cell_size=1,
+                # the full run uses the library's defaults for the device (printed in run.json's task_info)
+                cohort.dataset_json, model_dir, net="unet", size="tiny" if args.quick else None,
+                epochs=2 if args.quick else None, patch_size=(16, 16, 16) if args.quick else None, min_cell_size=1,
                 n_boot=0 if args.quick else 200, demographics=cohort.demographics_csv, progress=not args.quick,
             )
             shown = ", ".join(f"{k} {v:.3f}" for k, v in run.metrics.items() if k.startswith("dice"))

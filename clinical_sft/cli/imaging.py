@@ -68,7 +68,9 @@ def _print_settings(title: str) -> Any:
                   f"{what} {tuple(size)}, batch {s['batch_size']}{crops}, lr {s['learning_rate']:g}, cache {s['cache']}, "
                   f"device {s['device']}, {s['n_train']} train / {s['n_val']} validation volumes"
                   + (f", DP epsilon {s['dp_epsilon']}" if s.get("dp_epsilon") else "")
-                  + (f", pretrained {s['pretrained']}" if s.get("pretrained") else ""), soft_wrap=True)
+                  + (f", pretrained {s['pretrained']}" if s.get("pretrained") else "")
+                  + (f" (new tensors alone for the first {s['freeze_pretrained_epochs']} epochs)"
+                     if s.get("freeze_pretrained_epochs") else ""), soft_wrap=True)
 
     return show
 
@@ -93,10 +95,14 @@ def train(
     freeze_encoder_epochs: Annotated[int, typer.Option("--freeze-encoder-epochs", help="Train the decoder (head) only for N "
                                                                                        "epochs, then unfreeze (-1: keep "
                                                                                        "frozen).")] = 0,
+    freeze_pretrained_epochs: Annotated[int | None, typer.Option(
+        "--freeze-pretrained-epochs", min=0, help="Train only what the checkpoint did not provide (the output block) "
+                                                  "for N epochs, then everything (default: the first quarter of the "
+                                                  "epochs when the checkpoint leaves such tensors; 0: off).")] = None,
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: about 300 optimizer steps on CPU "
                                                                        "(10-100 epochs), more on GPU.")] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Volumes per step (default segment 1 CPU / "
-                                                                               "2 GPU, classify 4 / 8).")] = None,
+                                                                               "2 GPU, classify 8 / 16).")] = None,
     learning_rate: Annotated[float | None, typer.Option("--lr", help="Learning rate (default: the network's).")] = None,
     patch: PatchOpt = None,
     spacing: Annotated[str | None, typer.Option("--spacing", help="Resample to this spacing in mm, e.g. 1.5,1.5,2.")] = None,
@@ -132,7 +138,8 @@ def train(
     sp = tuple(float(v) for v in spacing.split(",")) if spacing else None
     common: dict[str, Any] = dict(
         size=size, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, spacing_mm=sp,
-        window=(win[0], win[1]), pretrained=pretrained, freeze_encoder_epochs=freeze_encoder_epochs, dp=dp,
+        window=(win[0], win[1]), pretrained=pretrained, freeze_encoder_epochs=freeze_encoder_epochs,
+        freeze_pretrained_epochs=freeze_pretrained_epochs, dp=dp,
         demographics=demographics, cache=cache, device=device, seed=seed, max_train=max_train, n_boot=n_boot,
         min_cell_size=min_cell_size, on_settings=_print_settings("imaging train"),
     )

@@ -19,6 +19,7 @@ from clinical_sft.imaging.networks import (
     PretrainedReport,
     available_networks,
     build_network,
+    freeze_loaded,
     load_pretrained,
     set_encoder_trainable,
 )
@@ -53,6 +54,8 @@ class ClassificationConfig:
         Checkpoint (bundle folder, run folder, ``.safetensors``/``.pt`` state dict) to start from.
     freeze_encoder
         Build the model with its feature extractor frozen (the first stage of an unfreeze schedule).
+    freeze_pretrained
+        Build the model with every tensor loaded from ``pretrained`` frozen (only the new head trains).
     threshold
         Binary decision threshold on the positive-class probability (``y_pred``, accuracy, F1).
     monitor
@@ -68,6 +71,7 @@ class ClassificationConfig:
     transforms: TransformConfig = field(default_factory=lambda: TransformConfig(crop_foreground=True))
     pretrained: str | None = None
     freeze_encoder: bool = False
+    freeze_pretrained: bool = False
     threshold: float = 0.5
     monitor: str = "auroc"
     net_kwargs: dict[str, Any] = field(default_factory=dict)
@@ -113,6 +117,7 @@ class ClassificationConfig:
         d["class_names"] = tuple(d.get("class_names", ("negative", "positive")))
         d["pretrained"] = None  # the run's own weights replace it
         d["freeze_encoder"] = False
+        d["freeze_pretrained"] = False
         return cls(**d)
 
 
@@ -233,6 +238,9 @@ class ClassificationTask:
                               **cfg.net_kwargs)
         if cfg.pretrained:
             self.pretrained_report = load_pretrained(model, cfg.pretrained)
+            if cfg.freeze_pretrained:
+                n = freeze_loaded(model, self.pretrained_report)
+                logger.info("froze the %d tensors loaded from the checkpoint; the new ones train", n)
         if cfg.freeze_encoder:
             n = set_encoder_trainable(model, cfg.net, False)
             logger.info("froze %d encoder tensors of %s", n, cfg.net)

@@ -30,6 +30,7 @@ __all__ = [
     "build_network",
     "default_learning_rate",
     "encoder_parameters",
+    "freeze_loaded",
     "load_pretrained",
     "load_state_dict_file",
     "register_network",
@@ -391,3 +392,20 @@ def load_pretrained(model: nn.Module, checkpoint: str | Path | dict[str, torch.T
     model.load_state_dict(new_sd, strict=False)
     logger.info("%s", report.summary())
     return report
+
+
+def freeze_loaded(model: nn.Module, report: PretrainedReport) -> int:
+    """Freeze the parameters :func:`load_pretrained` copied from a checkpoint; returns how many were frozen.
+
+    What stays trainable are the tensors the checkpoint did not provide (``report.new`` and
+    ``report.skipped``: e.g. an output block of another number of classes), as in the first stage of
+    linear-probing-then-fine-tuning (Kumar et al., 2022), which keeps a random head from wrecking the
+    pretrained features in the first steps.
+    """
+    loaded = {_strip(n) for n in report.loaded}
+    n = 0
+    for name, p in model.named_parameters():
+        if _strip(name) in loaded and p.requires_grad:
+            p.requires_grad_(False)
+            n += 1
+    return n

@@ -4,6 +4,10 @@ As in MONAI's self-supervised tutorials, random cuboids of each crop are dropped
 noise is added; the network learns to restore the clean crop (L1 loss). The network is the very
 segmentation network that is fine-tuned later (with one output channel), so every layer but the
 last transfers by name and shape through :func:`~clinical_sft.imaging.networks.load_pretrained`.
+
+Fine-tuning such weights works when the new output block first trains alone (``train_segmentation``
+does so by default for the first quarter of the epochs): fine-tuned directly, the random block's
+early gradients wreck the pretrained features and the run ended below training from scratch.
 """
 
 from __future__ import annotations
@@ -226,7 +230,7 @@ def pretrain(
         segmentation would use on these volumes, 4 crops per volume).
     epochs, learning_rate
         ``None``: about 600 optimizer steps on a CPU (between 20 and 200 epochs; 5000 on a GPU) and
-        the network's default learning rate.
+        the network's default learning rate, at most 1e-3.
     on_settings
         Called once with the resolved settings before training starts (the CLI prints them).
 
@@ -253,7 +257,9 @@ def pretrain(
     steps_per_epoch = max(1, math.ceil(len(items) / max(1, min(batch_size, len(items)))))
     target, lo, hi = (5000, 50, 1000) if gpu else (600, 20, 200)
     epochs = epochs or int(min(hi, max(lo, math.ceil(target / steps_per_epoch))))
-    learning_rate = learning_rate or d["learning_rate"]
+    # at most 1e-3: reconstruction at the UNet's fine-tuning rate (1e-2) blew the deep activations up (~500 vs ~8
+    # at initialisation) and those weights fine-tuned worse than scratch on the synthetic cohort
+    learning_rate = learning_rate or min(1e-3, d["learning_rate"])
     settings = {"task": "ssl_reconstruction", "net": cfg.net, "size": cfg.size, "epochs": epochs,
                 "patch_size": cfg.transforms.patch_size, "num_samples": cfg.transforms.num_samples,
                 "batch_size": min(batch_size, len(items)), "learning_rate": learning_rate, "cache": cache,

@@ -21,6 +21,7 @@ from clinical_sft.imaging.networks import (
     PretrainedReport,
     available_networks,
     build_network,
+    freeze_loaded,
     load_pretrained,
     set_encoder_trainable,
 )
@@ -52,6 +53,9 @@ class SegmentationConfig:
         Checkpoint (bundle folder, run folder, ``.safetensors``/``.pt`` state dict) to start from.
     freeze_encoder
         Build the model with its encoder frozen (the first stage of an unfreeze schedule).
+    freeze_pretrained
+        Build the model with every tensor loaded from ``pretrained`` frozen, so that only the new ones
+        (the output block) train: the first stage of linear-probing-then-fine-tuning.
     sw_batch_size, sw_overlap
         Sliding-window inference settings.
     hd95
@@ -67,6 +71,7 @@ class SegmentationConfig:
     transforms: TransformConfig = field(default_factory=TransformConfig)
     pretrained: str | None = None
     freeze_encoder: bool = False
+    freeze_pretrained: bool = False
     sw_batch_size: int = 4
     sw_overlap: float = 0.25
     hd95: bool = True
@@ -110,6 +115,7 @@ class SegmentationConfig:
         d["class_names"] = tuple(d.get("class_names", ("foreground",)))
         d["pretrained"] = None  # the run's own weights replace it
         d["freeze_encoder"] = False
+        d["freeze_pretrained"] = False
         return cls(**d)
 
 
@@ -188,6 +194,9 @@ class SegmentationTask:
         model = build_network(cfg.net, in_channels=cfg.in_channels, out_channels=cfg.n_classes + 1, size=cfg.size, **cfg.net_kwargs)
         if cfg.pretrained:
             self.pretrained_report = load_pretrained(model, cfg.pretrained)
+            if cfg.freeze_pretrained:
+                n = freeze_loaded(model, self.pretrained_report)
+                logger.info("froze the %d tensors loaded from the checkpoint; the new ones train", n)
         if cfg.freeze_encoder:
             n = set_encoder_trainable(model, cfg.net, False)
             logger.info("froze %d encoder tensors of %s", n, cfg.net)

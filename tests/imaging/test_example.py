@@ -22,3 +22,16 @@ def test_example_quick(tmp_path):
     assert nib.load(summary["nifti"]).shape == (32, 32, 32)
     assert Path(summary["report"]["markdown"]).is_file()
     assert "dice" in summary["metrics"]
+
+
+CLASSIFY = Path(__file__).resolve().parents[2] / "examples" / "classify_volumes.py"
+
+
+def test_classification_example_quick(tmp_path):
+    spec = importlib.util.spec_from_file_location("classify_volumes", CLASSIFY)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    summary = mod.main(["--quick", "--out", str(tmp_path), "--threads", "1"])
+    assert "auroc" in summary["metrics"] and Path(summary["predictions_csv"]).is_file()
+    assert summary["rows"] and all(r["label"] in ("no lesion", "lesion") for r in summary["rows"])
+    assert Path(summary["report"]["markdown"]).is_file()

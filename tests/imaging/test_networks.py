@@ -104,3 +104,38 @@ def test_unfreeze_schedule():
     s = UnfreezeSchedule(frozen_epochs=2)
     assert [s.trainable_at(e) for e in (1, 2, 3)] == [False, False, True]
     assert not UnfreezeSchedule(-1).trainable_at(100) and UnfreezeSchedule(0).trainable_at(1)
+
+
+def test_freeze_loaded_leaves_only_the_new_output_block_trainable():
+    from clinical_sft.imaging.networks import freeze_loaded
+
+    src = build_network("unet", 1, 1, size="tiny")  # a reconstruction network (1 output channel)
+    seg = build_network("unet", 1, 3, size="tiny")
+    rep = load_pretrained(seg, src.state_dict())
+    n = freeze_loaded(seg, rep)
+    trainable = {name for name, p in seg.named_parameters() if p.requires_grad}
+    assert n > 0 and trainable == set(rep.skipped) | {k for k in rep.new if k in dict(seg.named_parameters())}
+
+
+@pytest.mark.parametrize("net", ["resnet18", "resnet50"])
+def test_resnet_blocks_match_monai_outputs(net):
+    from monai.networks.nets.resnet import ResNet, ResNetBlock, ResNetBottleneck
+
+    ours = build_network(net, 1, 2, size="tiny").eval()
+    block, layers = (ResNetBlock, [2, 2, 2, 2]) if net == "resnet18" else (ResNetBottleneck, [3, 4, 6, 3])
+    ref = ResNet(block=block, layers=layers, block_inplanes=[4, 8, 16, 32], spatial_dims=3, n_input_channels=1,
+                 num_classes=2).eval()
+    ref.load_state_dict(ours.state_dict())  # same names and shapes: MONAI checkpoints load as they are
+    x = torch.rand(2, 1, 16, 16, 16)
+    with torch.no_grad():
+        assert torch.allclose(ours(x), ref(x), atol=1e-5)
+    assert not any(getattr(m, "inplace", False) for m in ours.modules())  # opacus' hooks refuse in-place ops
+
+
+def test_default_learning_rates_are_registered():
+    from clinical_sft.imaging import default_learning_rate
+
+    assert default_learning_rate("unet") == 1e-2 and default_learning_rate("segresnet") == 2e-3
+    assert default_learning_rate("swinunetr") == 1e-4 and default_learning_rate("densenet121") == 1e-3
+    with pytest.raises(ConfigError, match="vnet"):
+        default_learning_rate("vnet")

@@ -138,3 +138,25 @@ def test_freeze_then_unfreeze_runs_two_stages(cohort, tmp_path):
     # stage 2 starts from every tensor of stage 1
     assert run.pretrained["source"].endswith("model.safetensors") and "stage1" in run.pretrained["source"]
     assert run.pretrained["n_skipped"] == 0 and run.pretrained["n_new"] == 0
+
+
+def test_pretrained_output_block_trains_alone_first_by_default(cohort, tmp_path):
+    from safetensors.torch import save_model
+
+    from clinical_sft.imaging import build_network
+
+    ckpt = tmp_path / "ssl.safetensors"
+    save_model(build_network("unet", 1, 1, size="tiny"), str(ckpt))  # like `imaging pretrain` (1 output channel)
+    run = train_segmentation(cohort.dataset_json, tmp_path / "run", size="tiny", epochs=4, patch_size=(16, 16, 16),
+                             pretrained=ckpt, progress=False, report=False, hd95=False, device="cpu")
+    assert run.settings["freeze_pretrained_epochs"] == 1  # a quarter of 4 epochs
+    stage1 = json.loads((tmp_path / "run" / "stage1-frozen-pretrained" / "run.json").read_text())
+    final = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert 0 < stage1["model"]["n_trainable"] < stage1["model"]["n_parameters"] / 2
+    assert final["model"]["n_trainable"] == final["model"]["n_parameters"]
+    assert len(final["history"]) == 3 and final["task_info"]["frozen_pretrained_stage"]["epochs"] == 1
+    assert run.pretrained["source"] == str(ckpt) and run.pretrained["n_skipped"] > 0
+    off = train_segmentation(cohort.dataset_json, tmp_path / "off", size="tiny", epochs=2, patch_size=(16, 16, 16),
+                             pretrained=ckpt, freeze_pretrained_epochs=0, progress=False, report=False, hd95=False,
+                             device="cpu")
+    assert off.settings["freeze_pretrained_epochs"] == 0 and not (tmp_path / "off" / "stage1-frozen-pretrained").exists()
