@@ -37,7 +37,7 @@ TITLES = frozenset(
     "SRTA".split())
 CREDENTIALS = frozenset(
     "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
-    "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD".split())
+    "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD SW".split())
 RELATIVES = frozenset(
     "WIFE HUSBAND SPOUSE SON SONS DAUGHTER DAUGHTERS DTR MOTHER MOM FATHER DAD SISTER SIS BROTHER BRO FRIEND "
     "FRIENDS NIECE NEPHEW AUNT UNCLE COUSIN GRANDSON GRANDDAUGHTER GRANDMOTHER GRANDFATHER GRANDCHILD "
@@ -191,8 +191,9 @@ def find_names(text: str) -> list[Hit]:
                         and (strong or k == PURE or not _inflected(lex, base)):
                     flag[i] = max(flag.get(i, 0), 0.85)
                     continue
-                elif relative and not freq_ok and cap_ok and base in lex.first and base not in lex.clinical \
-                        and _name_then_pause(sc, i):
+                elif not freq_ok and cap_ok and base in lex.first and base not in lex.clinical and (
+                        (relative and _name_then_pause(sc, i)) or (
+                        toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")")):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
             # "NAME IS X", "NAME: X"
@@ -214,7 +215,9 @@ def find_names(text: str) -> list[Hit]:
             continue
         if nx >= 0 and toks[nx].up in CREDENTIALS and toks[nx].up not in ("PA", "DO") or (
                 nx >= 0 and toks[nx].up in ("PA", "DO") and sc.gap(i, nx).strip() == ","):
-            if toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS and ((
+            if toks[nx].up == "SW" and k == NOT_NAME:
+                nx = -1  # "UNHOUSED, SW CONSULT": social work, not a signature
+            if nx >= 0 and toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS and ((
                     _nameish(lex, up) and (k == PURE or lex.zipf(base) < 5.0)) or (
                     2 <= len(base) <= 3 and t.is_upper and base.isalpha() and base not in _NOT_A_NAME
                     and base not in lex.clinical)):
@@ -419,7 +422,13 @@ def _run_hit(sc: Scan, run: list[int], flag: dict[int, float]) -> Hit:
     last = sc.tokens[run[-1]]
     if len(last.text) == 1 and last.end < len(sc.text) and sc.text[last.end] == ".":
         e = last.end + 1  # keep the dot of a final initial
+    m = _SUFFIX.match(sc.text, e)
+    if m:
+        e = m.end()  # "Walter Jr.", "JOHN SMITH III"
     return (s, e, "NAME", max(flag[i] for i in run))
+
+
+_SUFFIX = re.compile(r",?[ \t](?:JR|SR|II|III|IV)\b\.?", re.IGNORECASE)
 
 
 _CAMEL = re.compile(r"[A-Z][a-z]{3,}[A-Z]")
