@@ -513,7 +513,9 @@ def train_segmentation(
     if on_settings is not None:
         on_settings(dict(settings))
     cache_dir = out / "cache"
-    train_ds = make_dataset(train_items, train_transforms(tc, len(names)), cache=settings["cache"], cache_dir=cache_dir)
+    # the random crops and augmentations follow the run's seed (MONAI transforms keep their own generators)
+    train_ds = make_dataset(train_items, train_transforms(tc, len(names)).set_random_state(seed=seed),
+                            cache=settings["cache"], cache_dir=cache_dir)
     val_ds = make_dataset(val_items, val_transforms(tc), cache=settings["cache"], cache_dir=cache_dir)
     task, trainer, result = _fit_with_schedule(SegmentationTask, seg_cfg, out, settings,
                                                _engine_config(settings, device, seed, progress),
@@ -631,6 +633,12 @@ def train_classification(
     raw_train = load_dataset(data, "training", label_key=label_key, label_is_path=False)
     raw_val = (load_dataset(data, "validation", label_key=label_key, label_is_path=False)
                if spec.get("validation") else [])
+    masks = [it for it in raw_train + raw_val if isinstance(it.get("label"), str)
+             and it["label"].lower().endswith((".nii", ".nii.gz", ".nrrd", ".mha", ".dcm"))]
+    if masks:
+        raise ConfigError(f"{data}: the {label_key!r} of {len(masks)} item(s) are mask files, not classes: this "
+                          "dataset.json describes segmentation; pass label_key (--label-key) naming a class field, "
+                          "or train a segmentation model")
     names = _class_names(spec, raw_train + raw_val, label_key, class_names)
     train_items, val_items, _ = _split(data, seed, max_train, label_key=label_key, label_is_path=False)
     encode_labels(train_items, names, source=str(data))
@@ -670,8 +678,8 @@ def train_classification(
     if on_settings is not None:
         on_settings(dict(settings))
     cache_dir = out / "cache"
-    train_ds = make_dataset(train_items, classification_transforms(tc, train=True), cache=settings["cache"],
-                            cache_dir=cache_dir)
+    train_ds = make_dataset(train_items, classification_transforms(tc, train=True).set_random_state(seed=seed),
+                            cache=settings["cache"], cache_dir=cache_dir)
     val_ds = make_dataset(val_items, classification_transforms(tc), cache=settings["cache"], cache_dir=cache_dir)
     task, trainer, result = _fit_with_schedule(ClassificationTask, cfg, out, settings,
                                                _engine_config(settings, device, seed, progress),

@@ -267,7 +267,8 @@ def pretrain(
     if on_settings is not None:
         on_settings(dict(settings))
     logger.info("pretraining %s on %d volumes, patch %s, %d epochs", cfg.net, len(items), cfg.transforms.patch_size, epochs)
-    ds = make_dataset(items, pretrain_transforms(cfg), cache=cache, cache_dir=Path(out_dir) / "cache")
+    ds = make_dataset(items, pretrain_transforms(cfg).set_random_state(seed=seed), cache=cache,
+                      cache_dir=Path(out_dir) / "cache")
     task = ReconstructionTask(cfg)
     tcfg = TrainConfig(out_dir=out_dir, epochs=epochs, batch_size=min(batch_size, len(items)), learning_rate=learning_rate,
                        weight_decay=1e-5, scheduler="cosine", clip_grad_norm=None, device=device, seed=seed,  # type: ignore[arg-type]

@@ -156,3 +156,8 @@ def test_dp_through_the_engine_replaces_batchnorm(cls_cohort, tmp_path):
     assert priv["enabled"] and priv["epsilon"] <= 8.0 + 1e-6 and priv["steps"] >= 1
     assert any(ch["to"] == "GroupNorm" for ch in priv["model_fix"]["changes"])
     assert run.settings["classes"] == ["0", "1"]  # a 0/1 column without a labels map
+
+
+def test_a_segmentation_dataset_without_label_key_is_a_clear_error(cls_cohort, tmp_path):
+    with pytest.raises(ConfigError, match="mask files"):
+        train_classification(cls_cohort.dataset_json, tmp_path, net="resnet10", size="tiny", epochs=1, device="cpu")
