@@ -35,6 +35,8 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w1_setA.jsonl", "w2_setA.jsonl"], 0.92, 0.95),
     # measured: 0.881 / 0.964 (first measured blind at 0.881 / 0.964)
     (["w1_setB.jsonl", "w2_setB.jsonl"], 0.86, 0.94),
+    # measured: 0.957 / 0.997 (blind: 0.933 / 0.991)
+    (["w5_setA.jsonl"], 0.93, 0.97),
     # measured: 0.959 / 0.992 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),

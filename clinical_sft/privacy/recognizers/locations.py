@@ -169,7 +169,8 @@ def find_places(text: str) -> list[Hit]:
         if word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
                                            for w in words):
             # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
-            rare = all(lex.zipf(w) < 4.0 and w not in lex.clinical for w in words)
+            rare = all((lex.zipf(w) < 4.0 or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
+                       for w in words)
             if not _place_context(sc, up, s, e, rare):
                 continue
         hits.append((s, e, "LOCATION", 0.7 if kind == "LOCATION" else 0.65))
@@ -577,8 +578,9 @@ def find_facilities(text: str) -> list[Hit]:
             continue
         if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
             continue
-        if lex.is_known_word(w.up) and (lex.klass(w.up) == NOT_NAME or lex.zipf(w.up) >= 5.0):
-            continue  # "AT END 68", "TO FLOOR 7" (but "FROM BAKER 7")
+        if lex.is_known_word(w.up) and (lex.klass(w.up) == NOT_NAME or (
+                lex.zipf(w.up) >= 5.0 and lex.last_pct.get(w.up, 0.0) < 0.05)):
+            continue  # "AT END 68", "TO FLOOR 7" (but "FROM BAKER 7", "FROM WHITE 8")
         after = toks[i + 3] if i + 3 < n else None
         if after is not None and after.start == num.end and after.text == "." and i + 4 < n \
                 and toks[i + 4].start == after.end:
@@ -611,8 +613,10 @@ def find_facilities(text: str) -> list[Hit]:
                                                   or (dotted and toks[k].up not in lex.clinical
                                                       and toks[k].up not in _STOP_PLACE and len(toks[k].up) >= 4)):
                 p = sc.prev_word(i, "")
-                if p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN"):
-                    hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))
+                possessive = toks[k].up.endswith(("'S", "’S")) and toks[k].up[:-2] not in lex.clinical
+                if (p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN", "CALLED", "CONTACTED")) \
+                        or possessive:
+                    hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))  # "ST. LUKE'S" names an institution
     return hits
 
 

@@ -60,7 +60,7 @@ _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
     "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
     "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
-    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER".split())
+    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
@@ -174,6 +174,8 @@ def find_names(text: str) -> list[Hit]:
                 cap_ok = strong or not sc.mixed_case or not t.is_lower
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
                 freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
+                if strict and k != PURE and base not in lex.first and lex.zipf(base) >= 4.0:
+                    freq_ok = False  # "RE: FILTER", "FELLOW, MANUAL PRESSURE": a frequent word after a weak context
                 if pu in ("PT", "PATIENT"):  # "PT ALERT": only a lexicon name, or a capitalised word in prose
                     freq_ok = k == PURE or (sc.mixed_case and t.is_title)
                 relative = pu in RELATIVES and pu not in _WEAK_RELATIVES

@@ -45,7 +45,8 @@ _ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after
                           r"((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?![ \t]{0,2}(?:floor|grade|percentile|rib|"
                           r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree))", _F)
 _MONTH_CTX = re.compile(r"\b(?:in|last|next|since|early|late|mid|until|till|by|this|of|during)[ \t\-]{1,3}"
-                        r"(march|may)\b(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
+                        r"(march|may|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
+                        r"(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
 _APOS_YEAR = re.compile(r"(?<![\w'])'\d\d\b")
 
 # words that make "10/5" a setting or a ratio rather than a date
@@ -133,7 +134,7 @@ _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAU
 
 
 # words that may follow a date written "7-12" ("ADMITTED 7-12 FOR", "ON 3-4 AT 0800")
-_AFTER_DATE = frozenset("FOR WITH W AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A".split())
+_AFTER_DATE = frozenset("FOR WITH W W/ AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A".split())
 
 
 def _date_context(prev: list[str]) -> bool:
