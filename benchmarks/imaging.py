@@ -11,7 +11,7 @@ Measures, on the synthetic CT cohort (one process per section, so peak memory is
 * ``defaults``: ``train_segmentation`` with the library's CPU defaults on the demo's cohort (12 cases of
   32^3), the same with the demo's 12 epochs, and the settings the demo used before (patch 32, 2 crops,
   batch 2, lr 1e-3, 12 epochs): validation Dice, CPU seconds;
-* ``classification``: ``train_classification`` with its CPU defaults (DenseNet121) on a cohort where half
+* ``classification``: ``train_classification`` with its CPU defaults (ResNet18) on a cohort where half
   the cases hold a lesion: AUROC and accuracy overall and per site (site C has the planted low-contrast
   scanner);
 * ``pretrain``: fine-tuning on 2 labelled volumes from scratch vs from ``imaging pretrain`` weights
@@ -46,7 +46,7 @@ def _settings(quick: bool) -> dict[str, Any]:
                 "num_samples": 2, "demo_cases": 8, "demo_epochs": 3, "cls_cases": 16, "cls_epochs": 2, "cls_size": "tiny",
                 "ssl_cases": 6, "ssl_epochs": 2, "ft_epochs": 3, "n_labelled": 2, "seeds": [0], "repeats": 1}
     return {"n_cases": 20, "shape": [48, 48, 48], "size": "small", "patch": [32, 32, 32], "epochs": 5, "batch": 2,
-            "num_samples": 4, "demo_cases": 12, "demo_epochs": None, "cls_cases": 60, "cls_epochs": None,
+            "num_samples": 4, "demo_cases": 12, "demo_epochs": None, "cls_cases": 90, "cls_epochs": None,
             "cls_size": None, "ssl_cases": 24, "ssl_epochs": None, "ft_epochs": 40, "n_labelled": 2, "seeds": [0, 1, 2],
             "repeats": 2}
 
@@ -266,7 +266,7 @@ def run_defaults(data: Path, s: dict) -> dict:
 
 
 def run_classification(data: Path, s: dict) -> dict:
-    """``train_classification`` defaults (DenseNet121) on lesion presence; AUROC overall and per site."""
+    """``train_classification`` defaults (ResNet18) on lesion presence; AUROC overall and per site."""
     import numpy as np
     import pandas as pd
     from sklearn.metrics import roc_auc_score

@@ -1,9 +1,9 @@
-"""Classify CT volumes end to end: train a 3-D DenseNet121 on whether a lesion is present, report AUROC per
+"""Classify CT volumes end to end: train a 3-D ResNet18 on whether a lesion is present, report AUROC per
 subgroup (the synthetic cohort plants a low-contrast scanner at site C), classify DICOM series to a CSV.
 
 Run it on the synthetic cohort (written on the fly; its DICOM headers carry fake PHI)::
 
-    python examples/classify_volumes.py --out cls-demo            # CPU minutes: DenseNet121 (small), defaults
+    python examples/classify_volumes.py --out cls-demo            # CPU minutes: ResNet18 (small), defaults
     python examples/classify_volumes.py --out cls-demo --quick    # seconds: tiny ResNet, 2 epochs
 
 The same from the command line::
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"1. synthetic cohort: {len(cohort.cases)} CT series, {n_pos} with a lesion ({cohort.classification_json})")
 
     run = train_classification(
-        cohort.classification_json, out / "run", net="resnet10" if args.quick else "densenet121",
+        cohort.classification_json, out / "run", net="resnet10" if args.quick else "resnet18",
         size="tiny" if args.quick else None, epochs=2 if args.quick else None, device="cpu",
         demographics=cohort.demographics_csv, min_cell_size=1, n_boot=0 if args.quick else 200, progress=not args.quick,
     )

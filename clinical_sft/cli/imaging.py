@@ -26,7 +26,7 @@ app = typer.Typer(help="Segment or classify CT/MR volumes (DICOM series or NIfTI
                        "evaluate.", no_args_is_help=True)
 
 NetOpt = Annotated[str | None, typer.Option("--net", help="segment: unet (default), segresnet, swinunetr; classify: "
-                                                          "densenet121 (default), resnet10/18/34/50.")]
+                                                          "resnet18 (default), resnet10/34/50, densenet121.")]
 SizeOpt = Annotated[str | None, typer.Option("--size", help="Network size: tiny, small (CPU default), base (GPU default).")]
 PatchOpt = Annotated[str | None, typer.Option("--patch", help="Patch size (segment) or input size (classify), e.g. 32 or "
                                                             "32,32,32 (default: 32 on CPU, 96 on GPU, fitted to the "
@@ -148,7 +148,7 @@ def train(
         keys: tuple[str, ...] = ("dice", "hd95")
     else:
         names = [c.strip() for c in classes.split(",")] if classes else None
-        run = train_classification(data, out, net=net or "densenet121", label_key=label_key, class_names=names,
+        run = train_classification(data, out, net=net or "resnet18", label_key=label_key, class_names=names,
                                    input_size=_patch(patch), **common)
         keys = ("auroc", "accuracy", "balanced_accuracy", "f1", "loss")
     if run.pretrained:

@@ -9,7 +9,7 @@ class probabilities per volume), and report Dice (or AUROC, accuracy) per demogr
 >>> from clinical_sft.imaging import train_segmentation, train_classification, segment_files  # doctest: +SKIP
 >>> run = train_segmentation("cohort/dataset.json", "runs/seg", net="unet")  # doctest: +SKIP
 >>> segment_files("runs/seg", ["cohort/dicom/case_000"], "masks", fmt="dicom-seg")  # doctest: +SKIP
->>> cls = train_classification("cohort/classification.json", "runs/cls", net="densenet121")  # doctest: +SKIP
+>>> cls = train_classification("cohort/classification.json", "runs/cls", net="resnet18")  # doctest: +SKIP
 """
 
 from clinical_sft.imaging.api import (

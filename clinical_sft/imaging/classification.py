@@ -39,7 +39,7 @@ class ClassificationConfig:
     Parameters
     ----------
     net
-        Registered classification network: ``"densenet121"``, ``"resnet10"``, ``"resnet18"``, ...
+        Registered classification network: ``"resnet18"``, ``"resnet10"``, ``"densenet121"``, ...
     size
         Network size preset: ``"tiny"``, ``"small"`` (CPU default), ``"base"`` (GPU; the published widths).
     class_names
@@ -64,7 +64,7 @@ class ClassificationConfig:
         Extra keyword arguments of the MONAI network constructor.
     """
 
-    net: str = "densenet121"
+    net: str = "resnet18"
     size: str = "small"
     class_names: tuple[str, ...] = ("negative", "positive")
     in_channels: int = 1
