@@ -22,7 +22,7 @@ def test_cpu_segmentation_defaults_fit_the_image_and_the_step_budget():
 def test_cpu_classification_defaults():
     d = default_settings("cpu", (24, 24, 24), task="classification", n_train=40)
     assert d["patch_size"] == (32, 32, 32)  # DenseNet121 needs 32 per axis
-    assert (d["batch_size"], d["num_samples"]) == (8, 1) and d["epochs"] == 40  # 200 steps of 8 volumes
+    assert (d["batch_size"], d["num_samples"]) == (8, 1) and d["epochs"] == 60  # 300 steps of 8 volumes
     assert default_settings("cpu", (64, 64, 64), task="classification")["patch_size"] == (32, 32, 32)
     with pytest.raises(ConfigError, match="task"):
         default_settings("cpu", task="detection")
