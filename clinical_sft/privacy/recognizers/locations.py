@@ -55,6 +55,10 @@ FACILITY_HEADS = (
     "CORRECTIONAL FACILITY", "CORRECTIONAL CENTER", "FACILITY", "PRISON", "JAIL", "SHELTER", "LIVING CENTER", "SANATORIUM", "SANITARIUM", "UNIVERSITY",
     "COLLEGE", "SCHOOL", "PHARMACY", "MANOR", "VILLAGE", "HOME", "CENTER", "HOSP", "GEN", "MEMORIAL",
     "HEALTH CTR", "HEALTH CENTER", "COMMUNITY HEALTH CTR", "COMMUNITY HEALTH CENTER", "MEDICAL CTR", "CHC", "INN",
+    # other organisations that identify (employers, police, courts, churches): weak heads
+    "PD", "POLICE", "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
+    "MOSQUE", "SYNAGOGUE", "HOTEL", "MOTEL", "DINER", "INC", "LLC", "CORP", "COMPANY", "AIRLINES", "MOTORS",
+    "CONSTRUCTION", "TRUCKING", "BANK", "CHAPELS", "CHAPEL", "FUNERAL HOME", "SCHOOLS", "ACADEMY",
     "ASSOC", "ASSOCIATES", "SURGICAL ASSOC", "SURGICAL ASSOCIATES", "MEDICAL ASSOCIATES", "CARDIOLOGY ASSOCIATES",
 )
 FACILITY_WORDS = frozenset(
@@ -599,6 +603,8 @@ def find_facilities(text: str) -> list[Hit]:
                 or a.up in _FAC_TAIL or a.up in lex.name_class:
             continue
         before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
+        if i + 2 < n and toks[i + 2].up in ("UNIT", "FLOOR", "SERVICE", "TEAM", "CLINIC", "STAFF"):
+            continue  # "BACK TO BMT UNIT": a unit of this hospital
         if before & _CARE_WORDS:
             hits.append((a.start, a.end, "HOSPITAL", 0.6))
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
@@ -631,7 +637,11 @@ def _plain_word(lex: Lexicons, up: str) -> bool:
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
 _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
-                         "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM"])
+                         "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM", "PD", "POLICE",
+                         "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
+                         "MOSQUE", "SYNAGOGUE", "HOTEL", "MOTEL", "DINER", "INC", "LLC", "CORP", "COMPANY",
+                         "AIRLINES", "MOTORS", "CONSTRUCTION", "TRUCKING", "BANK", "CHAPELS", "CHAPEL",
+                         "FUNERAL HOME", "SCHOOLS", "ACADEMY"])
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
