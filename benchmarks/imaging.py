@@ -243,7 +243,7 @@ def run_defaults(data: Path, s: dict) -> dict:
     from clinical_sft.data.synthetic_imaging import ImagingCohortConfig, make_imaging_cohort
     from clinical_sft.imaging import train_segmentation
 
-    root = data.parent / "demo-cohort"
+    root = data.parent / f"demo-cohort-{s['demo_cases']}"
     if not (root / "dataset.json").is_file():
         make_imaging_cohort(root, ImagingCohortConfig(n_cases=s["demo_cases"], shape=(32, 32, 32), seed=0, effect_site="C"))
     out: dict[str, Any] = {}
@@ -274,9 +274,9 @@ def run_classification(data: Path, s: dict) -> dict:
     from clinical_sft.data.synthetic_imaging import ImagingCohortConfig, make_imaging_cohort
     from clinical_sft.imaging import train_classification
 
-    root = data.parent / "cls-cohort"
+    root = data.parent / f"cls-cohort-{s['cls_cases']}-seed3"
     if not (root / "classification.json").is_file():
-        make_imaging_cohort(root, ImagingCohortConfig(n_cases=s["cls_cases"], shape=(32, 32, 32), seed=1, effect_site="C",
+        make_imaging_cohort(root, ImagingCohortConfig(n_cases=s["cls_cases"], shape=(32, 32, 32), seed=3, effect_site="C",
                                                       lesion_prevalence=0.5, val_fraction=0.33, write_dicom=False,
                                                       image_format="nifti"))
     t0, c0 = time.perf_counter(), _cpu_s()
