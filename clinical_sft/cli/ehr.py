@@ -52,11 +52,17 @@ def train(
                                                                   "--val-fraction of the patients.", exists=True)] = None,
     backbone: Annotated[str, typer.Option("--backbone", help="minilm or a local Hugging Face model directory.")]
     = "minilm",
-    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 3,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1)] = 16,
-    learning_rate: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 5e-5,
-    max_length: Annotated[int, typer.Option("--max-length", help="Tokens per window (long notes are windowed).")]
-    = 256,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: 3.")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Default: 16.")] = None,
+    learning_rate: Annotated[float | None, typer.Option("--lr", help="Peak learning rate (AdamW, linear decay); "
+                                                        "default 1e-4.")] = None,
+    warmup_ratio: Annotated[float | None, typer.Option("--warmup-ratio", help="Fraction of the steps spent warming "
+                                                       "the learning rate up linearly; default 0.1.")] = None,
+    weight_decay: Annotated[float | None, typer.Option("--weight-decay", help="AdamW weight decay (not on biases "
+                                                       "and norms); default 0.01.")] = None,
+    max_length: Annotated[int | None, typer.Option("--max-length", help="Tokens per window, special tokens "
+                                                  "included (default: the model's limit, 512 for BERT-like "
+                                                  "models); longer notes are windowed.")] = None,
     stride: Annotated[int, typer.Option("--stride", help="Most tokens shared by consecutive windows.")] = 32,
     lora: Annotated[bool, typer.Option("--lora/--full", help="Fine-tune LoRA adapters (peft) instead of all "
                                                            "weights.")] = False,
@@ -85,18 +91,24 @@ def train(
     max_grad_norm: MaxGradNormOpt = 1.0,
     dp_accountant: DpAccountantOpt = "prv",
     dp_physical_batch: DpPhysicalBatchOpt = None,
+    dp_unit: Annotated[str, typer.Option("--dp-unit", help="Privacy unit under DP: note or patient (each sampled "
+                                         "unit gives one window per step).", rich_help_panel="Differential privacy")]
+    = "note",
 ) -> None:
     """Fine-tune a backbone on notes; writes the model, run.json, metrics and the model card to --out."""
     _quiet_hf()
-    from clinical_sft.ehr import EhrConfig, fine_tune
+    from clinical_sft.ehr import EhrConfig, fine_tune, train_defaults
     from clinical_sft.training import TrainConfig
 
     config = EhrConfig(task=task, backbone=backbone, from_scratch=from_scratch, config_overrides=config_overrides,
                        lora=lora, lora_r=lora_r, max_length=max_length, stride=stride,
                        sentence_splitter=sentence_splitter, pooling=pooling, problem=problem,
-                       expand_abbreviations=abbreviations)
-    tc = TrainConfig(out_dir=out, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                     device=device, max_steps=max_steps)  # type: ignore[arg-type]
+                       expand_abbreviations=abbreviations, dp_unit=dp_unit)
+    opt = train_defaults(task)  # the library's defaults, overridden by what was given
+    given = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate, "warmup_ratio": warmup_ratio,
+             "weight_decay": weight_decay}
+    opt.update({k: v for k, v in given.items() if v is not None})
+    tc = TrainConfig(out_dir=out, seed=seed, device=device, max_steps=max_steps, **opt)  # type: ignore[arg-type]
     dp = dp_config_from_options(dp_epsilon, dp_delta, max_grad_norm, dp_accountant, dp_physical_batch)
     run = fine_tune(train_file, eval_file, config=config, train_config=tc, dp=dp, demographics=demographics,
                     val_fraction=val_fraction, seed=seed, report_kwargs={"n_boot": n_boot})

@@ -17,12 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from clinical_sft.ehr._api import (
+    TRAIN_DEFAULTS,
     EhrEvaluation,
     EhrRun,
     evaluate,
     fine_tune,
     note_demographics,
     predict,
+    train_defaults,
     write_jsonl,
 )
 from clinical_sft.ehr._backbone import (
@@ -49,6 +51,7 @@ from clinical_sft.ehr._text import decode_bio, make_windows, sentence_starts, sp
 
 __all__ = [
     "BACKBONES",
+    "TRAIN_DEFAULTS",
     "Backbone",
     "ClassificationTask",
     "EhrConfig",
@@ -78,6 +81,7 @@ __all__ = [
     "sentence_starts",
     "split_by_patient",
     "spans_to_token_tags",
+    "train_defaults",
     "write_jsonl",
 ]
 

@@ -19,9 +19,28 @@ from clinical_sft.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EhrEvaluation", "EhrRun", "evaluate", "fine_tune", "predict", "write_jsonl"]
+__all__ = ["TRAIN_DEFAULTS", "EhrEvaluation", "EhrRun", "evaluate", "fine_tune", "predict", "train_defaults",
+           "write_jsonl"]
 
 _CORE = {"id", "text", "spans", "label", "patient_id"}
+
+#: Optimisation defaults of note fine-tuning (``clinical-sft ehr train`` and :func:`fine_tune`), per task.
+TRAIN_DEFAULTS: dict[str, dict[str, Any]] = {
+    "ner": {"epochs": 3, "batch_size": 16, "learning_rate": 1e-4, "warmup_ratio": 0.1, "weight_decay": 0.01},
+    "classify": {"epochs": 3, "batch_size": 16, "learning_rate": 1e-4, "warmup_ratio": 0.1, "weight_decay": 0.01},
+}
+
+
+def train_defaults(task: str) -> dict[str, Any]:
+    """The :class:`~clinical_sft.training.TrainConfig` fields ``fine_tune`` and the CLI use by default.
+
+    AdamW with linear decay after a 10% warm-up, weight decay 0.01 (not on biases and norms). The peak
+    learning rate is higher than the 2e-5..5e-5 usual for BERT-base: the default backbone is a 6-layer,
+    384-wide MiniLM, which needs larger steps (measured on NCBI-disease, see ``benchmarks/ehr_sft.py``).
+    """
+    if task not in TRAIN_DEFAULTS:
+        raise InputError(f"task: unknown value '{task}' (expected one of {', '.join(TRAIN_DEFAULTS)}).")
+    return dict(TRAIN_DEFAULTS[task])
 
 
 def _atomic_text(path: Path, text: str) -> None:
@@ -139,7 +158,8 @@ def fine_tune(
     config
         The :class:`EhrConfig` (task, backbone, LoRA, windows).
     train_config
-        A :class:`clinical_sft.training.TrainConfig` (``out_dir``, epochs, batch size, ...).
+        A :class:`clinical_sft.training.TrainConfig` (``out_dir``, epochs, batch size, ...); default:
+        :func:`train_defaults` of the task, written to ``runs/<task>``.
     dp
         A :class:`clinical_sft.training.DPConfig` for differentially private training. The privacy
         unit is ``config.dp_unit`` (the note by default, or the patient), also for notes longer than a
@@ -165,7 +185,7 @@ def fine_tune(
     from clinical_sft.training import TrainConfig, Trainer
 
     config = config or EhrConfig()
-    train_config = train_config or TrainConfig()
+    train_config = train_config or TrainConfig(out_dir=Path("runs") / config.task, **train_defaults(config.task))
     out = Path(train_config.out_dir)
     resolve_backbone(config.backbone)  # fail before reading data when the backbone is missing
     train_df = load_notes(train, config.task)

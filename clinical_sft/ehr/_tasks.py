@@ -58,8 +58,14 @@ class EhrConfig:
         ``"hidden_size=32,num_hidden_layers=2"``: config fields changed when ``from_scratch``.
     lora, lora_r, lora_alpha, lora_dropout, lora_target_modules
         Fine-tune peft LoRA adapters (and the head) instead of all weights.
+    freeze_layers
+        Freeze the embeddings and the bottom ``freeze_layers`` encoder layers (0 = train everything,
+        the default; ``-1`` = freeze the whole encoder, pooler included, and train the task head
+        only, i.e. a linear probe). Fewer trainable weights cost less time and, under DP, less noise.
     max_length
-        Tokens per window including the special tokens (capped at the model's positions).
+        Tokens per window including the special tokens; ``None`` (default) = the model's limit, at
+        most 512 (where a Hugging Face tokenizer truncates BERT-like models). Always capped at the
+        model's positions.
     stride
         Most tokens two consecutive windows of a long note share (whole sentences).
     sentence_splitter
@@ -89,7 +95,8 @@ class EhrConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.05
     lora_target_modules: tuple[str, ...] = ()
-    max_length: int = 256
+    freeze_layers: int = 0
+    max_length: int | None = None
     stride: int = 32
     sentence_splitter: str = "scispacy"
     pooling: str = "mean"
@@ -102,9 +109,9 @@ class EhrConfig:
     def __post_init__(self) -> None:
         if self.task not in ("ner", "classify"):
             raise ConfigError(f"task: unknown value '{self.task}' (expected 'ner' or 'classify').")
-        if not 8 <= self.max_length <= 4096:
-            raise ConfigError(f"max_length: must be in [8, 4096] (got {self.max_length}).")
-        if not 0 <= self.stride < self.max_length - 2:
+        if self.max_length is not None and not 8 <= self.max_length <= 4096:
+            raise ConfigError(f"max_length: must be None or in [8, 4096] (got {self.max_length}).")
+        if not 0 <= self.stride < (self.max_length or 4096) - 2:
             raise ConfigError(f"stride: must be in [0, max_length - 2) (got {self.stride}).")
         if self.sentence_splitter not in ("scispacy", "simple", "none"):
             raise ConfigError(f"sentence_splitter: unknown value '{self.sentence_splitter}' "
@@ -115,6 +122,11 @@ class EhrConfig:
             raise ConfigError(f"problem: unknown value '{self.problem}' (expected one of {', '.join(_PROBLEMS)}).")
         if not 0.0 < self.threshold < 1.0:
             raise ConfigError(f"threshold: must be in (0, 1) (got {self.threshold}).")
+        if self.freeze_layers < -1:
+            raise ConfigError(f"freeze_layers: must be -1 (whole encoder), 0 or a number of layers (got "
+                              f"{self.freeze_layers}).")
+        if self.lora and self.freeze_layers:
+            raise ConfigError("freeze_layers: not with lora=True (LoRA already freezes the base weights).")
         if self.lora_r < 1:
             raise ConfigError(f"lora_r: must be >= 1 (got {self.lora_r}).")
         if self.dp_unit not in _DP_UNITS:
@@ -337,7 +349,7 @@ class _NoteTask(abc.ABC):
         n = int(getattr(self.model_config, "max_position_embeddings", 512) or 512)
         if getattr(self.model_config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
             n -= 2
-        return min(self.config.max_length, n)
+        return min(self.config.max_length or min(n, 512), n)
 
     def _position_offset(self) -> int:
         if getattr(self.model_config, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
@@ -358,6 +370,8 @@ class _NoteTask(abc.ABC):
         self._tokenizer = bb.tokenizer
         self._model_config = bb.model.config
         model = bb.model
+        if self.config.freeze_layers:
+            freeze_encoder(model, self.config.freeze_layers)
         if self.config.lora:
             model = apply_lora(model, head, r=self.config.lora_r, alpha=self.config.lora_alpha,
                                dropout=self.config.lora_dropout,
@@ -437,6 +451,34 @@ class _NoteTask(abc.ABC):
     @abc.abstractmethod
     def make_dataset(self, notes: pd.DataFrame, with_targets: bool = True) -> WindowDataset:
         """Tokenize and window notes (a DataFrame from :func:`load_notes`)."""
+
+
+def freeze_encoder(model: nn.Module, n_layers: int) -> int:
+    """Freeze the embeddings and the bottom ``n_layers`` encoder layers (``-1``: the whole base model).
+
+    Works on Hugging Face encoders whose base model has ``embeddings`` and ``encoder.layer`` (BERT,
+    RoBERTa, ELECTRA, DeBERTa, ...) or ``transformer.layer`` (DistilBERT). Returns the number of
+    frozen parameters.
+    """
+    base: Any = getattr(model, "base_model", model)
+    if n_layers == -1:
+        frozen = list(base.parameters())
+    else:
+        layers = getattr(getattr(base, "encoder", None), "layer", None)
+        if layers is None:
+            layers = getattr(getattr(base, "transformer", None), "layer", None)
+        emb = getattr(base, "embeddings", None)
+        if layers is None or emb is None:
+            raise ConfigError(f"freeze_layers: cannot find the embeddings and layers of {type(base).__name__}; "
+                              "use freeze_layers=-1 (whole encoder) or 0.")
+        if n_layers > len(layers):
+            raise ConfigError(f"freeze_layers: the model has {len(layers)} layers (got {n_layers}).")
+        frozen = list(emb.parameters()) + [p for layer in list(layers)[:n_layers] for p in layer.parameters()]
+    for p in frozen:
+        p.requires_grad_(False)
+    n = int(sum(p.numel() for p in frozen))
+    logger.info("froze %d parameters (%s)", n, "whole encoder" if n_layers == -1 else f"embeddings + {n_layers} layers")
+    return n
 
 
 def _overrides(config: EhrConfig) -> dict[str, Any]:

@@ -28,6 +28,12 @@ def test_ehr_train_predict_evaluate(tmp_path):
         assert (out / f).is_file()
     rj = json.loads((out / "run.json").read_text())
     assert rj["task"] == "classify" and rj["privacy"]["enabled"] is False
+    from clinical_sft.ehr import train_defaults
+
+    defaults = train_defaults("classify")  # what the CLI was not told comes from the library's defaults
+    assert rj["config"]["epochs"] == 1 and rj["config"]["batch_size"] == 8
+    for k in ("learning_rate", "warmup_ratio", "weight_decay"):
+        assert rj["config"][k] == defaults[k], k
 
     pred = tmp_path / "pred.jsonl"
     inp = tmp_path / "in.jsonl"

@@ -15,10 +15,12 @@ def test_minilm_phi_tagger_fine_tunes_for_real(tmp_path):
 
     notes = pd.DataFrame(generate_cohort(n_patients=40, seed=3).notes)
     run = fine_tune(notes, config=EhrConfig(task="ner", backbone="minilm", max_length=256, sentence_splitter="scispacy"),
-                    train_config=TrainConfig(out_dir=tmp_path / "phi", epochs=3, batch_size=8, learning_rate=2e-4,
-                                             progress=False, deterministic=False))
-    assert run.metrics["f1"] > 0.5, run.metrics  # pretrained weights: far above a random tagger
-    assert run.metrics["NAME_recall"] > 0.5
+                    train_config=TrainConfig(out_dir=tmp_path / "phi", epochs=8, batch_size=8, learning_rate=2e-4,
+                                             warmup_ratio=0.1, progress=False, deterministic=False))
+    # measured (2 CPU threads, ~4 min): F1 0.62, NAME recall 0.94, DATE F1 0.83 over 16 PHI types, most of
+    # them rare in 40 patients; a tagger that learned nothing scores ~0
+    assert run.metrics["f1"] > 0.45, run.metrics
+    assert run.metrics["NAME_recall"] > 0.8, run.metrics
     again = EhrModel.from_pretrained(run.out_dir)
     text = notes["text"][0]
     assert again.predict([text]) == run.model.predict([text])

@@ -132,3 +132,32 @@ def test_unknown_entity_types_at_prediction_are_ignored(tokenizer):
     extra["spans"] = [s + [{"start": 0, "end": 4, "label": "HOSPITAL"}] for s in extra["spans"]]
     ds = task.make_dataset(pd.DataFrame(extra))
     assert all(max(it["labels"]) < len(task.labels) for it in ds)
+
+
+@pytest.mark.parametrize("n", [1, -1])
+def test_freeze_layers_leaves_the_head_and_upper_layers_trainable(n):
+    df = load_notes(toy_notes(4), "classify")
+    task = build_task(tiny_config("classify", freeze_layers=n), df)
+    model = task.build_model()
+    trainable = {name for name, p in model.named_parameters() if p.requires_grad}
+    assert not any(k.startswith("bert.embeddings") for k in trainable)
+    assert not any(k.startswith("bert.encoder.layer.0.") for k in trainable)
+    if n == 1:
+        assert any(k.startswith("bert.encoder.layer.1.") for k in trainable) and "classifier.weight" in trainable
+    else:
+        assert trainable == {"classifier.weight", "classifier.bias"}  # a linear probe
+    with pytest.raises(ConfigError, match="freeze_layers"):
+        build_task(tiny_config("classify", freeze_layers=5), df).build_model()  # the tiny model has 2 layers
+    with pytest.raises(ConfigError, match="freeze_layers"):
+        tiny_config("classify", freeze_layers=1, lora=True)
+
+
+def test_default_window_is_the_models_limit():
+    df = load_notes(toy_notes(4), "classify")
+    task = build_task(EhrConfig(task="classify", from_scratch=True,
+                                config_overrides="hidden_size=32,num_hidden_layers=2,num_attention_heads=2,"
+                                                 "intermediate_size=64,max_position_embeddings=128"), df)
+    assert task.config.max_length is None and task.max_length == 128
+    task = build_task(EhrConfig(task="classify", from_scratch=True, config_overrides="hidden_size=32,"
+                                "num_hidden_layers=2,num_attention_heads=2,intermediate_size=64"), df)
+    assert task.max_length == 512  # MiniLM's positions (BERT-like limit)
