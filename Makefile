@@ -20,13 +20,14 @@ $(STAMP): requirements.lock requirements-models.lock pyproject.toml
 	-$(MAKE) --no-print-directory ocr
 	touch $(STAMP)
 
-# Optional Debian tools: Tesseract OCR for `deid dicom --clean-pixels`, and dicom3tools' dciodvfy, which
-# the IOD-conformance test compares inputs and outputs with (tests that need either skip without it).
+# Optional Debian tools: Tesseract OCR for `deid dicom --clean-pixels`; dicom3tools' dciodvfy, which the
+# IOD-conformance test compares inputs and outputs with; Chromium, which renders the demo's index page
+# in a test (tests that need one skip without it).
 ocr:
-	@{ command -v tesseract >/dev/null 2>&1 && command -v dciodvfy >/dev/null 2>&1; } || \
+	@{ command -v tesseract >/dev/null 2>&1 && command -v dciodvfy >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; } || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr dicom3tools >/dev/null 2>&1) \
-	  || echo "tesseract-ocr / dicom3tools not installed: --clean-pixels and the IOD test will be unavailable"; }
+	  (apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr dicom3tools chromium >/dev/null 2>&1) \
+	  || echo "tesseract-ocr / dicom3tools / chromium not installed: --clean-pixels, the IOD test and the page-render test will be unavailable"; }
 
 demo: install
 	$(BIN)/clinical-sft demo --out demo-output

@@ -215,9 +215,49 @@ def load_backbone(
                 f"Backbone directory {path} has a config but no weights (model.safetensors). Copy the full "
                 "model directory, or pass from_scratch=True (--from-scratch) to train random weights on purpose."
             )
-        model = cls.from_pretrained(str(path), local_files_only=True, **kwargs)
+        model = load_pretrained(cls, path, new_head=True, **kwargs)
     model.train()  # from_pretrained returns eval mode
     return Backbone(model=model, tokenizer=tokenizer, source=path, from_scratch=from_scratch)
+
+
+def load_pretrained(auto_cls: Any, path: Path, *, new_head: bool, **kwargs: Any) -> nn.Module:
+    """``auto_cls.from_pretrained`` from local files, with a short report instead of transformers' table.
+
+    Weights missing from the checkpoint are allowed only in the task head and the pooler
+    (``new_head=True``: a backbone gets a new classifier); anything else missing means the directory does not hold the model it
+    claims to, and raises rather than training from partly random weights.
+    """
+    from transformers.utils import logging as hf_logging
+
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        model, info = auto_cls.from_pretrained(str(path), local_files_only=True, output_loading_info=True, **kwargs)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()
+    missing = sorted(info.get("missing_keys") or ())
+    head_prefixes = tuple(f"{n}." for n, _ in model.named_children() if n != getattr(model, "base_model_prefix", ""))
+    body = [k for k in missing if not k.startswith(head_prefixes) and ".pooler." not in f".{k}"]
+    pooler = [k for k in missing if ".pooler." in f".{k}"]
+    if pooler and new_head:  # some encoders are published without the pooler (MLM-only checkpoints)
+        logger.warning("the checkpoint in %s has no pooler weights: the pooler starts random and is trained", path)
+    if body or (missing and not new_head):
+        bad = body or missing
+        shown = ", ".join(bad[:5])
+        raise ModelNotFoundError(
+            f"Model directory {path}: {len(bad)} weight tensor(s) are missing from its checkpoint "
+            f"(e.g. {shown}); copy the complete model directory (config.json, model.safetensors, tokenizer files)."
+        )
+    if missing:
+        logger.info("new task head initialised: %s", ", ".join(missing))
+    unused = info.get("unexpected_keys") or ()
+    if unused:
+        logger.info("%d checkpoint tensors not used by %s (e.g. %s)", len(unused), type(model).__name__,
+                    ", ".join(sorted(unused)[:3]))
+    return model  # type: ignore[no-any-return]
 
 
 def apply_lora(model: nn.Module, task: str, *, r: int = 8, alpha: int = 16, dropout: float = 0.05,

@@ -14,6 +14,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from clinical_sft.ehr._backbone import load_pretrained
 from clinical_sft.ehr._data import load_notes
 from clinical_sft.ehr._tasks import ClassificationTask, EhrConfig, NerTask, WindowDataset
 from clinical_sft.errors import InputError, ModelNotFoundError
@@ -122,7 +123,7 @@ class EhrModel:
         else:
             task = ClassificationTask(config, labels["labels"], labels["problem"], labels.get("label_values"))
             auto = AutoModelForSequenceClassification
-        model = auto.from_pretrained(str(d), local_files_only=True)
+        model = load_pretrained(auto, d, new_head=False)
         model.eval()
         if device:
             model.to(device)

@@ -53,3 +53,23 @@ def test_pretrained_minilm_loads_its_weights_in_train_mode():
     ref = load_file(str(resolve_backbone("minilm") / "model.safetensors"))
     key = next(k for k in ref if k.endswith("word_embeddings.weight"))
     assert torch.equal(bb.model.bert.embeddings.word_embeddings.weight.detach(), ref[key])
+
+
+def test_a_checkpoint_missing_encoder_weights_is_refused_not_half_random(tmp_path, caplog):
+    from safetensors.torch import load_file, save_file
+
+    src = resolve_backbone("minilm")
+    d = tmp_path / "partial_model"
+    d.mkdir()
+    for f in src.iterdir():
+        if f.is_file() and f.name != "model.safetensors":
+            (d / f.name).write_bytes(f.read_bytes())
+    weights = load_file(str(src / "model.safetensors"))
+    save_file({k: v for k, v in weights.items() if ".layer.5." not in k}, str(d / "model.safetensors"))
+    with pytest.raises(ModelNotFoundError, match=r"missing from its checkpoint .*layer\.5\."):
+        load_backbone(d, task="ner", num_labels=3)
+    # the complete checkpoint: only the new head is initialised, reported in one log line (no table)
+    with caplog.at_level("INFO", logger="clinical_sft.ehr._backbone"):
+        load_backbone(src, task="ner", num_labels=3)
+    assert any("new task head initialised: classifier.bias, classifier.weight" in r.getMessage()
+               for r in caplog.records)

@@ -54,6 +54,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT SPANISH-SPEAKING, CANTONESE INTERPRETER USED. FAMILY CATHOLIC, CHAPLAIN AWARE. SEEN MONDAY.",
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
+    "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -70,9 +71,22 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("BROTHERS CHONG AND NENG AT BEDSIDE.", "NENG"),
     ("SICU -> MONTEFIORE 7 PT 66 YO M", "MONTEFIORE 7"),
     ("LAST EGD MARCH '09 - GRADE II VARICES", "MARCH '09"),
+    ("TRANSFERRED FROM OUR LADY OF LOURDES HOSPITAL YESTERDAY", "OUR LADY OF LOURDES HOSPITAL"),
+    ("Seen at Sisters of Charity Hospital in March.", "Sisters of Charity Hospital"),
+    ("recently discharged from Pine Bluff Heart Institute.", "Pine Bluff Heart Institute"),
+    ("Home health: Duluth Homeless Shelter. Patient", "Duluth Homeless Shelter"),
+    ("d/c to Ross Skilled Nursing Facility, 4769 Main Ave", "Ross Skilled Nursing Facility"),
+    ("Seen at Boston Medical Center. cc: E Alvarado, BMC", "BMC"),
+    ("PCP: Dr. Tari Swan (317)567-1758", "Tari Swan"),
+    ("Thank you for seeing Mr. Day, a 72-year-old man", "Day"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
     start = text.index(phi)
     covered = [s for s in spans if s.start <= start and s.end >= start + len(phi)]
     assert covered, [text[s.start:s.end] for s in spans]
+
+
+def test_a_titled_name_does_not_swallow_the_clinical_word_after_it(deid: Deidentifier) -> None:
+    text = "Dr. Patel Swan-Ganz placed. Discussed with Dr. Maria Cardiology today."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["Patel", "Maria"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import ahocorasick
 
@@ -60,13 +62,21 @@ FACILITY_HEADS = (
     "MOSQUE", "SYNAGOGUE", "HOTEL", "MOTEL", "DINER", "INC", "LLC", "CORP", "COMPANY", "AIRLINES", "MOTORS",
     "CONSTRUCTION", "TRUCKING", "BANK", "CHAPELS", "CHAPEL", "FUNERAL HOME", "SCHOOLS", "ACADEMY",
     "ASSOC", "ASSOCIATES", "SURGICAL ASSOC", "SURGICAL ASSOCIATES", "MEDICAL ASSOCIATES", "CARDIOLOGY ASSOCIATES",
+    # a specialty before a weak head makes a strong one ("X HEART INSTITUTE", "X EYE CENTER")
+    "HEART INSTITUTE", "HEART CENTER", "HEART HOSPITAL", "EYE INSTITUTE", "EYE CENTER", "KIDNEY CENTER",
+    "SURGERY CENTER", "SURGICAL CENTER", "ORTHOPEDIC INSTITUTE", "ORTHOPAEDIC INSTITUTE", "NEUROSCIENCE INSTITUTE",
+    "SPINE CENTER", "SPINE INSTITUTE", "BEHAVIORAL HEALTH", "MENTAL HEALTH CENTER", "PSYCHIATRIC HOSPITAL",
+    "PSYCHIATRIC CENTER", "HOMELESS SHELTER", "WOMEN'S SHELTER", "REHABILITATION", "REHABILITATION INSTITUTE",
+    "SKILLED NURSING FACILITY", "SKILLED NURSING CENTER", "NURSING AND REHABILITATION", "NURSING & REHABILITATION",
+    "NURSING AND REHAB", "NURSING & REHAB", "LONG TERM CARE", "SENIOR LIVING", "RETIREMENT HOME", "RETIREMENT COMMUNITY",
+    "CARE HOME", "CHILDREN'S HOSPITAL", "TREATMENT CENTER", "RECOVERY CENTER", "DETOX",
 )
 FACILITY_WORDS = frozenset(
     "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY CHILDREN'S CHILDRENS COUNTY VALLEY MOUNT MT ST ST. SAINT "
     "NORTH SOUTH EAST WEST NEW CITY BAPTIST METHODIST PRESBYTERIAN LUTHERAN ADVENTIST CATHOLIC JEWISH "
     "MERCY GOOD SAMARITAN SACRED HEART HOLY CROSS DEACONESS VA VETERANS STATE WOMEN'S WOMENS SHRINERS "
     "ISLAND LAKE LAKES RIVER RIVERSIDE BAY HARBOR PARK HILL HILLS SPRINGS VIEW PINES OAKS CENTRAL "
-    "SOUTHERN NORTHERN EASTERN WESTERN MEDICAL HEALTH & AND OF THE".split())
+    "SOUTHERN NORTHERN EASTERN WESTERN MEDICAL HEALTH & AND OF THE LADY SISTERS".split())
 # facility words that do not name a place by themselves ("GENERAL HOSPITAL", "COMMUNITY HOSPITAL")
 _GENERIC_FACILITY = frozenset(
     "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY COUNTY STATE CITY MEDICAL HEALTH CENTRAL NORTH SOUTH "
@@ -498,8 +508,10 @@ def find_facilities(text: str) -> list[Hit]:
         if head_end < 0:
             i += 1
             continue
+        weak = " ".join(toks[q].up for q in range(i, head_end + 1)) in _WEAK_HEADS
+        head_end, weak_chain = _chain_heads(toks, heads, head_end)
+        weak = weak and weak_chain
         # walk back over the facility's own name
-        weak = " ".join(toks[i].up for i in range(i, head_end + 1)) in _WEAK_HEADS
         j = i - 1
         first = -1
         named = False
@@ -514,6 +526,15 @@ def find_facilities(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
+            if u == "OUR" and toks[j + 1].up == "LADY":
+                first = j  # "OUR LADY OF LOURDES HOSPITAL"
+                named = True
+                break
+            if u == "OF" and first >= 0 and j >= 1 and toks[j - 1].kind == "w" and (
+                    toks[j - 1].up in ("LADY", "SISTERS", "DAUGHTERS", "UNIVERSITY") or (
+                    sc.mixed_case and toks[j - 1].is_title and toks[j - 1].up not in _NOT_FACILITY)):
+                j -= 1  # "SISTERS OF CHARITY HOSPITAL", "Hospital for Sick Children": OF inside the name
+                continue
             if u in _NOT_FACILITY and u not in ("NEW",):
                 break
             if weak and _plain_word(lex, u):
@@ -623,7 +644,28 @@ def find_facilities(text: str) -> list[Hit]:
                 if (p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN", "CALLED", "CONTACTED")) \
                         or possessive:
                     hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))  # "ST. LUKE'S" names an institution
+    hits += _facility_acronyms(sc, lex, hits)
     return hits
+
+
+def _facility_acronyms(sc: Scan, lex: Any, hits: list[Hit]) -> list[Hit]:
+    """The initials of a facility named in the note name it too ("OUR LADY OF LOURDES HOSPITAL ... OLOLH")."""
+    acronyms: set[str] = set()
+    for s, e, _label, _score in hits:
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sc.text[s:e])]
+        if len(words) < 2:
+            continue
+        acronyms.add("".join(w[0] for w in words).upper())
+        acronyms.add("".join(w[0] for w in words if w.upper() not in ("OF", "THE", "AND")).upper())
+    acronyms = {a for a in acronyms if len(a) >= 3 and a not in lex.clinical and not lex.is_known_word(a)
+                and a not in STATE_ABBR}
+    if not acronyms:
+        return []
+    out: list[Hit] = []
+    for t in sc.tokens:
+        if t.kind == "w" and t.text.isupper() and t.text in acronyms:
+            out.append((t.start, t.end, "HOSPITAL", 0.65))
+    return out
 
 
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
@@ -641,7 +683,9 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
                          "MOSQUE", "SYNAGOGUE", "HOTEL", "MOTEL", "DINER", "INC", "LLC", "CORP", "COMPANY",
                          "AIRLINES", "MOTORS", "CONSTRUCTION", "TRUCKING", "BANK", "CHAPELS", "CHAPEL",
-                         "FUNERAL HOME", "SCHOOLS", "ACADEMY"])
+                         "FUNERAL HOME", "SCHOOLS", "ACADEMY", "REHABILITATION", "LONG TERM CARE", "SENIOR LIVING",
+                         "DETOX", "CARE HOME", "TREATMENT CENTER", "RECOVERY CENTER", "HOMELESS SHELTER",
+                         "WOMEN'S SHELTER", "RETIREMENT HOME", "RETIREMENT COMMUNITY", "BEHAVIORAL HEALTH"])
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
@@ -654,6 +698,28 @@ _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".spli
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None
+
+
+def _chain_heads(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], end: int) -> tuple[int, bool]:
+    """Extend a head over the heads that follow it ("MANOR REHABILITATION", "NURSING AND REHAB CENTER").
+
+    Returns the new end and whether every head added is a weak one.
+    """
+    n = len(toks)
+    weak = True
+    while True:
+        k = end + 1
+        if k < n and toks[k].up in ("AND", "&"):
+            k += 1
+        best = -1
+        if k < n and toks[k].kind == "w":
+            for parts in heads.get(toks[k].up, ()):
+                if all(k + q < n and toks[k + q].up == part for q, part in enumerate(parts[1:], start=1)):
+                    best = max(best, k + len(parts) - 1)
+        if best < 0 or toks[end + 1].start - toks[end].end > 1:
+            return end, weak
+        weak = weak and " ".join(toks[q].up for q in range(k, best + 1)) in _WEAK_HEADS
+        end = best
 
 
 def _heads() -> dict[str, list[tuple[str, ...]]]:

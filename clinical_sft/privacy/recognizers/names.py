@@ -62,6 +62,8 @@ _WEAK_VERBS = frozenset(
     "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
     "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
+_HONORIFICS = frozenset("MR MRS MS MISS MX".split())
+_FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
@@ -184,6 +186,11 @@ def find_names(text: str) -> list[Hit]:
                 clinical_ok = base not in lex.clinical or (k != NOT_NAME and (
                     (strong and base not in lex.english)
                     or (relative and ((sc.mixed_case and t.is_title) or len(base) >= 4))))
+                if pu in _HONORIFICS and sc.mixed_case and t.is_title and len(base) >= 2 and base not in TITLES \
+                        and base not in RELATIVES and base not in CREDENTIALS and base not in _FUNCTION_WORDS \
+                        and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
+                    flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
+                    continue
                 if len(base) == 1 and (strong or relative) and t.text.isupper() and (
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
@@ -324,6 +331,20 @@ def find_names(text: str) -> list[Hit]:
                     flag[j] = 0.6  # "MARY BROWN", not "SHAWNA LATER"
                     changed = True
 
+    # --- "Dr. Tari Swan": in prose, a capitalised word right after a titled first name is its surname ------
+    if sc.mixed_case:
+        for i in sorted(flag):
+            j = i + 1
+            if flag[i] < 0.85 or j >= len(toks) or j in flag or toks[j].kind != "w" or not toks[j].is_title \
+                    or not toks[i].is_title or toks[j].start - toks[i].end != 1:
+                continue
+            p = sc.prev_word(i, _CTX_SKIP)
+            uj = toks[j].up
+            clinical = uj in lex.clinical and (lex.klass(uj) == NOT_NAME or sc.text[toks[j].end:toks[j].end + 1] == "-")
+            if p < 0 or toks[p].up not in TITLES or uj in _NOT_A_NAME or clinical \
+                    or (lex.klass(uj) == NOT_NAME and lex.zipf(uj) >= 4.5) or _eponym_or_field(sc, j):
+                continue
+            flag[j] = 0.7
     # --- "ROSS, HARRIET": a surname before a comma and a flagged first name ---------------------------
     for i in sorted(flag):
         t = toks[i]
