@@ -39,8 +39,11 @@ class DemoConfig:
     Text fields: ``text_epochs`` and ``text_lr`` of the non-private classifier (full fine-tuning);
     ``dp_text_epochs`` and ``dp_text_lr`` of the DP one, which trains the classification head only
     (``freeze_layers=-1``, a DP linear probe: with ~100 training notes, DP-SGD noise on all 22M
-    weights would drown any signal); ``max_length`` ``None`` = windows of the model's limit (512
-    tokens: almost every note is one window). ``seg_epochs`` ``None`` = the imaging defaults' step
+    weights would drown any signal); ``max_length`` 256 tokens per window (most notes are one
+    window; ``None`` = the model's limit). With ~100 training notes on a CPU neither classifier
+    learns much (measured AUROC 0.55-0.6 on 33 held-out notes, against 0.58-0.76 for a bag-of-words
+    logistic regression on the same split, in the summary as ``reference_bow_auroc``): the demo
+    shows the pipeline; a useful classifier needs a real cohort (``n_patients``) and more epochs. ``seg_epochs`` ``None`` = the imaging defaults' step
     budget for the cohort (about 300 optimizer steps on a CPU, ~35 CPU-s at the default sizes).
     """
 
@@ -49,11 +52,11 @@ class DemoConfig:
     image_shape: tuple[int, int, int] = (32, 32, 32)
     text_epochs: int = 2
     text_lr: float = 1e-4
-    dp_text_epochs: int = 4
+    dp_text_epochs: int = 2
     dp_text_lr: float = 1e-2
     seg_epochs: int | None = None
     dp_epsilon: float = 8.0
-    max_length: int | None = None
+    max_length: int | None = 256
     seed: int = 0
     smoke: bool = False
     n_boot: int = 200
@@ -184,8 +187,8 @@ def run_demo(out_dir: str | Path = "demo-output", config: DemoConfig | None = No
         with _step(s, name, say):
             s.rows.append(_train_note_classifier(cfg, out, deid_notes, note_demo, private))
             r = s.rows[-1]
-            say(f"  AUROC {r['auroc']:.3f}; epsilon {r['epsilon']}; audit AUC {r['audit_auc']:.3f}; "
-                f"flagged disparities: {r['flagged']}")
+            say(f"  AUROC {r['auroc']:.3f} (bag-of-words reference {r['reference_bow_auroc']:.3f}); "
+                f"epsilon {r['epsilon']}; audit AUC {r['audit_auc']:.3f}; flagged disparities: {r['flagged']}")
 
     # 4. segmentation on the de-identified volumes ------------------------------------------------
     with _step(s, "4. segmentation on de-identified DICOM", say):
@@ -387,7 +390,8 @@ def _index_html(s: DemoSummary) -> str:
 
     rows = []
     for r in s.rows:
-        metric = (f"AUROC {r['auroc']:.3f}" if "auroc" in r else f"Dice {r['dice']:.3f}")
+        metric = (f"AUROC {r['auroc']:.3f} (bag-of-words reference {r['reference_bow_auroc']:.3f})" if "auroc" in r
+                  else f"Dice {r['dice']:.3f}")
         audit = f"{r['audit_auc']:.3f}" if "audit_auc" in r else "—"
         p = Path(r["path"])
         files = [x for x in ("model_card.html", "fairness/report.html", "run.json") if (out / p / x).exists()]
@@ -422,9 +426,10 @@ def summary_table_rows(s: DemoSummary) -> list[list[str]]:
     """Rows for the CLI's summary table."""
     rows = []
     for r in s.rows:
-        metric = f"AUROC {r['auroc']:.3f}" if "auroc" in r else f"Dice {r['dice']:.3f}"
+        metric = (f"AUROC {r['auroc']:.3f} (BoW {r['reference_bow_auroc']:.2f})" if "auroc" in r
+                  else f"Dice {r['dice']:.3f}")
         audit = f"{r['audit_auc']:.3f}" if "audit_auc" in r else "—"
-        rows.append([r["model"], metric, str(r["epsilon"]), audit, str(r["flagged"]), r["path"]])
+        rows.append([r["model"], metric, str(r["epsilon"]), audit, str(r["flagged"])])
     return rows
 
 

@@ -29,9 +29,10 @@ def demo(
     if smoke:
         cfg = dataclasses.replace(cfg, text_epochs=1, seg_epochs=2, n_boot=50)
     console = Console()
+    _quiet_third_party()
     summary = run_demo(out, cfg, say=console.print)
-    table = Table(title="clinical-sft demo summary")
-    for col in ("model", "metric", "epsilon", "audit AUC", "flagged disparities", "outputs"):
+    table = Table(title="clinical-sft demo summary (outputs: see the index page)")
+    for col in ("model", "metric", "epsilon", "audit AUC", "flagged disparities"):
         table.add_column(col)
     for row in summary_table_rows(summary):
         table.add_row(*row)
@@ -40,3 +41,21 @@ def demo(
     console.print(f"PHI token recall {c.get('deid_token_recall')} / precision {c.get('deid_token_precision')}; "
                   f"patients linked notes<->DICOM: {c.get('linked_patients')}/{c.get('patients_with_images')}")
     console.print(f"index page: {out / 'index.html'}")
+
+
+def _quiet_third_party() -> None:
+    """Keep the demo's console to its own progress: no per-file bars or known-harmless notices of libraries."""
+    import logging
+    import os
+    import warnings
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # "Writing model shards" bars of save_pretrained
+    warnings.filterwarnings("ignore", message="Secure RNG turned off")  # run.json privacy.secure_mode says so
+    warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")  # accountant detail, bound holds
+    warnings.filterwarnings("ignore", message="Full backward hook is firing")
+    warnings.filterwarnings("ignore", message="NvImgCodecPydicomReader")
+    warnings.filterwarnings("ignore", category=FutureWarning, module="monai")
+    logging.getLogger("monai.data.nvimgcodec_pydicom_plugin").setLevel(logging.ERROR)

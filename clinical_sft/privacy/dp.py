@@ -514,6 +514,7 @@ class DPSession:
             "max_grad_norm": self.config.max_grad_norm,
             "clipping": self.config.clipping,
             "poisson_sampling": self.config.poisson_sampling,
+            "secure_mode": self.config.secure_mode,
             "grad_sample_mode": self.grad_sample_mode,
             "grad_sample_mode_reason": self.mode_reason,
             "max_physical_batch_size": self.config.max_physical_batch_size,
