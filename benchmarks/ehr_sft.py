@@ -253,7 +253,7 @@ def bench_phi_ner(quick: bool, device: str) -> dict[str, Any]:
     from clinical_sft.privacy.evaluate import evaluate_deidentifier
     from clinical_sft.training import TrainConfig
 
-    n_train, n_test = (20, 6) if quick else (200, 60)
+    n_train, n_test = (20, 6) if quick else (100, 40)
     train_notes = pd.DataFrame(_cohort_notes(n_train, seed=11))
     test_notes = _cohort_notes(n_test, seed=12)  # other patients, other seed
     defaults = train_defaults("ner")

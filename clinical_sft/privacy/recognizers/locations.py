@@ -70,6 +70,8 @@ FACILITY_HEADS = (
     "SKILLED NURSING FACILITY", "SKILLED NURSING CENTER", "NURSING AND REHABILITATION", "NURSING & REHABILITATION",
     "NURSING AND REHAB", "NURSING & REHAB", "LONG TERM CARE", "SENIOR LIVING", "RETIREMENT HOME", "RETIREMENT COMMUNITY",
     "CARE HOME", "CHILDREN'S HOSPITAL", "TREATMENT CENTER", "RECOVERY CENTER", "DETOX",
+    # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
+    "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
 FACILITY_WORDS = frozenset(
     "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY CHILDREN'S CHILDRENS COUNTY VALLEY MOUNT MT ST ST. SAINT "
@@ -508,6 +510,10 @@ def find_facilities(text: str) -> list[Hit]:
         if head_end < 0:
             i += 1
             continue
+        if head_end == i and t.up in ("GENERAL", "MEDICAL") and i + 1 < n and toks[i + 1].kind == "w" \
+                and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
+            i += 1
+            continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
         weak = " ".join(toks[q].up for q in range(i, head_end + 1)) in _WEAK_HEADS
         head_end, weak_chain = _chain_heads(toks, heads, head_end)
         weak = weak and weak_chain
@@ -685,7 +691,8 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "AIRLINES", "MOTORS", "CONSTRUCTION", "TRUCKING", "BANK", "CHAPELS", "CHAPEL",
                          "FUNERAL HOME", "SCHOOLS", "ACADEMY", "REHABILITATION", "LONG TERM CARE", "SENIOR LIVING",
                          "DETOX", "CARE HOME", "TREATMENT CENTER", "RECOVERY CENTER", "HOMELESS SHELTER",
-                         "WOMEN'S SHELTER", "RETIREMENT HOME", "RETIREMENT COMMUNITY", "BEHAVIORAL HEALTH"])
+                         "WOMEN'S SHELTER", "RETIREMENT HOME", "RETIREMENT COMMUNITY", "BEHAVIORAL HEALTH", "VA",
+                         "GENERAL", "MEDICAL"])
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
@@ -698,6 +705,7 @@ _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".spli
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None
+_UNIT_AFTER_GENERAL = frozenset("SURGERY SURGICAL MEDICINE MEDICAL TEAM SERVICE FLOOR WARD UNIT PRACTICE".split())
 
 
 def _chain_heads(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], end: int) -> tuple[int, bool]:
