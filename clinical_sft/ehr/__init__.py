@@ -17,9 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from clinical_sft.ehr._api import (
+    DEFAULT_MIN_STEPS,
     TRAIN_DEFAULTS,
     EhrEvaluation,
     EhrRun,
+    auto_epochs,
     evaluate,
     fine_tune,
     note_demographics,
@@ -51,6 +53,7 @@ from clinical_sft.ehr._text import decode_bio, make_windows, sentence_starts, sp
 
 __all__ = [
     "BACKBONES",
+    "DEFAULT_MIN_STEPS",
     "TRAIN_DEFAULTS",
     "Backbone",
     "ClassificationTask",
@@ -62,6 +65,7 @@ __all__ = [
     "UnitDataset",
     "WindowDataset",
     "apply_lora",
+    "auto_epochs",
     "build_task",
     "classification_metrics",
     "decode_bio",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from clinical_sft.errors import InputError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["TRAIN_DEFAULTS", "EhrEvaluation", "EhrRun", "evaluate", "fine_tune", "predict", "train_defaults",
+__all__ = ["DEFAULT_MIN_STEPS", "TRAIN_DEFAULTS", "EhrEvaluation", "auto_epochs", "EhrRun", "evaluate", "fine_tune", "predict", "train_defaults",
            "write_jsonl"]
 
 _CORE = {"id", "text", "spans", "label", "patient_id"}
@@ -29,6 +31,24 @@ TRAIN_DEFAULTS: dict[str, dict[str, Any]] = {
     "ner": {"epochs": 3, "batch_size": 16, "learning_rate": 1e-4, "warmup_ratio": 0.1, "weight_decay": 0.01},
     "classify": {"epochs": 3, "batch_size": 16, "learning_rate": 1e-4, "warmup_ratio": 0.1, "weight_decay": 0.01},
 }
+
+
+#: Optimizer steps the default schedule trains for at least (epochs are raised on small data sets).
+DEFAULT_MIN_STEPS = 120
+#: Most epochs :func:`auto_epochs` chooses.
+MAX_AUTO_EPOCHS = 20
+
+
+def auto_epochs(n_items: int, batch_size: int, epochs: int, min_steps: int, grad_accum_steps: int = 1) -> int:
+    """``epochs``, raised (up to :data:`MAX_AUTO_EPOCHS`) so that training takes ``min_steps`` optimizer steps.
+
+    >>> auto_epochs(206, 16, 3, 120)   # 13 steps an epoch
+    10
+    >>> auto_epochs(5432, 16, 3, 120)  # a large corpus keeps its epochs
+    3
+    """
+    per_epoch = max(1, math.ceil(n_items / (batch_size * max(1, grad_accum_steps))))
+    return max(epochs, min(MAX_AUTO_EPOCHS, math.ceil(min_steps / per_epoch)))
 
 
 def train_defaults(task: str) -> dict[str, Any]:
@@ -147,6 +167,7 @@ def fine_tune(
     val_fraction: float = 0.2,
     seed: int = 0,
     report_kwargs: dict[str, Any] | None = None,
+    min_steps: int | None = None,
 ) -> EhrRun:
     """Fine-tune a backbone on notes with the training engine, with or without DP.
 
@@ -168,6 +189,11 @@ def fine_tune(
     demographics
         For a subgroup report on the validation notes: CSV path / DataFrame keyed by ``id`` or
         ``patient_id``, or a list of demographic columns of the notes.
+    min_steps
+        Raise the number of epochs (at most :data:`MAX_AUTO_EPOCHS`) until training takes at least
+        this many optimizer steps: a few hundred notes give only a dozen steps an epoch, too few to
+        fine-tune a tagger in 3 epochs. ``None`` (default with an explicit ``train_config``) keeps its
+        epochs; the library's and the CLI's defaults use :data:`DEFAULT_MIN_STEPS`.
 
     Returns
     -------
@@ -185,7 +211,9 @@ def fine_tune(
     from clinical_sft.training import TrainConfig, Trainer
 
     config = config or EhrConfig()
-    train_config = train_config or TrainConfig(out_dir=Path("runs") / config.task, **train_defaults(config.task))
+    if train_config is None:
+        train_config = TrainConfig(out_dir=Path("runs") / config.task, **train_defaults(config.task))
+        min_steps = DEFAULT_MIN_STEPS if min_steps is None else min_steps
     out = Path(train_config.out_dir)
     resolve_backbone(config.backbone)  # fail before reading data when the backbone is missing
     train_df = load_notes(train, config.task)
@@ -205,6 +233,13 @@ def fine_tune(
         if len(train_ds) > len(fit_ds):
             logger.info("DP: %d %s(s) over %d windows; each sampled %s contributes one random window per step",
                         len(fit_ds), config.dp_unit, len(train_ds), config.dp_unit)
+    if min_steps:
+        epochs = auto_epochs(len(fit_ds), train_config.batch_size, train_config.epochs, min_steps,
+                             getattr(train_config, "grad_accum_steps", 1) or 1)
+        if epochs != train_config.epochs:
+            logger.info("%d epochs instead of %d: at least %d optimizer steps on %d training items", epochs,
+                        train_config.epochs, min_steps, len(fit_ds))
+            train_config = dataclasses.replace(train_config, epochs=epochs)
     trainer = Trainer(task, train_config, dp=dp)
     result = trainer.fit(fit_ds, val_ds)
     assert trainer.model is not None

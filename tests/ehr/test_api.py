@@ -73,3 +73,12 @@ def test_evaluate_writes_metrics_predictions_report_and_card(dp_lora_run, tmp_pa
     assert [r["id"] for r in rows] == list(notes["id"])
     assert all(0 <= s["start"] < s["end"] <= len(t) for r, t in zip(rows, notes["text"]) for s in r["spans"])
     assert np.isfinite(ev.metrics["f1"])
+
+
+def test_default_schedule_raises_epochs_on_small_data(tmp_path):
+    from clinical_sft.ehr import DEFAULT_MIN_STEPS, auto_epochs
+
+    assert auto_epochs(206, 16, 3, DEFAULT_MIN_STEPS) == 10  # 13 steps an epoch
+    assert auto_epochs(5432, 16, 3, DEFAULT_MIN_STEPS) == 3  # a corpus keeps its epochs
+    assert auto_epochs(10, 16, 3, 10_000) == 20  # capped
+    assert auto_epochs(206, 8, 3, DEFAULT_MIN_STEPS, grad_accum_steps=2) == 10
