@@ -223,8 +223,7 @@ def _ddp_worker(rank, world, port, out_dir, dp=None):
             dist.destroy_process_group()
 
 
-@pytest.mark.slow  # ~20 s: two spawned interpreters
-def test_ddp_two_cpu_processes_match_one_process(tmp_path):
+def test_ddp_two_cpu_processes_match_one_process(tmp_path):  # ~15 s: two spawned interpreters (gloo)
     import torch.multiprocessing as mp
 
     one = Trainer(ToyTask(), cfg(tmp_path, "one", epochs=2)).fit(ToyDataset(96), ToyDataset(32, seed=1))
@@ -245,7 +244,6 @@ def test_dp_empty_poisson_batches_take_noise_only_steps(tmp_path, mode):
     assert all(torch.isfinite(v).all() for v in weights(tmp_path / "run").values())
 
 
-@pytest.mark.slow  # ~20 s: two spawned interpreters
 @pytest.mark.parametrize("mode", ["hooks", "ghost"])
 def test_ddp_dp_accounting_matches_one_process(tmp_path, mode):
     import torch.multiprocessing as mp
