@@ -81,6 +81,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PCP: Dr. Tari Swan (317)567-1758", "Tari Swan"),
     ("Thank you for seeing Mr. Day, a 72-year-old man", "Day"),
     ("previously inpt at Brockton VA for detox", "Brockton VA"),
+    ("MICU - Nota de enfermería 2/ene/2008, turno 7-3", "2/ene/2008"),
+    ("Transferido el 3 de marzo de 2010 por NSTEMI", "3 de marzo de 2010"),
+    ("lettre du 12 janvier 2011 jointe", "12 janvier 2011"),
+    ("ADMIT 02/JAN/08 FROM ED", "02/JAN/08"),
+    ("specimen collected 2008-01-02T10:00 (lab)", "2008-01-02"),
     ("TRANSFERRED FROM LANCASTER GENERAL. 8 CHILDREN AT BEDSIDE", "LANCASTER GENERAL"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:

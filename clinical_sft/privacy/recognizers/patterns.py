@@ -26,6 +26,19 @@ _DATE_MONTH_FIRST = re.compile(
 _DATE_DAY_FIRST = re.compile(
     rf"\b(?:0?[1-9]|[12]\d|3[01]){_ORD}(?:[ \t]{{1,3}}of)?[ \t\-]{{1,3}}{_MONTH}\b\.?(?:[ \t\-,]{{1,3}}(?:{_YEAR}|\d\d)\b)?",
     _F)
+# month names of Spanish, Portuguese, French and German notes (and of patients' documents)
+_MONTH_INTL = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sep?tiembre|octubre|noviembre|diciembre|"
+               r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro|"
+               r"janvier|f[ée]vrier|mars|avril|juin|juillet|ao[uû]t|septembre|octobre|d[ée]cembre|"
+               r"januar|februar|m[äa]e?rz|juni|juli|oktober|dezember)")
+_MONTH_INTL_ABBR = r"(?:ene|abr|ago|dic|fev|mai|set|out|dez|janv|f[ée]vr|juil|d[ée]c|okt|m[äa]r)"
+# "2/Jan/2008", "02-ENE-08", "14.feb.2009": a day, a month name and a year between separators
+_DATE_DAY_MON_YEAR = re.compile(
+    rf"\b(?:0?[1-9]|[12]\d|3[01])([/\-.])(?:{_MONTH}|{_MONTH_INTL}|{_MONTH_INTL_ABBR})\.?\1(?:{_YEAR}|\d\d)\b", _F)
+# "3 de marzo de 2010", "12 janvier 2011", "5. März 2012"
+_DATE_INTL = re.compile(
+    rf"\b(?:0?[1-9]|[12]\d|3[01])(?:º|er)?\.?[ \t]{{1,3}}(?:de[ \t]{{1,3}})?{_MONTH_INTL}\b"
+    rf"(?:[ \t,]{{1,3}}(?:de[ \t]{{1,3}})?{_YEAR}\b)?", _F)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
 _HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
                       r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur|rosh hashanah|"
@@ -35,7 +48,7 @@ _HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|ne
                       r"lunar new year|chinese new year|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos))\b", _F)
 # numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
-_DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?![\w/]|\.\d)")
+_DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?!(?!T\d)[\w/]|\.\d)")
 _YEAR_ALONE = re.compile(r"(?<![\w./\-:$#])(?:19[0-9]\d|20[0-4]\d)(?:'?s)?(?![\w/%:]|\.\d|-\d)")
 _DATE_COMPACT = re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01]){_MONTH}(?:19|20)?\d\d\b", _F)
 _MONTH_YEAR_NUM = re.compile(r"(?<![\w./\-])(?:0?[1-9]|1[0-2])[/\-](?:19|20)\d\d(?![\w/]|[\-.]\d)")
@@ -163,6 +176,9 @@ def find_dates(text: str) -> list[Hit]:
             # "MAR" alone is the medication administration record; "MAY" alone is a verb
             if re.fullmatch(r"(?i)(?:mar|may|march)\.?", s.strip()):
                 continue
+            hits.append((m.start(), m.end(), "DATE", 0.9))
+    for rx in (_DATE_DAY_MON_YEAR, _DATE_INTL):
+        for m in rx.finditer(text):
             hits.append((m.start(), m.end(), "DATE", 0.9))
     for m in _MONTH_ALONE.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.7))
