@@ -86,6 +86,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("lettre du 12 janvier 2011 jointe", "12 janvier 2011"),
     ("ADMIT 02/JAN/08 FROM ED", "02/JAN/08"),
     ("specimen collected 2008-01-02T10:00 (lab)", "2008-01-02"),
+    ("PT IS A PARALEGAL AT ROPES & GRAY.", "ROPES & GRAY"),
     ("TRANSFERRED FROM LANCASTER GENERAL. 8 CHILDREN AT BEDSIDE", "LANCASTER GENERAL"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:

@@ -354,11 +354,15 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
     if not run and not sc.mixed_case:
         # ALL CAPS "WORKS AT MARKET BASKET.": two or three plain words closing the clause
         k = start
-        while k < n and k - start < 3 and toks[k].kind == "w" and toks[k].up not in lex.clinical \
-                and toks[k].up not in _STOP_PLACE and toks[k].up not in _WORK_SKIP and lex.klass(toks[k].up) != PURE:
+        words = 0
+        while k < n and words < 3 and (toks[k].kind == "w" and toks[k].up not in lex.clinical
+                                       and toks[k].up not in _STOP_PLACE and toks[k].up not in _WORK_SKIP
+                                       and lex.klass(toks[k].up) != PURE
+                                       or toks[k].text == "&" and words and k + 1 < n and toks[k + 1].kind == "w"):
+            words += toks[k].kind == "w"
             k += 1
-        if k - start >= 2 and (k >= n or toks[k].text in ".,;"):
-            run = list(range(start, k))
+        if words >= 2 and toks[k - 1].text != "&" and (k >= n or toks[k].text in ".,;"):
+            run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
     return run
 
 
