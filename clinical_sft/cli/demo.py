@@ -46,13 +46,11 @@ def demo(
 def _quiet_third_party() -> None:
     """Keep the demo's console to its own progress: no per-file bars or known-harmless notices of libraries."""
     import logging
-    import os
     import warnings
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from transformers.utils import logging as hf_logging
+    from clinical_sft.cli.ehr import _quiet_hf
 
-    hf_logging.disable_progress_bar()  # "Writing model shards" bars of save_pretrained
+    _quiet_hf()  # offline hub, no "Writing model shards" bars of save_pretrained
     warnings.filterwarnings("ignore", message="Secure RNG turned off")  # run.json privacy.secure_mode says so
     warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")  # accountant detail, bound holds
     warnings.filterwarnings("ignore", message="Full backward hook is firing")

@@ -506,11 +506,7 @@ def find_facilities(text: str) -> list[Hit]:
         if t.kind != "w":
             i += 1
             continue
-        # longest head starting here
-        head_end = -1
-        for parts in heads.get(t.up, ()):
-            if all(i + k < n and toks[i + k].up == part for k, part in enumerate(parts[1:], start=1)):
-                head_end = max(head_end, i + len(parts) - 1)
+        head_end = _head_end(toks, heads, i)
         if head_end < 0:
             i += 1
             continue
@@ -658,11 +654,11 @@ def find_facilities(text: str) -> list[Hit]:
     return hits
 
 
-def _facility_acronyms(sc: Scan, lex: Any, hits: list[Hit]) -> list[Hit]:
+def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
     """The initials of a facility named in the note name it too ("OUR LADY OF LOURDES HOSPITAL ... OLOLH")."""
     acronyms: set[str] = set()
     for s, e, _label, _score in hits:
-        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", sc.text[s:e])]
+        words = re.findall(r"[A-Za-z][\w'’-]*", sc.text[s:e])
         if len(words) < 2:
             continue
         acronyms.add("".join(w[0] for w in words).upper())
@@ -712,6 +708,15 @@ _HEADS: dict[str, list[tuple[str, ...]]] | None = None
 _UNIT_AFTER_GENERAL = frozenset("SURGERY SURGICAL MEDICINE MEDICAL TEAM SERVICE FLOOR WARD UNIT PRACTICE".split())
 
 
+def _head_end(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], i: int) -> int:
+    """Index of the last token of the longest facility head starting at token ``i``; -1 when none."""
+    end = -1
+    for parts in heads.get(toks[i].up, ()):
+        if all(i + k < len(toks) and toks[i + k].up == part for k, part in enumerate(parts[1:], start=1)):
+            end = max(end, i + len(parts) - 1)
+    return end
+
+
 def _chain_heads(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], end: int) -> tuple[int, bool]:
     """Extend a head over the heads that follow it ("MANOR REHABILITATION", "NURSING AND REHAB CENTER").
 
@@ -723,11 +728,7 @@ def _chain_heads(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], e
         k = end + 1
         if k < n and toks[k].up in ("AND", "&"):
             k += 1
-        best = -1
-        if k < n and toks[k].kind == "w":
-            for parts in heads.get(toks[k].up, ()):
-                if all(k + q < n and toks[k + q].up == part for q, part in enumerate(parts[1:], start=1)):
-                    best = max(best, k + len(parts) - 1)
+        best = _head_end(toks, heads, k) if k < n and toks[k].kind == "w" else -1
         if best < 0 or toks[end + 1].start - toks[end].end > 1:
             return end, weak
         weak = weak and " ".join(toks[q].up for q in range(k, best + 1)) in _WEAK_HEADS
