@@ -11,11 +11,15 @@ import pydicom
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "segment_dicom_series.py"
 
 
-def test_example_quick(tmp_path):
-    spec = importlib.util.spec_from_file_location("segment_dicom_series", EXAMPLE)
+def _run_example(path: Path, out: Path) -> dict:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    summary = mod.main(["--quick", "--out", str(tmp_path), "--threads", "1"])
+    return mod.main(["--quick", "--out", str(out), "--threads", "1"])
+
+
+def test_example_quick(tmp_path):
+    summary = _run_example(EXAMPLE, tmp_path)
     src = next(Path(summary["series"]).glob("*.dcm"))
     assert summary["referenced_series"] == pydicom.dcmread(src).SeriesInstanceUID
     assert summary["segments"] == ["organ", "lesion"]
@@ -28,10 +32,7 @@ CLASSIFY = Path(__file__).resolve().parents[2] / "examples" / "classify_volumes.
 
 
 def test_classification_example_quick(tmp_path):
-    spec = importlib.util.spec_from_file_location("classify_volumes", CLASSIFY)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    summary = mod.main(["--quick", "--out", str(tmp_path), "--threads", "1"])
+    summary = _run_example(CLASSIFY, tmp_path)
     assert "auroc" in summary["metrics"] and Path(summary["predictions_csv"]).is_file()
     assert summary["rows"] and all(r["label"] in ("no lesion", "lesion") for r in summary["rows"])
     assert Path(summary["report"]["markdown"]).is_file()
