@@ -37,6 +37,8 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w1_setB.jsonl", "w2_setB.jsonl"], 0.86, 0.94),
     # measured: 0.957 / 0.997 (blind: 0.933 / 0.991)
     (["w5_setA.jsonl"], 0.93, 0.97),
+    # measured: 0.942 / 0.975 (blind, before this round: 0.898 / 0.954)
+    (["w6_setA.jsonl", "w7_setA.jsonl"], 0.92, 0.95),
     # measured: 0.959 / 0.992 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -56,6 +58,9 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
+    "FELL FROM 2ND STORY PORCH. HX CVA W/ RESIDUAL L WEAKNESS. BIPAP 10/5 -> BACK TO PSV 12/5; REGIONAL ANESTHESIA.",
+    "on dobutamine 5. Family requests update from team at bedside; teacher (retired), engineer (see above).",
+    "LIVES AT HOME, NO STAIRS. WORKS AS TEACHER FOR 30 YRS. PT IS IN HOSP FOR 3 WKS.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -88,6 +93,19 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("specimen collected 2008-01-02T10:00 (lab)", "2008-01-02"),
     ("PT IS A PARALEGAL AT ROPES & GRAY.", "ROPES & GRAY"),
     ("TRANSFERRED FROM LANCASTER GENERAL. 8 CHILDREN AT BEDSIDE", "LANCASTER GENERAL"),
+    ("MOTHER ELENI (96) STILL AT HOME ALONE", "96"),
+    ("Pt is a software engineer at Vertex Pharmaceuticals, married", "Vertex Pharmaceuticals"),
+    ("FELL AT WORK (PRICE CHOPPER IN LATHAM) ONTO R HIP", "PRICE CHOPPER"),
+    ("RETIRED MACHINIST (RAYTHEON). WIFE AT BEDSIDE", "RAYTHEON"),
+    ("WANTS TRANSFER TO PRESBYTERIAN FOR TRANSPLANT EVAL", "PRESBYTERIAN"),
+    ("SONS DUKE AND RICH CALLED FOR UPDATE", "RICH"),
+    ("ADMITTED FROM CEDAR RIDGE MANOR W/ UTI", "CEDAR RIDGE MANOR"),
+    ("REPORT GIVEN TO RN ON GOLDBERG 5 AT 1900", "GOLDBERG 5"),
+    ("d/c to Lakeside TCU on 4/2 with PT/OT", "Lakeside TCU"),
+    ("works nights for the USPS as a mail sorter; wife aware", "USPS"),
+    ("APS INTAKE #09-11234 FILED BY SW", "09-11234"),
+    ("LIVES AT 18 ORCHARD RD, APT 2, GLEN BURNIE. NIECE CHECKS IN", "GLEN BURNIE"),
+    ("Family lives in Houston (Gulfton) and visits daily", "Gulfton"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

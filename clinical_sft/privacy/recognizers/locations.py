@@ -69,7 +69,9 @@ FACILITY_HEADS = (
     "PSYCHIATRIC CENTER", "HOMELESS SHELTER", "WOMEN'S SHELTER", "REHABILITATION", "REHABILITATION INSTITUTE",
     "SKILLED NURSING FACILITY", "SKILLED NURSING CENTER", "NURSING AND REHABILITATION", "NURSING & REHABILITATION",
     "NURSING AND REHAB", "NURSING & REHAB", "LONG TERM CARE", "SENIOR LIVING", "RETIREMENT HOME", "RETIREMENT COMMUNITY",
-    "CARE HOME", "CHILDREN'S HOSPITAL", "TREATMENT CENTER", "RECOVERY CENTER", "DETOX",
+    "CARE HOME", "CHILDREN'S HOSPITAL", "TREATMENT CENTER", "RECOVERY CENTER", "DETOX", "CTR", "NURSING CTR",
+    "CARE CTR", "REHAB CTR", "TCU", "LTACH", "LTAC", "SPECIALTY HOSPITAL", "ELDER SERVICES", "ALLIANCE", "AIRPORT",
+    "TERMINAL", "REGIONAL",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -242,17 +244,27 @@ def find_places(text: str) -> list[Hit]:
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.6))
         # employer: "WORKS AT BOEING", "employed by Stop & Shop", "RETIRED FROM TEXAS INSTRUMENTS"
-        if t.kind == "w" and (t.up in _WORK_VERBS or (
+        if t.kind == "w" and (t.up in _WORK_VERBS or t.up in _OCCUPATIONS or (
                 i >= 1 and toks[i - 1].up in ("A", "AN") and len(t.up) >= 5 and t.up.endswith(_JOB_ENDINGS))):
             run = _employer_after(sc, lex, i)
             if run:
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
+    # a neighbourhood in parentheses after a town: "LIVES IN ST. PAUL (FROGTOWN)", "Boston (Dorchester)"
+    for _s0, e0, label, _score in list(hits):
+        if label != "LOCATION":
+            continue
+        m = _PAREN_AFTER.match(text, e0)
+        if m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and (
+                not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper()))
+                     for w in m.group(1).split()):
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
     return hits
 
 
+_PAREN_AFTER = re.compile(r"[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{1,20})?)\)")
 _STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
 
 
@@ -290,6 +302,14 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
 _FACILITY_HEAD_WORDS = frozenset(w for h in FACILITY_HEADS for w in h.split()) | {"VANGUARD", "HOSP"}
 _WORK_VERBS = frozenset("WORKS WORKED WORKING WORK EMPLOYED EMPLOYER EMPLOYEE RETIRED DRIVES DROVE OWNS OWNED "
                         "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED".split())
+# occupations that introduce an employer without an article: "IT engineer at Texas Instruments",
+# "RETIRED CHEMICAL ENGINEER (SHELL DEER PARK)", "coal miner for Arch Coal"
+_OCCUPATIONS = frozenset(
+    "ENGINEER MINER FARMER RANCHER TEACHER PROFESSOR STUDENT ACCOUNTANT LAWYER ATTORNEY PARALEGAL SECRETARY "
+    "ELECTRICIAN PLUMBER CARPENTER WELDER MACHINIST JANITOR CUSTODIAN LABORER FOREMAN SUPERVISOR BARTENDER WAITRESS "
+    "WAITER CHEF COOK BAKER BUTCHER PHARMACIST TECHNICIAN PROGRAMMER ANALYST CONSULTANT BANKER TELLER RECEPTIONIST "
+    "FIREFIGHTER FIREMAN POLICEMAN SOLDIER PILOT FISHERMAN LONGSHOREMAN TRUCKER PAINTER ROOFER "
+    "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
 _JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER", "AL", "ANT", "ENT", "EE")  # "A ROOFER FOR", "A PARALEGAL AT"
 _WORK_SKIP = frozenset("AS A AN NIGHTS DAYS NIGHT DAY PART-TIME PART FULL-TIME TIME SHIFTS SHIFT THERE STILL "
@@ -315,6 +335,9 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                              and toks[j].up not in _STOP_PLACE))) and skipped < 4:
             skipped += 1
             j += 1
+        if j < n and toks[j].text == "(" and (t.up in _OCCUPATIONS or t.up == "RETIRED" or t.up == "WORK" and i >= 1
+                                              and toks[i - 1].up == "AT"):
+            return _parenthesised(sc, lex, j)  # "CHEMICAL ENGINEER (SHELL DEER PARK)", "AT WORK (HOME DEPOT)"
         if t.up in ("OWNS", "OWNED", "OWN") and not (j < n and toks[j].up in _WORK_PREP):
             j = i + 1  # "OWNS OLYMPIA DINER"
         elif not (j < n and toks[j].up in _WORK_PREP):
@@ -322,8 +345,11 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         else:
             j += 1
         if t.up == "RETIRED" and toks[j - 1].up != "FROM" or t.up == "WORK" and not (
-                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT")):
+                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM")):
             return []
+        if sc.mixed_case and j + 1 < n and toks[j].text == "the" and toks[j + 1].is_upper \
+                and len(toks[j + 1].text) >= 2:
+            j += 1  # "bus driver for the MBTA"
     run: list[int] = []
     plain = 0
     start = j
@@ -336,7 +362,8 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         home_co = not run and tj.up == "HOME" and j + 1 < n and toks[j + 1].kind == "w" \
             and toks[j + 1].start - tj.end == 1  # "HOME DEPOT"
         if tj.kind != "w" or (tj.up in _STOP_PLACE and not home_co) or tj.up in (
-                "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO"):
+                "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO", "AFTER", "BEFORE", "SINCE", "UNTIL", "WHEN",
+                "WHILE", "BUT", "FOR", "X"):
             break
         name_like = (sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up) \
             or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
@@ -363,6 +390,33 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
             k += 1
         if words >= 2 and toks[k - 1].text != "&" and (k >= n or toks[k].text in ".,;"):
             run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
+    return run
+
+
+def _parenthesised(sc: Scan, lex: Lexicons, j: int) -> list[int]:
+    """The words inside ``( ... )`` at token ``j`` up to ``IN``/``ON``/a comma when they read as a name
+    (one to four words, none clinical or a number, at least one unknown, name-lexicon or capitalised in
+    mixed-case text); empty otherwise."""
+    toks = sc.tokens
+    run: list[int] = []
+    k = j + 1
+    while k < len(toks) and toks[k].kind == "w" and toks[k].up not in ("IN", "ON", "AT") and len(run) < 4:
+        run.append(k)
+        k += 1
+    if not run or k >= len(toks) or toks[k].text not in ")," and toks[k].up not in ("IN", "ON", "AT"):
+        return []
+    if any(toks[r].up in lex.clinical or (toks[r].up in _STOP_PLACE and not (r == run[0] == j + 1 and len(run) > 1))
+           or (sc.mixed_case and toks[r].is_lower) for r in run):  # "(HOME DEPOT)"
+        return []
+    words = [toks[r].up for r in run]
+    if any(w in _STOP or w in _WORK_SKIP or w in ("RETIRED", "DISABLED", "UNEMPLOYED", "SEE", "ABOVE")
+           for w in words):
+        return []
+    if sc.mixed_case:
+        return run if all(toks[r].is_title or toks[r].is_upper or toks[r].text[:1].isupper() for r in run) else []
+    if not any(not lex.is_known_word(w) or lex.klass(w) == PURE or w in lex.cities for w in words) \
+            and " ".join(words) not in lex.cities:
+        return []
     return run
 
 
@@ -433,8 +487,9 @@ def find_addresses(text: str) -> list[Hit]:
             if "\n" in sc.text[toks[j - 1].end:tj.start]:
                 break  # an address does not run over a line break
             if tj.kind == "p" and tj.text in ".-'":
-                if tj.text == "." and j + 1 < n and toks[j + 1].start > tj.end and len(toks[j - 1].text) > 2:
-                    break  # "X2 BY EMS. PARTNER ...": a sentence ends here
+                if tj.text == "." and j + 1 < n and toks[j + 1].start > tj.end and (
+                        len(toks[j - 1].text) > 2 or toks[j - 1].kind == "n"):
+                    break  # "X2 BY EMS. PARTNER ...", "DOBUTAMINE 5. FAMILY ...": a sentence ends here
                 j += 1
                 continue
             if tj.kind == "n" and words == 0 and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
@@ -455,6 +510,8 @@ def find_addresses(text: str) -> list[Hit]:
                 break
             if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX):
                 break
+            if sc.mixed_case and tj.is_lower and len(tj.text) > 3:
+                break  # "5 units given, requests second opinion at St. Luke's": prose, not a street
             words += 1
             j += 1
         if found < 0:
@@ -476,16 +533,41 @@ def find_addresses(text: str) -> list[Hit]:
             m = kk + 1
             if m < n and toks[m].text in (".", "#"):
                 m += 1
-            if m < n and toks[m].kind in ("n", "w") and len(toks[m].text) <= 6:
+            if m < n and toks[m].kind in ("n", "w") and len(toks[m].text) <= 6 and (
+                    any(c.isdigit() for c in toks[m].text) or len(toks[m].text) <= 2):  # not "ELM ST, NO STAIRS"
                 e = toks[m].end
                 if m + 1 < n and toks[m + 1].kind in ("n", "w") and toks[m + 1].start == toks[m].end:
                     e = toks[m + 1].end
         hits.append((toks[i_first].start, e, "ADDRESS", 0.85))
+        town = _town_after(sc, lex, e)
+        if town:
+            hits.append((town[0], town[1], "LOCATION", 0.65))
     for mt in _PO_BOX.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
+
+
+def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
+    """The town after a street address: ``12 ELM ST, APT 4, COLLEGE PARK.`` -- one to three words between a
+    comma and the end of the clause (``.``, ``,``, ``;``, a state or ZIP code is found on its own)."""
+    toks = sc.tokens
+    n = len(toks)
+    k = next((q for q in range(n) if toks[q].start >= pos), n)
+    if k >= n or toks[k].text != ",":
+        return None
+    run: list[int] = []
+    k += 1
+    while k < n and len(run) < 3 and toks[k].kind == "w" and "\n" not in sc.text[toks[k - 1].end:toks[k].start]:
+        u = toks[k].up
+        if u in lex.clinical or u in _STOP or u in UNIT_WORDS or u in _STOP_PLACE or (sc.mixed_case and toks[k].is_lower):
+            return None
+        run.append(k)
+        k += 1
+    if not run or (k < n and toks[k].text not in ".,;)" and toks[k].kind != "n"):
+        return None
+    return toks[run[0]].start, toks[run[-1]].end
 
 
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
@@ -510,7 +592,7 @@ def find_facilities(text: str) -> list[Hit]:
         if head_end < 0:
             i += 1
             continue
-        if head_end == i and t.up in ("GENERAL", "MEDICAL") and i + 1 < n and toks[i + 1].kind == "w" \
+        if head_end == i and t.up in ("GENERAL", "MEDICAL", "REGIONAL") and i + 1 < n and toks[i + 1].kind == "w" \
                 and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
@@ -553,6 +635,11 @@ def find_facilities(text: str) -> list[Hit]:
                 j -= 1
                 continue
             break
+        if named and first >= 1 and first == j + 1 and not sc.mixed_case and j >= 1 and toks[j].kind == "w" \
+                and toks[j - 1].up in ("AT", "FROM", "TO", "VIA") and toks[j].up not in _STOP \
+                and toks[j].up not in lex.clinical and toks[j].up not in _NOT_FACILITY \
+                and toks[j].up not in _STOP_PLACE:
+            first = j  # "FROM BLUE HILLS MANOR": an ordinary word opening the name after a place preposition
         if not named and i >= 2:
             # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
             k = i - 1
@@ -601,7 +688,8 @@ def find_facilities(text: str) -> list[Hit]:
     # hospital units named after people or places: "FROM BAKER 7", "TO FELDMAN 4", "ON ELLISON 12"
     for i, t in enumerate(toks):
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
-        bed_on = t.up == "ON" and i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
+        bed_on = t.up == "ON" and i + 1 < n and (i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
+                                                  or lex.klass(toks[i + 1].up) == PURE)  # "REPORT TO RN ON KESSLER 6"
         if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
@@ -625,6 +713,9 @@ def find_facilities(text: str) -> list[Hit]:
         if t.kind != "w" or t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
             continue
         a = toks[i + 1]
+        if a.kind == "w" and a.up in _BRAND_FACILITY and not a.is_lower:
+            hits.append((a.start, a.end, "HOSPITAL", 0.6))  # "AT METHODIST", "from Mercy"
+            continue
         if a.kind != "w" or not (2 <= len(a.text) <= 6) or not a.text.isupper() or not a.text.isalpha() \
                 or a.up in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
                 or a.up in _FAC_TAIL or a.up in lex.name_class:
@@ -692,13 +783,17 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "FUNERAL HOME", "SCHOOLS", "ACADEMY", "REHABILITATION", "LONG TERM CARE", "SENIOR LIVING",
                          "DETOX", "CARE HOME", "TREATMENT CENTER", "RECOVERY CENTER", "HOMELESS SHELTER",
                          "WOMEN'S SHELTER", "RETIREMENT HOME", "RETIREMENT COMMUNITY", "BEHAVIORAL HEALTH", "VA",
-                         "GENERAL", "MEDICAL"])
+                         "GENERAL", "MEDICAL", "CTR", "ALLIANCE", "AIRPORT", "TERMINAL", "REGIONAL"])
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
     "TRANSFERRED TRANSFER TX TX'D XFER XFERRED ADMITTED ADMISSION REFERRAL REFERRED BACK FOLLOWED FOLLOWS FOLLOW "
     "F/U CARE SEEN DIALYZES DIALYSIS HD CLINIC PCP RETURN RETURNED DISCHARGED TREATED SURGERY SENT FLOWN "
-    "MEDFLIGHTED MEDFLIGHT ARRIVED REHAB HOSPITALIZED HOSPITALIZATION STAY STAYED ICU".split())
+    "MEDFLIGHTED MEDFLIGHT ARRIVED REHAB HOSPITALIZED HOSPITALIZATION STAY STAYED ICU PRESENTED PRESENTING "
+    "TRANSPLANT CATH CATHED DIAGNOSED EVALUATED INTUBATED BIOPSY CHEMO RADIATION APPT APPOINTMENT".split())
+# words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
+_BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO "
+                            "SHRINERS HADASSAH".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
 _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".split())

@@ -45,7 +45,12 @@ RELATIVES = frozenset(
     "HCP PROXY STEPSON STEPDAUGHTER STEPMOTHER STEPFATHER DIL SIL BIL MIL FIL CAREGIVER ROOMMATE SIBLING "
     "SIBLINGS CHILDREN CHILD KIDS NEICE SON-IN-LAW DAUGHTER-IN-LAW MOTHER-IN-LAW FATHER-IN-LAW BROTHER-IN-LAW "
     "SISTER-IN-LAW GREAT-GRANDSON GREAT-GRANDDAUGHTER EX-WIFE EX-HUSBAND ESPOSA ESPOSO HIJO HIJA HIJOS HIJAS MADRE "
-    "PADRE HERMANO HERMANA NIETO NIETA SOBRINO SOBRINA TIO TIA PRIMO PRIMA".split())
+    "PADRE HERMANO HERMANA NIETO NIETA SOBRINO SOBRINA TIO TIA PRIMO PRIMA DTRS DTR-IN-LAW GRANDSONS GRANDDAUGHTERS "
+    "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER "
+    "LANDLORD HOUSEMATE".split())
+# relatives in the plural: a list of names follows ("SONS TOU AND PAO", "DTRS JOY AND CHERRY")
+_PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
+                              "NEPHEWS COUSINS PARENTS CHILDREN KIDS SIBLINGS FRIENDS".split())
 VERBS = frozenset(
     "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
@@ -54,13 +59,13 @@ VERBS = frozenset(
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
     "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER TECH TECHNICIAN AIDE CNA PCA "
     "SITTER BIOMED SECRETARY CLERK ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD MGMT "
-    "WORKER CASEWORKER".split())
+    "WORKER CASEWORKER REP".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
     "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
     "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
-    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME".split())
+    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME REP".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
@@ -269,7 +274,8 @@ def find_names(text: str) -> list[Hit]:
 
         # --- mixed-case prose: capitalised words in mid-sentence (a light NER) --------------------
         if sc.mixed_case and t.is_title and not sc.sentence_initial(i) and base not in lex.clinical \
-                and base not in _STOP and not _header_like(sc, lex, i):
+                and base not in _STOP and not _header_like(sc, lex, i) \
+                and not (base in TITLES and i >= 1 and toks[i - 1].up in TITLES):  # "imam Sheikh Yusuf"
             if k == AMBIGUOUS and not _measure_next(sc, i):
                 flag[i] = max(flag.get(i, 0), 0.55)
             elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i) \
@@ -316,7 +322,8 @@ def find_names(text: str) -> list[Hit]:
                         direction == 1 and len(uj) >= 5 and uj.endswith("ED") and lex.klass(uj) != PURE
                         and lex.is_known_word(uj)):
                     continue  # "CASE MGR PRIYANKA PAGED", "DESHAWN BROUGHT": context and common verbs
-                if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I"):
+                if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I") \
+                        and sc.text[tj.end:tj.end + 1] != "/":  # "APRIL W/ RESIDUAL": W/ is "with"
                     flag[j] = 0.6
                     changed = True
                 elif uj in PARTICLES and 0 <= j + direction < len(toks) and toks[j + direction].kind == "w" \
@@ -436,7 +443,12 @@ def _coordinated_name(sc: Scan, lex: Lexicons, i: int, j: int) -> bool:
     if sc.mixed_case and not (tj.is_title or tj.is_upper) and ti.is_title:
         return False
     k = lex.klass(tj.up)
-    return k == PURE or (k == AMBIGUOUS and sc.mixed_case and tj.is_title) or _rare_unknown(lex, tj.up)
+    if k == PURE or (k == AMBIGUOUS and sc.mixed_case and tj.is_title) or _rare_unknown(lex, tj.up):
+        return True
+    # after a plural relative the list is of names: "SONS DALE AND RICH", "SONS TOU AND PAO"
+    p = sc.prev_word(i, _CTX_SKIP)
+    return p >= 0 and toks[p].up in _PLURAL_RELATIVES and tj.up.isalpha() and not medical_shape(tj.up) and (
+        k != NOT_NAME or not lex.is_known_word(tj.up)) and (not sc.mixed_case or not tj.is_lower)
 
 
 def _run_hit(sc: Scan, run: list[int], flag: dict[int, float]) -> Hit:

@@ -56,7 +56,8 @@ _DATE_RANGE = re.compile(r"(?<![\w./\-])((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[
                          r"(?:0?[1-9]|[12]\d|3[01]))(?![\w/])")
 _ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after)[ \t]{1,3}(?:the[ \t]{1,3})?"
                           r"((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?![ \t]{0,2}(?:floor|grade|percentile|rib|"
-                          r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree))", _F)
+                          r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree|story|level|round|"
+                          r"attempt|trimester|generation|place|stage|year|set|unit|bag|liter|pack))", _F)
 _MONTH_CTX = re.compile(r"\b(?:in|last|next|since|early|late|mid|until|till|by|this|of|during)[ \t\-]{1,3}"
                         r"(march|may|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
                         r"(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
@@ -268,6 +269,10 @@ _AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turned|turns|turning)[ \t:]{0,3
 _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b)", _F)
+# an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
+_AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
+_KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
+                 "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
 
 
 def find_ages(text: str) -> list[Hit]:
@@ -280,6 +285,9 @@ def find_ages(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "AGE", score))
     for m in _AGE_WORDS.finditer(text):
         hits.append((m.start(), m.end(), "AGE", 0.8))
+    for m in _AGE_BARE.finditer(text):
+        if _KIN.intersection(_prev_words(text, m.start(), 3)):
+            hits.append((m.start(1), m.end(1), "AGE", 0.7))
     return hits
 
 
@@ -353,7 +361,8 @@ _ID_CTX = re.compile(
     r"enc|visit|fin|csn|har|admission|claim|plan|member|subscriber|policy|group|insurance|medicare|medicaid|"
     r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
-    r"record|ref|reference|case|specimen|accession|order|pt id|patient id)"
+    r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
+    r"confirmation|referral|file)"
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
     r"([A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
 _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
@@ -362,7 +371,8 @@ _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})
 
 
 # identifier words that are also ordinary nursing words ("PLAN 0600")
-_WEAK_ID_WORDS = frozenset("PLAN ORDER CASE VISIT RECORD REF REFERENCE GROUP MODEL DEVICE LOT ID".split())
+_WEAK_ID_WORDS = frozenset("PLAN ORDER CASE VISIT RECORD REF REFERENCE GROUP MODEL DEVICE LOT ID REPORT REFERRAL "
+                           "INTAKE FILE TICKET".split())
 
 
 def find_ids(text: str) -> list[Hit]:
