@@ -61,6 +61,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "FELL FROM 2ND STORY PORCH. HX CVA W/ RESIDUAL L WEAKNESS. BIPAP 10/5 -> BACK TO PSV 12/5; REGIONAL ANESTHESIA.",
     "on dobutamine 5. Family requests update from team at bedside; teacher (retired), engineer (see above).",
     "LIVES AT HOME, NO STAIRS. WORKS AS TEACHER FOR 30 YRS. PT IS IN HOSP FOR 3 WKS.",
+    "C2 FX IN MIAMI J COLLAR; PT IN MOBILE CHAIR; BACK TO READING GLASSES. TET TOX GIVEN.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -106,6 +107,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("APS INTAKE #09-11234 FILED BY SW", "09-11234"),
     ("LIVES AT 18 ORCHARD RD, APT 2, GLEN BURNIE. NIECE CHECKS IN", "GLEN BURNIE"),
     ("Family lives in Houston (Gulfton) and visits daily", "Gulfton"),
+    ("DAUGHTER DROVE UP FROM NORTH MIAMI; SON IN SAN JOSE.", "NORTH MIAMI"),
+    ("s/p tPA @ Methodist Sugar Land, then flown here", "Methodist Sugar Land"),
+    ("LOST HIS JOB AT DOLLAR TREE. WIFE ON DISABILITY", "DOLLAR TREE"),
+    ("MEDICAID PRIOR AUTH # PA-220417 PENDING", "PA-220417"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

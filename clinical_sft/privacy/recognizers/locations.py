@@ -189,6 +189,10 @@ def find_places(text: str) -> list[Hit]:
             # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
             rare = all((lex.zipf(w) < 4.0 or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
                        for w in words)
+            # a city of the major list whose words are no English words: "FROM NORTH MIAMI", "IN SAN JOSE"
+            rare = rare or (word not in lex.minor_places and all(
+                (w not in lex.english or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
+                for w in words))
             if not _place_context(sc, up, s, e, rare):
                 continue
         hits.append((s, e, "LOCATION", 0.7 if kind == "LOCATION" else 0.65))
@@ -301,7 +305,7 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
 
 _FACILITY_HEAD_WORDS = frozenset(w for h in FACILITY_HEADS for w in h.split()) | {"VANGUARD", "HOSP"}
 _WORK_VERBS = frozenset("WORKS WORKED WORKING WORK EMPLOYED EMPLOYER EMPLOYEE RETIRED DRIVES DROVE OWNS OWNED "
-                        "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED".split())
+                        "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED JOB".split())
 # occupations that introduce an employer without an article: "IT engineer at Texas Instruments",
 # "RETIRED CHEMICAL ENGINEER (SHELL DEER PARK)", "coal miner for Arch Coal"
 _OCCUPATIONS = frozenset(
@@ -345,7 +349,7 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         else:
             j += 1
         if t.up == "RETIRED" and toks[j - 1].up != "FROM" or t.up == "WORK" and not (
-                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM")):
+                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM", "FOR")):
             return []
         if sc.mixed_case and j + 1 < n and toks[j].text == "the" and toks[j + 1].is_upper \
                 and len(toks[j + 1].text) >= 2:
@@ -388,7 +392,7 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                        or toks[k].text == "&" and words and k + 1 < n and toks[k + 1].kind == "w"):
             words += toks[k].kind == "w"
             k += 1
-        if words >= 2 and toks[k - 1].text != "&" and (k >= n or toks[k].text in ".,;"):
+        if words >= 2 and toks[k - 1].text != "&" and (k >= n or toks[k].text in ".,;" or toks[k].up in ("IN", "ON")):
             run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
     return run
 
@@ -710,11 +714,19 @@ def find_facilities(text: str) -> list[Hit]:
         hits.append((w.start, num.end, "HOSPITAL", 0.65))
     # hospital acronyms after a transfer or care word: "REFERRAL BACK TO GIMC", "GETS CARE AT BHCHP"
     for i, t in enumerate(toks):
-        if t.kind != "w" or t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
+        if t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
             continue
         a = toks[i + 1]
         if a.kind == "w" and a.up in _BRAND_FACILITY and not a.is_lower:
-            hits.append((a.start, a.end, "HOSPITAL", 0.6))  # "AT METHODIST", "from Mercy"
+            e = a.end  # "AT METHODIST", "from Mercy", "@ Adventist Hanford"
+            k = i + 2
+            while k < n and k <= i + 3 and toks[k].kind == "w" and toks[k].up not in lex.clinical \
+                    and toks[k].up not in _STOP and toks[k].up not in _STOP_PLACE and toks[k].up not in _MONTH_WORDS and (
+                    (sc.mixed_case and toks[k].is_title) or not lex.is_known_word(toks[k].up)
+                    or toks[k].up in lex.cities):
+                e = toks[k].end
+                k += 1
+            hits.append((a.start, e, "HOSPITAL", 0.6))
             continue
         if a.kind != "w" or not (2 <= len(a.text) <= 6) or not a.text.isupper() or not a.text.isalpha() \
                 or a.up in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
@@ -794,6 +806,8 @@ _CARE_WORDS = frozenset(
 # words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
 _BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO "
                             "SHRINERS HADASSAH".split())
+_MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN JUNE JUL JULY AUG AUGUST SEP SEPT "
+                         "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
 _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".split())

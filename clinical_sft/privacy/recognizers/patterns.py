@@ -45,7 +45,7 @@ _HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|ne
                       r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
                       r"st\.? patrick'?s day|mother'?s day|father'?s day|christmas eve|eid al[- ](?:fitr|adha)|"
-                      r"lunar new year|chinese new year|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos))\b", _F)
+                      r"lunar new year|chinese new year|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos)|(?-i:Tet))\b", _F)
 # numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
 _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?!(?!T\d)[\w/]|\.\d)")
@@ -362,7 +362,7 @@ _ID_CTX = re.compile(
     r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
     r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
-    r"confirmation|referral|file)"
+    r"confirmation|referral|file|auth|authorization|prior auth)"
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
     r"([A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
 _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
