@@ -39,9 +39,13 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w5_setA.jsonl"], 0.93, 0.97),
     # measured: 0.942 / 0.975 (blind, before this round: 0.898 / 0.954)
     (["w6_setA.jsonl", "w7_setA.jsonl"], 0.92, 0.95),
+    # measured: 0.846 / 0.922 (blind: 0.818 / 0.863) -- the hardest set: multi-part names, organisations
+    (["w9_setA.jsonl"], 0.82, 0.89),
     # measured: 0.959 / 0.992 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
+    # measured: 0.981 / 1.000 (blind: 0.915 / 0.933)
+    (["sparse_w8.jsonl"], 0.95, 0.97),
 ])
 def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, min_precision: float) -> None:
     tok = _token_scores(deid, names)
@@ -62,6 +66,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "on dobutamine 5. Family requests update from team at bedside; teacher (retired), engineer (see above).",
     "LIVES AT HOME, NO STAIRS. WORKS AS TEACHER FOR 30 YRS. PT IS IN HOSP FOR 3 WKS.",
     "C2 FX IN MIAMI J COLLAR; PT IN MOBILE CHAIR; BACK TO READING GLASSES. TET TOX GIVEN.",
+    "RESIDUALS 10-30; TF STARTED 2000. SON (POA) AWARE -- DOOR LEFT OPEN. Family asked -- explained plan.",
+    "PLT (150) -> 98; STRENGTH (4/5); PEEP (5/10); SEEN BY GENERAL SURGERY W/ RECS; AMYLASE FROM JP'S.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -111,6 +117,15 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("s/p tPA @ Methodist Sugar Land, then flown here", "Methodist Sugar Land"),
     ("LOST HIS JOB AT DOLLAR TREE. WIFE ON DISABILITY", "DOLLAR TREE"),
     ("MEDICAID PRIOR AUTH # PA-220417 PENDING", "PA-220417"),
+    ("S/P R HEMICOLECTOMY 4-19. TOLERATING CLEARS", "4-19"),
+    ("TRACH CHANGED, LAST BRONCH (11/2). SX Q2H", "11/2"),
+    ("H/O HCV, ENDOCARDITIS (2006), IVDU", "2006"),
+    ("SON ED CAME IN AT 2100, UPSET", "ED"),
+    ("RN: K. WOJCIK / RT: ADEYEMI", "ADEYEMI"),
+    ("CALLED SON AT WORK (DIMITRIOS), WILL COME", "DIMITRIOS"),
+    ("paged Dr. Lin (pager 442) re: K 3.1", "442"),
+    ("mother lives at 77 N. Birch Rd, Kalispell", "77 N. Birch Rd"),
+    ("MAIL TO RR 3 BOX 212, WEST LIBERTY", "RR 3 BOX 212"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

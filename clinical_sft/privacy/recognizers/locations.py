@@ -238,7 +238,8 @@ def find_places(text: str) -> list[Hit]:
                 j += 1
             run: list[int] = []
             while j < n and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in _STOP_PLACE \
-                    and toks[j].up not in lex.clinical and not (sc.mixed_case and toks[j].is_lower) and (
+                    and toks[j].up not in lex.clinical and toks[j].up.removesuffix("'S") not in lex.clinical \
+                    and not (sc.mixed_case and toks[j].is_lower) and (
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
                     or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)
                     or (toks[j].up in _PLACE_PREFIX and j + 1 < n and toks[j + 1].kind == "w"
@@ -512,6 +513,10 @@ def find_addresses(text: str) -> list[Hit]:
                     break
                 found = j
                 break
+            if words == 0 and tj.up in ("N", "S", "E", "W", "NE", "NW", "SE", "SW"):
+                words += 1  # "412 S. ELM ST": a compass point before the street's name
+                j += 1
+                continue
             if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX):
                 break
             if sc.mixed_case and tj.is_lower and len(tj.text) > 3:
@@ -575,7 +580,9 @@ def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
 
 
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
-_PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b", re.IGNORECASE)
+_PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
+                     r"\b(?:HC|RR|R\.R\.|RURAL ROUTE|STAR ROUTE|HCR)[ \t]{0,2}\d{1,4},?[ \t]{1,2}BOX[ \t]{0,2}#?\d{1,6}\b",
+                     re.IGNORECASE)
 
 
 def find_facilities(text: str) -> list[Hit]:
@@ -597,6 +604,7 @@ def find_facilities(text: str) -> list[Hit]:
             i += 1
             continue
         if head_end == i and t.up in ("GENERAL", "MEDICAL", "REGIONAL") and i + 1 < n and toks[i + 1].kind == "w" \
+                and len(toks[i + 1].text) >= 2 \
                 and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
@@ -693,7 +701,7 @@ def find_facilities(text: str) -> list[Hit]:
     for i, t in enumerate(toks):
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
         bed_on = t.up == "ON" and i + 1 < n and (i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
-                                                  or lex.klass(toks[i + 1].up) == PURE)  # "REPORT TO RN ON KESSLER 6"
+                                                  or lex.klass(toks[i + 1].up) != NOT_NAME)  # "RN ON KESSLER 6"
         if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
@@ -729,7 +737,7 @@ def find_facilities(text: str) -> list[Hit]:
             hits.append((a.start, e, "HOSPITAL", 0.6))
             continue
         if a.kind != "w" or not (2 <= len(a.text) <= 6) or not a.text.isupper() or not a.text.isalpha() \
-                or a.up in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
+                or a.up in lex.clinical or a.up.removesuffix("'S") in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
                 or a.up in _FAC_TAIL or a.up in lex.name_class:
             continue
         before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
@@ -802,7 +810,8 @@ _CARE_WORDS = frozenset(
     "TRANSFERRED TRANSFER TX TX'D XFER XFERRED ADMITTED ADMISSION REFERRAL REFERRED BACK FOLLOWED FOLLOWS FOLLOW "
     "F/U CARE SEEN DIALYZES DIALYSIS HD CLINIC PCP RETURN RETURNED DISCHARGED TREATED SURGERY SENT FLOWN "
     "MEDFLIGHTED MEDFLIGHT ARRIVED REHAB HOSPITALIZED HOSPITALIZATION STAY STAYED ICU PRESENTED PRESENTING "
-    "TRANSPLANT CATH CATHED DIAGNOSED EVALUATED INTUBATED BIOPSY CHEMO RADIATION APPT APPOINTMENT".split())
+    "TRANSPLANT CATH CATHED DIAGNOSED EVALUATED INTUBATED BIOPSY CHEMO RADIATION APPT APPOINTMENT STAYS STAYING "
+    "LIVES LIVED RESIDES".split())
 # words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
 _BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO "
                             "SHRINERS HADASSAH".split())
@@ -810,7 +819,7 @@ _MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN J
                          "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
-_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND".split())
+_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W".split())
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None

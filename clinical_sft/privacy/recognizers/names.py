@@ -34,7 +34,7 @@ Hit = tuple[int, int, str, float]
 TITLES = frozenset(
     "DR DRS DOCTOR MR MRS MS MISS MX PROF PROFESSOR REV REVEREND RABBI FR CHAPLAIN PASTOR NURSE "
     "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME DEPUTY SHERIFF IMAM SHEIKH FATHER-IN-CHARGE "
-    "SRTA".split())
+    "SRTA KAHU ABBA ABUNA".split())
 CREDENTIALS = frozenset(
     "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
     "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD SW".split())
@@ -47,7 +47,8 @@ RELATIVES = frozenset(
     "SISTER-IN-LAW GREAT-GRANDSON GREAT-GRANDDAUGHTER EX-WIFE EX-HUSBAND ESPOSA ESPOSO HIJO HIJA HIJOS HIJAS MADRE "
     "PADRE HERMANO HERMANA NIETO NIETA SOBRINO SOBRINA TIO TIA PRIMO PRIMA DTRS DTR-IN-LAW GRANDSONS GRANDDAUGHTERS "
     "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER "
-    "LANDLORD HOUSEMATE".split())
+    "LANDLORD HOUSEMATE TUTU TITA TITO HALMONI HALABEOJI BABUSHKA ABUELA ABUELO BUBBE ZAYDE MANONG MANANG KUYA "
+    "GRANNY GRANDPARENTS".split())
 # relatives in the plural: a list of names follows ("SONS TOU AND PAO", "DTRS JOY AND CHERRY")
 _PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
                               "NEPHEWS COUSINS PARENTS CHILDREN KIDS SIBLINGS FRIENDS".split())
@@ -70,6 +71,9 @@ _WEAK_VERBS = frozenset(
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
+# roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
+_COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
+                         "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE".split())
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
@@ -210,6 +214,11 @@ def find_names(text: str) -> list[Hit]:
                         toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")")):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
+                elif relative and i == p + 1 and base in lex.first and (
+                        (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)
+                                                           and toks[i + 1].up in _VERBISH)):
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "son Will will visit", "SON ED CAME IN"
+                    continue
             # "NAME IS X", "NAME: X"
             if pu == "IS":
                 pp = sc.prev_word(p, _CTX_SKIP)
@@ -244,6 +253,21 @@ def find_names(text: str) -> list[Hit]:
                 and (not sc.mixed_case or t.is_title or t.is_upper):
             flag[i] = max(flag.get(i, 0), 0.75)
             continue
+        # --- "CALLED SON AT HOME (STEFANOS)": a name alone in parentheses after a relative ------------
+        if i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")" \
+                and base not in lex.clinical and _nameish(lex, up, strict=True) or (
+                i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")"
+                and _rare_unknown(lex, base)):
+            if any(toks[q].up in RELATIVES and toks[q].up not in _WEAK_RELATIVES
+                   for q in range(max(0, i - 6), i - 1) if toks[q].kind == "w") \
+                    and (not sc.mixed_case or not t.is_lower):
+                flag[i] = max(flag.get(i, 0), 0.7)
+                continue
+        # --- "RT: BABATUNDE", "OT: Kaminski": a role, a colon and a rare or lexicon name -------------
+        if p >= 0 and toks[p].up in _COLON_ROLES and ":" in sc.gap(p, i) and (
+                k == PURE or _rare_unknown(lex, base)) and base not in lex.clinical:
+            flag[i] = max(flag.get(i, 0), 0.7)
+            continue
         # --- "Islande (niece)" ----------------------------------------------------------------------
         if i + 2 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].up in RELATIVES and _nameish(lex, up) \
                 and (not sc.mixed_case or not t.is_lower):
@@ -252,7 +276,10 @@ def find_names(text: str) -> list[Hit]:
         # --- signatures: "-- EB", "-- A. McEllis" -------------------------------------------------
         if i >= 2 and toks[i - 1].text == "-" and toks[i - 2].text == "-" and (
                 base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1) \
-                and base not in CREDENTIALS and base not in _ROLE_WORDS:
+                and base not in CREDENTIALS and base not in _ROLE_WORDS \
+                and not (len(base) > 3 and lex.is_known_word(base) and (
+                    k == NOT_NAME or (k != PURE and lex.zipf(base) >= 4.5))) \
+                and not (sc.mixed_case and t.is_lower and len(base) > 3):  # "-- explained that", "-- DOOR LEFT OPEN"
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
 

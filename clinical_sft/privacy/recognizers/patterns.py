@@ -69,7 +69,8 @@ _NOT_DATE_BEFORE = frozenset(
     "VENT VENTILATOR SETTINGS SETTING MAP GCS MAE MOTOR STRENGTH GRIP GRADE RATIO SCORE PAIN ABG VBG "
     "APGAR DIGITS FINGERS TOES X BREATHS MURMUR SYSTOLIC DIASTOLIC HR RATE PUPILS PERRL DOSE DOSES "
     "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE DAYS POD CYCLE WEEK TOF ICP CPP "
-    "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS".split())
+    "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS "
+    "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE".split())
 _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
@@ -82,7 +83,8 @@ _YEAR_CONTEXT = frozenset(
     "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN".split())
 # words before a four-digit time of day ("UNTIL 2000", "AT 1930")
 _CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
-                          "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR".split())
+                          "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR STARTED RESTARTED "
+                          "STOPPED HELD GIVEN DRAWN SENT PAGED".split())
 # events whose year often follows: "CVA 2009", "CABG 2015", "TAH/BSO 1998"
 _YEAR_EVENTS = frozenset(
     "CVA TIA MI NSTEMI STEMI CABG PCI PTCA STENT STENTS DES BMS AVR MVR TAVR TAVI PPM AICD ICD CHOLE LAP "
@@ -147,6 +149,9 @@ _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAU
                          "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY".split())
 
 
+_PROCEDURE_ENDINGS = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "PEXY", "RRHAPHY", "DESIS")
+
+
 # words that may follow a date written "7-12" ("ADMITTED 7-12 FOR", "ON 3-4 AT 0800")
 _AFTER_DATE = frozenset("FOR WITH W W/ AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A".split())
 
@@ -156,8 +161,8 @@ def _date_context(prev: list[str]) -> bool:
     if not prev:
         return False
     p = prev[-1].rstrip(":")
-    if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS"):
-        return True
+    if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS") or p.endswith(_PROCEDURE_ENDINGS):
+        return True  # "S/P LOBECTOMY 6-11", "CRANIOTOMY 3/2"
     return len(prev) == 2 and prev[0] in _DATE_CTX_FAR
 
 
@@ -209,6 +214,13 @@ def find_dates(text: str) -> list[Hit]:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
             ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None
+            # alone in parentheses after an event: "TV RING (5/3)", "BARIUM SWALLOW POD 7 (10/29)"
+            paren = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")" and sep != "." \
+                and 1 <= a <= 12 and not _score_shape(a, sep, b) \
+                and not (prev and prev[-1] in _NOT_DATE_BEFORE and not re.search(r"\d", text[max(0, m.start() - 8):m.start()]))
+            if paren:
+                hits.append((m.start(), m.end(), "DATE", 0.7))
+                continue
             if sep == ".":
                 # 7.35 is a number; "ADMITTED 12.24" is a date
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
@@ -239,6 +251,10 @@ def find_dates(text: str) -> list[Hit]:
                 or nxt in ("HRS", "HOURS", "H", "PM", "AM")):
             continue  # "STAYED UNTIL 2000", "@ 1900": a time of day
         seg = text[max(0, m.start() - 2):m.start()]
+        if val.isdigit() and seg.endswith("(") and text[m.end():m.end() + 1] == ")" and 1950 <= int(val) <= 2029 \
+                and not (prev and prev[-1] in _CLOCK_BEFORE):
+            hits.append((m.start(), m.end(), "DATE", 0.65))  # "ENDOCARDITIS (2004)"
+            continue
         if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
             hits.append((m.start(), m.end(), "DATE", 0.7))
@@ -303,7 +319,8 @@ _PHONE = re.compile(
 _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
     r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
-    r"call|callback|number|no)|(?<![\w#])#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b", _F)
+    r"call|callback|number|no)|(?<![\w#])#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
+    r"\b(?:pager|pgr|beeper|beep)[ \t.:#]{0,4}(\d{3})\b", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
 _EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
@@ -347,7 +364,8 @@ def find_contacts(text: str) -> list[Hit]:
         if sum(c.isdigit() for c in val) >= 7:
             hits.append((m.start(1), m.end(1), "PHONE", 0.75))
     for m in _PHONE_CTX.finditer(text):
-        hits.append((m.start(1), m.end(1), "PHONE", 0.7))
+        g = 1 if m.group(1) else 2
+        hits.append((m.start(g), m.end(g), "PHONE", 0.7))
     for m in _EXTENSION.finditer(text):
         prev = _prev_words(text, m.start(), 1)
         if not (prev and prev[-1] in ("TOTAL", "INCREASE", "DECREASE")):
@@ -362,7 +380,7 @@ _ID_CTX = re.compile(
     r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
     r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
-    r"confirmation|referral|file|auth|authorization|prior auth)"
+    r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id)"
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
     r"([A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
 _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
