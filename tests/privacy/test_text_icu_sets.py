@@ -68,6 +68,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "C2 FX IN MIAMI J COLLAR; PT IN MOBILE CHAIR; BACK TO READING GLASSES. TET TOX GIVEN.",
     "RESIDUALS 10-30; TF STARTED 2000. SON (POA) AWARE -- DOOR LEFT OPEN. Family asked -- explained plan.",
     "PLT (150) -> 98; STRENGTH (4/5); PEEP (5/10); SEEN BY GENERAL SURGERY W/ RECS; AMYLASE FROM JP'S.",
+    "PT IS A DEVOUT ROMAN CATHOLIC; FAMILY SOUTHERN BAPTIST. 6L VIA CHRISTMAS TREE ADAPTER. -- OK PER MD.",
+    "CHARGE RN AWARE. RN MAY CALL. RT WELL TOLERATED. BEDSIDE RN (WRITER). PT KNOWN AS \"PAIN\" LOL.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -126,6 +128,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("paged Dr. Lin (pager 442) re: K 3.1", "442"),
     ("mother lives at 77 N. Birch Rd, Kalispell", "77 N. Birch Rd"),
     ("MAIL TO RR 3 BOX 212, WEST LIBERTY", "RR 3 BOX 212"),
+    ("Wife is a greeter at Holy Trinity Armenian Apostolic Church on Sundays", "Holy Trinity Armenian Apostolic Church"),
+    ("PASTOR FROM ZION HILL AME AT BEDSIDE", "ZION HILL AME"),
+    ("SEEN AT WINDHAM FAMILY PRACTICE LAST WEEK", "WINDHAM FAMILY PRACTICE"),
+    ("CRANE OPERATOR AT BAYONNE PIER SERVICES, FELL", "BAYONNE PIER SERVICES"),
+    ("SON ALEKSANDR (\"SASHA\") IS HCP", "SASHA"),
+    ("PT GOES BY \"BIRDIE\" PER DTR", "BIRDIE"),
+    ("CHARGE RN MAUREEN AWARE. RT OKONKWO WEANED TO 40%", "OKONKWO"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -96,6 +96,9 @@ _VERBISH = frozenset(
     "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES".split())
 
 _CTX_SKIP = ".,:;(-'\"/"
+# verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
+_ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
+                        "SPOKE SUCTIONED WEANED PLACED CHANGED DREW".split())
 
 
 def _rare_unknown(lex: Lexicons, base: str) -> bool:
@@ -258,11 +261,25 @@ def find_names(text: str) -> list[Hit]:
                 and base not in lex.clinical and _nameish(lex, up, strict=True) or (
                 i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")"
                 and _rare_unknown(lex, base)):
-            if any(toks[q].up in RELATIVES and toks[q].up not in _WEAK_RELATIVES
-                   for q in range(max(0, i - 6), i - 1) if toks[q].kind == "w") \
+            if (any(toks[q].up in RELATIVES and toks[q].up not in _WEAK_RELATIVES
+                    for q in range(max(0, i - 6), i - 1) if toks[q].kind == "w")
+                    or (i >= 2 and toks[i - 2].up in _COLON_ROLES and (k == PURE or _rare_unknown(lex, base)))) \
                     and (not sc.mixed_case or not t.is_lower):
                 flag[i] = max(flag.get(i, 0), 0.7)
                 continue
+        # --- "GOES BY "STASH"", "known as 'Dottie'": a nickname in quotes ----------------------------
+        if i >= 1 and toks[i - 1].text in "\"'“" and i + 1 < len(toks) and toks[i + 1].text in "\"'”" \
+                and p >= 0 and toks[p].up in ("BY", "AS", "NICKNAME", "NICKNAMED", "PREFERS", "AKA") \
+                and base.isalpha() and base not in lex.clinical and base not in _NOT_A_NAME \
+                and (base in lex.first or not lex.is_known_word(base) or lex.zipf(base) < 4.0):
+            flag[i] = max(flag.get(i, 0), 0.7)
+            continue
+        # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
+        if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE") and i + 1 < len(toks) \
+                and toks[i + 1].up in _ROLE_VERBS and base not in lex.clinical and base not in _NOT_A_NAME \
+                and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001) and (not sc.mixed_case or t.is_title):
+            flag[i] = max(flag.get(i, 0), 0.6)
+            continue
         # --- "RT: BABATUNDE", "OT: Kaminski": a role, a colon and a rare or lexicon name -------------
         if p >= 0 and toks[p].up in _COLON_ROLES and ":" in sc.gap(p, i) and (
                 k == PURE or _rare_unknown(lex, base)) and base not in lex.clinical:
@@ -276,10 +293,12 @@ def find_names(text: str) -> list[Hit]:
         # --- signatures: "-- EB", "-- A. McEllis" -------------------------------------------------
         if i >= 2 and toks[i - 1].text == "-" and toks[i - 2].text == "-" and (
                 base not in lex.clinical or len(base) <= 3) and (base not in _STOP or len(base) == 1) \
-                and base not in CREDENTIALS and base not in _ROLE_WORDS \
+                and base not in CREDENTIALS and base not in _ROLE_WORDS and base not in TITLES \
                 and not (len(base) > 3 and lex.is_known_word(base) and (
                     k == NOT_NAME or (k != PURE and lex.zipf(base) >= 4.5))) \
-                and not (sc.mixed_case and t.is_lower and len(base) > 3):  # "-- explained that", "-- DOOR LEFT OPEN"
+                and not (sc.mixed_case and t.is_lower and len(base) > 3) \
+                and not (len(base) <= 3 and base in lex.clinical and not _line_end(sc, i)):
+            # not "-- explained that", "-- DOOR LEFT OPEN", "-- CT surgery NP to see"
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
 
@@ -410,6 +429,13 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
 
+    # --- a nickname in quotes and parentheses after a name: 'VIKTOR ("VITYA")', 'Maria ("Cuca")' ------------
+    for i in sorted(flag):
+        if i + 4 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].text in "\"'“" \
+                and toks[i + 3].kind == "w" and toks[i + 4].text in "\"'”" and toks[i + 3].up not in lex.clinical \
+                and toks[i + 3].up not in _NOT_A_NAME:
+            flag[i + 3] = max(flag.get(i + 3, 0), 0.65)
+
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
 
@@ -500,6 +526,12 @@ def _product_case(word: str) -> bool:
     """``CaringBridge``, ``MassHealth``: a capital inside after 3+ lower-case letters names a product, not a person
     (``McDonald``, ``LaToya``, ``DiMarzio`` have at most two before it)."""
     return _CAMEL.search(word) is not None
+
+
+def _line_end(sc: Scan, i: int) -> bool:
+    """Whether token ``i`` closes its line (a sign-off: ``-- JS``, ``-- MS RN``)."""
+    rest = sc.text[sc.tokens[i].end:sc.tokens[i].end + 12]
+    return re.match(r"[ \t]*(?:[.,]?[ \t]*(?:\n|$)|,?[ \t]*(?:RN|MD|NP|PA|RRT|RT|LPN|CNA)\b)", rest) is not None
 
 
 def _eponym_or_field(sc: Scan, i: int) -> bool:

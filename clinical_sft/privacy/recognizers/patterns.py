@@ -40,7 +40,7 @@ _DATE_INTL = re.compile(
     rf"\b(?:0?[1-9]|[12]\d|3[01])(?:º|er)?\.?[ \t]{{1,3}}(?:de[ \t]{{1,3}})?{_MONTH_INTL}\b"
     rf"(?:[ \t,]{{1,3}}(?:de[ \t]{{1,3}})?{_YEAR}\b)?", _F)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
-_HOLIDAY = re.compile(r"\b(?:christmas|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
+_HOLIDAY = re.compile(r"\b(?:christmas(?![ \t]tree)|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
                       r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur|rosh hashanah|"
                       r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
