@@ -39,8 +39,10 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w5_setA.jsonl"], 0.93, 0.97),
     # measured: 0.942 / 0.975 (blind, before this round: 0.898 / 0.954)
     (["w6_setA.jsonl", "w7_setA.jsonl"], 0.92, 0.95),
-    # measured: 0.846 / 0.922 (blind: 0.818 / 0.863) -- the hardest set: multi-part names, organisations
-    (["w9_setA.jsonl"], 0.82, 0.89),
+    # measured: 0.929 / 0.936 (blind: 0.818 / 0.863) -- the hardest set: multi-part names, organisations
+    (["w9_setA.jsonl"], 0.90, 0.91),
+    # measured: 0.933 / 0.962 and 0.908 / 0.922 (blind: 0.845 / 0.954 and 0.864 / 0.887)
+    (["w10_setA.jsonl", "w11_setA.jsonl"], 0.89, 0.91),
     # measured: 0.959 / 0.992 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -70,6 +72,9 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PLT (150) -> 98; STRENGTH (4/5); PEEP (5/10); SEEN BY GENERAL SURGERY W/ RECS; AMYLASE FROM JP'S.",
     "PT IS A DEVOUT ROMAN CATHOLIC; FAMILY SOUTHERN BAPTIST. 6L VIA CHRISTMAS TREE ADAPTER. -- OK PER MD.",
     "CHARGE RN AWARE. RN MAY CALL. RT WELL TOLERATED. BEDSIDE RN (WRITER). PT KNOWN AS \"PAIN\" LOL.",
+    "07-19: 44 YO KAREN F, SPEAKS KAREN. PT (OT) EVAL. MOM (HCP) AT BEDSIDE. PAGED @ 0300 FOR K 3.1.",
+    "pt seen by neurosurg; per intensivist ok to extubate; discussed by telemedicine. spo2 92, etco2 35.",
+    "TRANSFERRED FROM FLOOR FOR HYPOXIA. MOVED TO RM 6 (WINDOW). ALS AMBULANCE ETA 1400. SEEN BY GENERAL SURGERY.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -135,6 +140,16 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("SON ALEKSANDR (\"SASHA\") IS HCP", "SASHA"),
     ("PT GOES BY \"BIRDIE\" PER DTR", "BIRDIE"),
     ("CHARGE RN MAUREEN AWARE. RT OKONKWO WEANED TO 40%", "OKONKWO"),
+    ("ADMITTED FROM BIG SANDY MERCY W/ SEPSIS", "BIG SANDY MERCY"),
+    ("FLOWN FROM ELK VALLEY GENERAL INTUBATED", "ELK VALLEY GENERAL"),
+    ("HX DETOX AT HARLAN COUNTY X3", "HARLAN COUNTY"),
+    ("EMS ARRIVED FROM HOLLY HILL CORNER AT 0200", "HOLLY HILL CORNER"),
+    ("ORDERS WRITTEN UNDER pwisniewski, COSIGNED", "pwisniewski"),
+    ("meds reconciled by agarcia4 (pharmacy)", "agarcia4"),
+    ("TRANSFER TO 5W TODAY (LINDQUIST 5) WHEN BED READY", "LINDQUIST 5"),
+    ("CT SURG FELLOW PAGED AT 5-2210 FOR CT OUTPUT", "5-2210"),
+    ("TEAM: DR. ABARA (FELLOW), DEVI (NP), BEDSIDE RN", "DEVI"),
+    ("Family lives in North Tulsa; son drives down", "North Tulsa"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

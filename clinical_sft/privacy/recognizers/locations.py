@@ -74,7 +74,8 @@ FACILITY_HEADS = (
     "TERMINAL", "REGIONAL", "FAMILY CLINIC", "FAMILY PRACTICE", "FAMILY HEALTH", "FAMILY HEALTH CENTER",
     "FAMILY MEDICINE", "TEMPLE", "CATHEDRAL", "BAPTIST", "CATHOLIC", "PRESBYTERIAN", "LUTHERAN", "METHODIST",
     "EPISCOPAL", "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL", "CANNERY",
-    "FREIGHT", "CAB", "DRILLING",
+    "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
+    "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -98,7 +99,11 @@ _NOT_FACILITY = frozenset(
 _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
-_PLACE_PREP = frozenset("IN TO FROM OF NEAR AT".split())
+_PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP".split())
+# last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
+_PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
+                          "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
+                          "MOUNTAIN BAYOU POINT".split())
 _PLACE_CTX_RUN = frozenset(["FROM"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
 # words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
 _PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NEW PORT FORT FT MOUNT MT ST SAINT SAN SANTA LAKE GLEN UPPER LOWER "
@@ -247,7 +252,11 @@ def find_places(text: str) -> list[Hit]:
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
                     or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)
                     or (toks[j].up in _PLACE_PREFIX and j + 1 < n and toks[j + 1].kind == "w"
-                        and not lex.is_known_word(toks[j + 1].up))):
+                        and (not lex.is_known_word(toks[j + 1].up) or toks[j + 1].up in lex.cities))
+                    or (run and toks[j].up in _PLACE_SUFFIX)  # "FROM MONCKS CORNER", "UP WOLFPEN HOLLOW"
+                    or (not run and t.up in _PLACE_CTX and lex.klass(toks[j].up) != NOT_NAME
+                        and lex.zipf(toks[j].up) < 4.0 and len(toks[j].up) >= 3 and toks[j].up not in UNIT_WORDS
+                        and not (sc.mixed_case and not toks[j].is_title))):  # "LIVES IN LYNCH"
                 run.append(j)
                 j += 1
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
@@ -609,7 +618,8 @@ def find_facilities(text: str) -> list[Hit]:
             i += 1
             continue
         if head_end == i and t.up in ("GENERAL", "MEDICAL", "REGIONAL") and i + 1 < n and toks[i + 1].kind == "w" \
-                and len(toks[i + 1].text) >= 2 \
+                and len(toks[i + 1].text) >= 2 and toks[i + 1].up not in _FAC_TAIL \
+                and not toks[i + 1].up.endswith(("ED", "ING")) \
                 and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
@@ -624,7 +634,8 @@ def find_facilities(text: str) -> list[Hit]:
             tj = toks[j]
             if tj.kind == "p":
                 if tj.text == "&" or (tj.text in ".'-" and j > 0 and toks[j - 1].kind == "w"
-                                      and toks[j - 1].end == tj.start):
+                                      and toks[j - 1].end == tj.start
+                                      and (tj.text != "." or len(toks[j - 1].text) <= 3)):  # ST. / MT. / W.W.
                     j -= 1
                     continue
                 break
@@ -715,7 +726,12 @@ def find_facilities(text: str) -> list[Hit]:
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
         bed_on = t.up == "ON" and i + 1 < n and (i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
                                                   or lex.klass(toks[i + 1].up) != NOT_NAME)  # "RN ON KESSLER 6"
-        if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on) or i + 2 >= n:
+        # "(HURD 3)", "DRUMMOND 4 NICU BED 11": a surname and a floor, in parentheses or before a unit
+        bare = i + 3 < n and toks[i + 1].kind == "w" and lex.klass(toks[i + 1].up) == PURE and (
+            (t.text == "(" and toks[i + 3].text == ")")
+            or (toks[i + 3].up in ("NICU", "ICU", "MICU", "SICU", "CCU", "CVICU", "TELE", "STEPDOWN")
+                and (t.kind == "p" or t.up in ("REPORT", "NOTE", "TRANSFER"))))
+        if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on or bare) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
         if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end > 1 or len(w.text) < 3:
@@ -819,7 +835,9 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "GENERAL", "MEDICAL", "CTR", "ALLIANCE", "AIRPORT", "TERMINAL", "REGIONAL", "TEMPLE",
                          "CATHEDRAL", "BAPTIST", "CATHOLIC", "PRESBYTERIAN", "LUTHERAN", "METHODIST", "EPISCOPAL",
                          "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL",
-                         "CANNERY", "FREIGHT", "CAB", "DRILLING"])
+                         "CANNERY", "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS",
+                         "ENERGY", "MARINE", "MINING", "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS",
+                         "LUMBER", "STEEL"])
 # heads of congregations: the words before them may be peoples and faiths ("BETHEL KOREAN PRESBYTERIAN")
 _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL BAPTIST CATHOLIC PRESBYTERIAN "
                          "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX".split())
@@ -838,7 +856,8 @@ _MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN J
                          "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
-_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W".split())
+_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W TELE NICU ICU MICU SICU CCU STEPDOWN "
+                           "WHEN BED TODAY TOMORROW PENDING".split())
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None

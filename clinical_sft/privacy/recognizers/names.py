@@ -15,6 +15,8 @@ ALL-CAPS, lower-case and mixed-case notes are handled alike (tokens are compared
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from clinical_sft.privacy.recognizers._lexicons import (
     AMBIGUOUS,
@@ -60,13 +62,13 @@ VERBS = frozenset(
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
     "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER TECH TECHNICIAN AIDE CNA PCA "
     "SITTER BIOMED SECRETARY CLERK ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD MGMT "
-    "WORKER CASEWORKER REP".split())
+    "WORKER CASEWORKER REP RES".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
     "CARDIOLOGIST SURGEON ONCOLOGIST NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE "
     "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
-    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME REP".split())
+    "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME REP RES".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
@@ -98,7 +100,7 @@ _VERBISH = frozenset(
 _CTX_SKIP = ".,:;(-'\"/"
 # verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
 _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
-                        "SPOKE SUCTIONED WEANED PLACED CHANGED DREW".split())
+                        "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES".split())
 
 
 def _rare_unknown(lex: Lexicons, base: str) -> bool:
@@ -171,6 +173,11 @@ def find_names(text: str) -> list[Hit]:
             if toks[nxw].up in _LANGUAGE_NEXT:
                 continue  # "KAREN SPEAKING", "HMONG INTERPRETER": a language, not a person
 
+        pw = sc.prev_word(i, "")
+        if pw >= 0 and (toks[pw].up in ("SPEAKS", "SPEAK", "SPEAKING", "LANGUAGE", "LANGUAGES") or (
+                toks[pw].up in ("YO", "Y/O", "YOM", "YOF", "OLD") and nxw >= 0 and toks[nxw].up in (
+                    "M", "F", "MALE", "FEMALE", "MAN", "WOMAN", "GENTLEMAN", "LADY"))):
+            continue  # "SPEAKS KAREN", "27 YO KAREN F": a language or a people
         # --- left context: title, relative, reporting verb ----------------------------------------
         p = sc.prev_word(i, _CTX_SKIP)
         if p >= 0 and toks[p].up not in TITLES and any(toks[q].text in ".;" for q in range(p + 1, i)):
@@ -207,7 +214,9 @@ def find_names(text: str) -> list[Hit]:
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
                 elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base) and (
-                        pu != "PER" or (i + 1 < len(toks) and toks[i + 1].text == ",")))) \
+                        pu != "PER" or (i + 1 < len(toks) and toks[i + 1].text == ",") or (
+                            i + 2 < len(toks) and toks[i + 1].text == "("
+                            and any(toks[q].up in VERBS for q in range(i + 2, min(i + 5, len(toks)))))))) \
                         and clinical_ok and cap_ok and freq_ok \
                         and (strong or k == PURE or not _inflected(lex, base)):
                     flag[i] = max(flag.get(i, 0), 0.85)
@@ -275,14 +284,24 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
-        if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE") and i + 1 < len(toks) \
-                and toks[i + 1].up in _ROLE_VERBS and base not in lex.clinical and base not in _NOT_A_NAME \
+        if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE", "RES", "RESIDENT",
+                                         "INTERN", "FELLOW", "ATTENDING") and i + 1 < len(toks) \
+                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) \
+                and base not in lex.clinical and base not in _NOT_A_NAME \
                 and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001) and (not sc.mixed_case or t.is_title):
             flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "RT: BABATUNDE", "OT: Kaminski": a role, a colon and a rare or lexicon name -------------
         if p >= 0 and toks[p].up in _COLON_ROLES and ":" in sc.gap(p, i) and (
                 k == PURE or _rare_unknown(lex, base)) and base not in lex.clinical:
+            flag[i] = max(flag.get(i, 0), 0.7)
+            continue
+        # --- "JO (NP)", "Okafor (fellow)": a name before a role in parentheses ------------------------
+        if i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 3].text == ")" \
+                and (toks[i + 2].up in CREDENTIALS or toks[i + 2].up in ("FELLOW", "RESIDENT", "ATTENDING", "INTERN",
+                                                                      "HO", "PCP", "CM", "SW", "RT", "PT", "OT")) \
+                and base not in lex.clinical and base not in _NOT_A_NAME and (k != NOT_NAME or _rare_unknown(lex, base)) \
+                and (not sc.mixed_case or not t.is_lower):
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
         # --- "Islande (niece)" ----------------------------------------------------------------------
@@ -422,8 +441,9 @@ def find_names(text: str) -> list[Hit]:
             continue  # "NO N/V. PLAN": the end of an abbreviation
         pw = sc.prev_word(i - 2, _CTX_SKIP)
         after_ctx = pw >= 0 and (toks[pw].up in TITLES or toks[pw].up in VERBS or toks[pw].up in RELATIVES)
+        cred_next = i + 2 < len(toks) and toks[i + 1].text == "," and toks[i + 2].up in CREDENTIALS
         if lex.klass(t.up) == AMBIGUOUS and lex.zipf(t.up) >= 5.0 and not (sc.mixed_case and t.is_title) \
-                and not after_ctx:
+                and not after_ctx and not cred_next:  # but "K. PRICE, RN"
             continue  # "K. PLAN", "S. WILL": a frequent word, not a surname
         if _nameish(lex, t.up) and t.up not in lex.clinical and (not sc.mixed_case or t.is_title or t.is_upper):
             flag[i] = max(flag.get(i, 0), 0.6)
@@ -458,9 +478,20 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
+    for m in _USERNAME_INLINE.finditer(text):
+        u = m.group(1).upper()
+        letters = u.rstrip("0123456789")
+        by = m.group(1)[-1].isdigit() or (not sc.mixed_case and re.search(
+            r"(?:\bBY|\bUNDER|\bPER|--)[ \t]*$", text[max(0, m.start(1) - 8):m.start(1)]) is not None)
+        if by and u not in lex.clinical and letters not in lex.clinical and not lex.is_known_word(letters) \
+                and not medical_shape(letters):
+            hits.append((m.start(1), m.end(1), "NAME", 0.65))  # "ORDERS ENTERED UNDER kkaczmarczyk", "BY jmatti2"
     return hits
 
 
+# user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
+# upper-case note
+_USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")
 _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
                        r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)
 
@@ -526,6 +557,12 @@ def _product_case(word: str) -> bool:
     """``CaringBridge``, ``MassHealth``: a capital inside after 3+ lower-case letters names a product, not a person
     (``McDonald``, ``LaToya``, ``DiMarzio`` have at most two before it)."""
     return _CAMEL.search(word) is not None
+
+
+def _to_bedside(toks: Sequence[Any], j: int) -> bool:
+    """``AT BEDSIDE``, ``TO BEDSIDE``, ``IN TO SEE`` from token ``j``: where a clinician named after a role goes."""
+    words = [toks[q].up for q in range(j, min(j + 3, len(toks)))]
+    return words[:2] in (["AT", "BEDSIDE"], ["TO", "BEDSIDE"], ["IN", "TO"], ["TO", "SEE"], ["TO", "EVAL"])
 
 
 def _line_end(sc: Scan, i: int) -> bool:

@@ -129,6 +129,8 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
     if sep == "-" and (a, b) in _SHIFTS:
         if any(p in _SHIFT_WORDS for p in _prev_words(text, start, 3)) or nxt in ("SHIFT", "NPN", "NSG"):
             return True
+        if not text[:start].strip() or text[:start].endswith("\n"):
+            return True  # "07-19: PT UNCHANGED" opening a note: the shift
     return False
 
 
@@ -320,7 +322,9 @@ _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
     r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
     r"call|callback|number|no)|(?<![\w#])#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
-    r"\b(?:pager|pgr|beeper|beep)[ \t.:#]{0,4}(\d{3})\b", _F)
+    r"\b(?:pager|pgr|beeper|beep)[ \t.:#]{0,4}(\d{3})\b|"
+    r"\b(?:paged|page)[ \t]{1,2}at[ \t]{1,2}(\d-\d{4})\b", _F)
+_PAGED_AT = re.compile(r"\b(?:paged|page|pager|beeper|called)[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
 _EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
@@ -364,8 +368,12 @@ def find_contacts(text: str) -> list[Hit]:
         if sum(c.isdigit() for c in val) >= 7:
             hits.append((m.start(1), m.end(1), "PHONE", 0.75))
     for m in _PHONE_CTX.finditer(text):
-        g = 1 if m.group(1) else 2
+        g = next(k for k in (1, 2, 3) if m.group(k))
         hits.append((m.start(g), m.end(g), "PHONE", 0.7))
+    for m in _PAGED_AT.finditer(text):
+        v = m.group(1)
+        if not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
+            hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17)
     for m in _EXTENSION.finditer(text):
         prev = _prev_words(text, m.start(), 1)
         if not (prev and prev[-1] in ("TOTAL", "INCREASE", "DECREASE")):
