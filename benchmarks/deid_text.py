@@ -5,8 +5,9 @@ pipeline, as presidio loads it). Ours = ``Deidentifier(DeidConfig())`` (defaults
 its own process, one after the other, one thread each; load time is reported apart from notes/s.
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
-ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once, and the PHI-sparse sets
-that show the false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
+ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
+blind once each, then tuned on; the last two sets, held out from tuning; and the PHI-sparse sets that show the
+false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
 ``clinical_sft.privacy.evaluate.evaluate_spans``.
@@ -65,7 +66,14 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
             for i, (t, g) in enumerate(load_hard_notes())]
     icu = ROOT / "tests" / "data" / "icu_notes"
     for name, files in (("icu_notes_dense", ("w1_setB.jsonl", "w2_setB.jsonl")),
-                        ("icu_notes_sparse", ("sparse_w3.jsonl", "sparse_w4.jsonl"))):
+                        ("icu_notes_sparse", ("sparse_w3.jsonl", "sparse_w4.jsonl", "sparse_w8.jsonl")),
+                        # measured blind once each, then tuned on (README of tests/data/icu_notes)
+                        ("icu_notes_dense_2", ("w6_setA.jsonl", "w7_setA.jsonl", "w9_setA.jsonl", "w10_setA.jsonl",
+                                               "w11_setA.jsonl")),
+                        # the last sets written, not used for tuning when this benchmark was run
+                        ("icu_notes_heldout", ("w12_setA.jsonl", "w13_setA.jsonl"))):
+        if not all((icu / f).exists() for f in files):
+            continue
         docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]
         corpora[name] = docs[:20] if quick else docs
     if PII_SYNTH.exists():

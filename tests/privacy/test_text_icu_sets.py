@@ -75,6 +75,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "07-19: 44 YO KAREN F, SPEAKS KAREN. PT (OT) EVAL. MOM (HCP) AT BEDSIDE. PAGED @ 0300 FOR K 3.1.",
     "pt seen by neurosurg; per intensivist ok to extubate; discussed by telemedicine. spo2 92, etco2 35.",
     "TRANSFERRED FROM FLOOR FOR HYPOXIA. MOVED TO RM 6 (WINDOW). ALS AMBULANCE ETA 1400. SEEN BY GENERAL SURGERY.",
+    "LAST BP 120/80; LAST DOSE 2/5 STRENGTH. MEDS GIVEN AT 9 A.M. PER M.D. TO P.T.; SW AWARE, CM WILL FOLLOW; RN MAY.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -150,6 +151,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("CT SURG FELLOW PAGED AT 5-2210 FOR CT OUTPUT", "5-2210"),
     ("TEAM: DR. ABARA (FELLOW), DEVI (NP), BEDSIDE RN", "DEVI"),
     ("Family lives in North Tulsa; son drives down", "North Tulsa"),
+    ("FOUND DOWN AT HOME (2210 S. 31ST ST) BY NEIGHBOR", "2210 S. 31ST ST"),
+    ("LIVES AT 118 COUNTY RD 9, HAZEL GREEN W/ SON", "118 COUNTY RD 9"),
+    ("ANTIBIOTIC HELD (LAST DOSE 12/2) PER ID", "12/2"),
+    ("TEAM: DR. ADU (FELLOW), SW HOPE, CHAPLAIN", "HOPE"),
+    ("MR. BIN HAMAD IS 70 YO, SPEAKS ARABIC", "BIN HAMAD"),
+    ("Pt seen by K.L. from OT this afternoon", "K.L."),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -511,7 +511,8 @@ def find_addresses(text: str) -> list[Hit]:
                     break  # "X2 BY EMS. PARTNER ...", "DOBUTAMINE 5. FAMILY ...": a sentence ends here
                 j += 1
                 continue
-            if tj.kind == "n" and words == 0 and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
+            compass = words == 1 and toks[j - 1 if toks[j - 1].text != "." else j - 2].up in ("N", "S", "E", "W")
+            if tj.kind == "n" and (words == 0 or compass) and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
                     and toks[j + 1].up in ("ST", "ND", "RD", "TH"):
                 j += 2  # 5th Avenue
                 words += 1
@@ -549,6 +550,10 @@ def find_addresses(text: str) -> list[Hit]:
         k = found + 1
         if k < n and toks[k].text == "." and toks[k].start == e:
             e = toks[k].end
+            k += 1
+        elif toks[found].up in ("RD", "ROAD", "RTE", "ROUTE", "HWY", "HIGHWAY") and k < n and toks[k].kind == "n" \
+                and len(toks[k].text) <= 4 and toks[k].start - e == 1:
+            e = toks[k].end  # "4410 COUNTY RD 22"
             k += 1
         # optional unit: ", Apt 3B", "#4", "Suite 200"
         kk = k + 1 if k < n and toks[k].text == "," else k

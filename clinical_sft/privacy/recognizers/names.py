@@ -283,6 +283,18 @@ def find_names(text: str) -> list[Hit]:
                 and (base in lex.first or not lex.is_known_word(base) or lex.zipf(base) < 4.0):
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
+        # --- "SW GRACE,", "CM Hope (ext 4410)": a role and a lexicon first name closing a list item ------
+        if p == i - 1 and toks[p].up in ("SW", "CM", "RN", "NP", "RT", "PA", "CHAPLAIN", "INTERPRETER", "HO") \
+                and base in lex.first and base not in lex.clinical and base not in _NOT_A_NAME \
+                and i + 1 < len(toks) and toks[i + 1].text in ",;)(" and (not sc.mixed_case or t.is_title):
+            flag[i] = max(flag.get(i, 0), 0.6)
+            continue
+        # --- "MR. BIN SALEH", "DR. VAN DER BERG": a particle after a title opens the name -----------
+        if base in PARTICLES and p == i - 1 or base in PARTICLES and p == i - 2 and toks[i - 1].text == ".":
+            if toks[p].up in TITLES and i + 1 < len(toks) and toks[i + 1].kind == "w" and _nameish(lex, toks[i + 1].up):
+                flag[i] = max(flag.get(i, 0), 0.8)
+                flag[i + 1] = max(flag.get(i + 1, 0), 0.8)
+                continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
         if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE", "RES", "RESIDENT",
                                          "INTERN", "FELLOW", "ATTENDING") and i + 1 < len(toks) \
@@ -478,6 +490,9 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
+    for m in _INITIALS_AFTER.finditer(text):
+        if m.group(1).upper().replace(".", "") not in _NOT_INITIALS:
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "seen by J.S. from PT"
     for m in _USERNAME_INLINE.finditer(text):
         u = m.group(1).upper()
         letters = u.rstrip("0123456789")
@@ -491,6 +506,8 @@ def find_names(text: str) -> list[Hit]:
 
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
+_INITIALS_AFTER = re.compile(r"\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])", re.IGNORECASE)
+_NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC".split())
 _USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")
 _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
                        r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)

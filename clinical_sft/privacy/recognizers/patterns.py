@@ -227,8 +227,9 @@ def find_dates(text: str) -> list[Hit]:
                 # 7.35 is a number; "ADMITTED 12.24" is a date
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
-            elif (prev and prev[-1] in _NOT_DATE_BEFORE) or nxt in _NOT_DATE_AFTER:
-                continue
+            elif nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
+                    len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b))):
+                continue  # but "LAST DOSE 11/4"
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
