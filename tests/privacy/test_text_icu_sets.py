@@ -43,8 +43,10 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w9_setA.jsonl"], 0.90, 0.91),
     # measured: 0.933 / 0.940 (blind: 0.845 / 0.954 and 0.864 / 0.887)
     (["w10_setA.jsonl", "w11_setA.jsonl"], 0.91, 0.92),
-    # held out (never tuned on): 0.880 / 0.982 together (w12 0.952 / 0.992, w13 0.830 / 0.974)
-    (["w12_setA.jsonl", "w13_setA.jsonl"], 0.86, 0.96),
+    # measured: 0.935 / 0.987 (blind, and in the benchmark at 9a9f30a: 0.880 / 0.982)
+    (["w12_setA.jsonl", "w13_setA.jsonl"], 0.92, 0.97),
+    # held out (never tuned on): 0.929 / 0.943 measured blind (w14 0.909 / 0.938, w15 0.941 / 0.946)
+    (["w14_setA.jsonl", "w15_setA.jsonl"], 0.91, 0.92),
     # measured: 0.959 / 1.000 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -78,6 +80,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "pt seen by neurosurg; per intensivist ok to extubate; discussed by telemedicine. spo2 92, etco2 35.",
     "TRANSFERRED FROM FLOOR FOR HYPOXIA. MOVED TO RM 6 (WINDOW). ALS AMBULANCE ETA 1400. SEEN BY GENERAL SURGERY.",
     "LAST BP 120/80; LAST DOSE 2/5 STRENGTH. MEDS GIVEN AT 9 A.M. PER M.D. TO P.T.; SW AWARE, CM WILL FOLLOW; RN MAY.",
+    "Hospital day 3, hospital course uneventful. ROLLOVER ON DIRT RD. Baker's cyst. PERFUSIONIST AT BS. BACK AT HOME ST.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -159,6 +162,19 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("TEAM: DR. ADU (FELLOW), SW HOPE, CHAPLAIN", "HOPE"),
     ("MR. BIN HAMAD IS 70 YO, SPEAKS ARABIC", "BIN HAMAD"),
     ("Pt seen by K.L. from OT this afternoon", "K.L."),
+    ("WEAN AS TOL. R.T. RN", "R.T."),
+    ("PRESENTED THERE 2/9 W/ CHEST PAIN", "2/9"),
+    ("BPD DET. OLIVEIRA AT BS", "OLIVEIRA"),
+    ("HO PRAKASH AWARE OF K 3.0", "PRAKASH"),
+    ("FOUND DOWN ON DORCHESTER AVE, EMS CALLED", "DORCHESTER AVE"),
+    ("MOBILE HOME AT 88 CALLE DEL SOL LOT 4", "88 CALLE DEL SOL LOT 4"),
+    ("PRENATAL CARE AT CLINICA SANTA ROSA IN MESILLA", "CLINICA SANTA ROSA"),
+    ("Transferido del Hospital San Rafael por fiebre", "Hospital San Rafael"),
+    ("husband Joao dos Santos at bedside", "Joao dos Santos"),
+    ("TRANSFERRED FROM RED ROCK IHS W/ DKA", "RED ROCK IHS"),
+    ("LIVES NEAR CHINLE, FROM TEEC NOS POS WASH AREA", "CHINLE"),
+    ("s/p L AKA 2011, now POD 2 washout", "2011"),
+    ("Pt is a ninety-four yo man", "ninety-four"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

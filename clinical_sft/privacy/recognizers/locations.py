@@ -47,7 +47,7 @@ STREET_SUFFIX = frozenset(
 # suffixes that are ordinary words too ("3 MORE RUNS", "2 BEDSIDE COURT"): the street words must look like a name
 _WEAK_SUFFIX = frozenset("WAY PLACE PL COURT CT CIRCLE CIR SQUARE SQ TRAIL TRL ROUTE RTE PLAZA GROVE ROW WALK PATH "
                          "LOOP RUN XING CROSSING POINT HEIGHTS HTS DRIVE DR".split())
-UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO #".split())
+UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO # SPC SPACE LOT TRLR".split())
 FACILITY_HEADS = (
     "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
     "HEALTH SYSTEM", "HEALTHCARE", "HEALTH CARE CENTER", "CLINIC", "INFIRMARY", "HOSPICE", "REHAB CENTER",
@@ -75,7 +75,8 @@ FACILITY_HEADS = (
     "FAMILY MEDICINE", "TEMPLE", "CATHEDRAL", "BAPTIST", "CATHOLIC", "PRESBYTERIAN", "LUTHERAN", "METHODIST",
     "EPISCOPAL", "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL", "CANNERY",
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
-    "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL",
+    "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
+    "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -103,7 +104,7 @@ _PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP".split())
 # last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
 _PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
-                          "MOUNTAIN BAYOU POINT".split())
+                          "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON".split())
 _PLACE_CTX_RUN = frozenset(["FROM"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
 # words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
 _PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NEW PORT FORT FT MOUNT MT ST SAINT SAN SANTA LAKE GLEN UPPER LOWER "
@@ -521,7 +522,7 @@ def find_addresses(text: str) -> list[Hit]:
                 break
             if tj.up in STREET_SUFFIX and words >= 1:
                 if tj.up in _WEAK_SUFFIX and not all(
-                        toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH") or (
+                        toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH", "N", "S", "E", "W") or (
                             toks[q].is_title if sc.mixed_case else (
                                 not lex.is_known_word(toks[q].up) or lex.klass(toks[q].up) != NOT_NAME))
                         for q in range(i + 1, j)):
@@ -572,6 +573,15 @@ def find_addresses(text: str) -> list[Hit]:
             hits.append((town[0], town[1], "LOCATION", 0.65))
     for mt in _PO_BOX.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
+    for mt in _STREET_FIRST.finditer(text):
+        hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
+    for mt in _STREET_NO_NUMBER.finditer(text):
+        street_words = mt.group(1).upper().split()
+        if all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
+               for w in street_words) and any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
+                                       for w in street_words) and (
+                not sc.mixed_case or all(w[:1].isupper() for w in mt.group(1).split())):
+            hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE"
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
@@ -598,6 +608,15 @@ def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
     return toks[run[0]].start, toks[run[-1]].end
 
 
+# streets whose type comes first (Spanish): "1117 CAMINO REAL SPC 22", "45 Calle del Sol"
+_STREET_FIRST = re.compile(
+    r"\b\d{1,6}[ \t]{1,2}(?:camino|calle|avenida|paseo|carretera|callej[oó]n|rua|rue)[ \t]{1,2}"
+    r"(?:(?:de|del|la|las|los|el)[ \t]{1,2}){0,2}[A-ZÁÉÍÓÚÑ][\w'’]+(?:[ \t](?!(?:spc|space|lot|apt)\b)[A-ZÁÉÍÓÚÑ][\w'’]+)?"
+    r"(?:,?[ \t]{1,2}(?:spc|space|lot|apt|#)\.?[ \t]{0,2}#?\d{1,5}[A-Z]?)?", re.IGNORECASE)
+# a street without a house number where a person was found or lives: "FOUND DOWN ON BLUE HILL AVE"
+_STREET_NO_NUMBER = re.compile(
+    r"\b(?:on|at|off|near|corner of)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
+    r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d)", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
                      r"\b(?:HC|RR|R\.R\.|RURAL ROUTE|STAR ROUTE|HCR)[ \t]{0,2}\d{1,4},?[ \t]{1,2}BOX[ \t]{0,2}#?\d{1,6}\b",
@@ -795,8 +814,23 @@ def find_facilities(text: str) -> list[Hit]:
                 if (p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN", "CALLED", "CONTACTED")) \
                         or possessive:
                     hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))  # "ST. LUKE'S" names an institution
+    for mt in _SPANISH_FACILITY.finditer(text):
+        tail = [w for w in (mt.group(1) or mt.group(2)).upper().split()
+                if w not in ("DE", "DEL", "LA", "LOS", "LAS", "SAN", "SANTA", "NUESTRA", "SENORA", "SEÑORA")]
+        if not all(w in lex.clinical for w in tail):
+            hits.append((mt.start(), mt.end(), "HOSPITAL", 0.7))  # "CLINICA DEL PUEBLO", "Hospital de la Concepción"
     hits += _facility_acronyms(sc, lex, hits)
     return hits
+
+
+# Spanish and Portuguese facility names, head first: "CLINICA BORINQUEN", "Hospital de la Concepción", "Centro
+# Médico del Sur" (HOSPITAL and CENTRO only with a particle: "HOSPITAL DAY 3" stays)
+_SPANISH_FACILITY = re.compile(
+    r"\b(?:cl[ií]nica[ \t]{1,2}((?:(?:de|del|la|las|los|san|santa)[ \t]{1,2}){0,3}[A-ZÁÉÍÓÚÑ][\w'’]+"
+    r"(?:[ \t](?!(?:in|on|at|and|for|with|to|y|en|por)\b)[A-ZÁÉÍÓÚÑ][\w'’]+)?)|"
+    r"(?:hospital|centro(?:[ \t]m[eé]dico)?|sanatorio|policl[ií]nica)[ \t]{1,2}"
+    r"((?:de|del|de[ \t]la|de[ \t]los|san|santa|nuestra[ \t]se[nñ]ora[ \t]de)[ \t]{1,2}(?:(?:la|las|los)[ \t]{1,2})?"
+    r"[A-ZÁÉÍÓÚÑ][\w'’]+(?:[ \t](?!(?:in|on|at|and|for|with|to|y|en|por)\b)[A-ZÁÉÍÓÚÑ][\w'’]+)?))", re.IGNORECASE)
 
 
 def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
@@ -842,10 +876,10 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL",
                          "CANNERY", "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS",
                          "ENERGY", "MARINE", "MINING", "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS",
-                         "LUMBER", "STEEL"])
+                         "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL"])
 # heads of congregations: the words before them may be peoples and faiths ("BETHEL KOREAN PRESBYTERIAN")
 _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL BAPTIST CATHOLIC PRESBYTERIAN "
-                         "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX".split())
+                         "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM".split())
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(

@@ -62,7 +62,7 @@ VERBS = frozenset(
     "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
     "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER TECH TECHNICIAN AIDE CNA PCA "
     "SITTER BIOMED SECRETARY CLERK ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD MGMT "
-    "WORKER CASEWORKER REP RES".split())
+    "WORKER CASEWORKER REP RES PERFUSION PERFUSIONIST".split())
 # verbs after which the next word is a name only if it is in a name lexicon (never an unknown word)
 _WEAK_VERBS = frozenset(
     "UPDATED INFORMED NOTIFIED DISCUSSED SPOKE TALKED REVIEWED MET CALL ATTENDING RESIDENT INTERN FELLOW PCP "
@@ -75,7 +75,8 @@ _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
-                         "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE".split())
+                         "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
+                         "ANESTHESIA CRNA".split())
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
@@ -180,7 +181,9 @@ def find_names(text: str) -> list[Hit]:
             continue  # "SPEAKS KAREN", "27 YO KAREN F": a language or a people
         # --- left context: title, relative, reporting verb ----------------------------------------
         p = sc.prev_word(i, _CTX_SKIP)
-        if p >= 0 and toks[p].up not in TITLES and any(toks[q].text in ".;" for q in range(p + 1, i)):
+        if p >= 0 and toks[p].up not in TITLES and any(toks[q].text in ".;" for q in range(p + 1, i)) \
+                and not (i == p + 2 and toks[p + 1].start == toks[p].end and len(toks[p].up) <= 4
+                         and toks[p].up in VERBS):  # but "BPD DET. WALSH", "SGT. ORTIZ"
             p = -1  # "DAUGHTER IS HCP. CODE STATUS": a relative in the last sentence is no context
         if p >= 0:
             pu = toks[p].up
@@ -286,7 +289,7 @@ def find_names(text: str) -> list[Hit]:
         # --- "SW GRACE,", "CM Hope (ext 4410)": a role and a lexicon first name closing a list item ------
         if p == i - 1 and toks[p].up in ("SW", "CM", "RN", "NP", "RT", "PA", "CHAPLAIN", "INTERPRETER", "HO") \
                 and base in lex.first and base not in lex.clinical and base not in _NOT_A_NAME \
-                and i + 1 < len(toks) and toks[i + 1].text in ",;)(" and (not sc.mixed_case or t.is_title):
+                and i + 1 < len(toks) and toks[i + 1].text in ",;)(." and (not sc.mixed_case or t.is_title):
             flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "MR. BIN SALEH", "DR. VAN DER BERG": a particle after a title opens the name -----------
@@ -298,9 +301,12 @@ def find_names(text: str) -> list[Hit]:
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
         if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE", "RES", "RESIDENT",
                                          "INTERN", "FELLOW", "ATTENDING") and i + 1 < len(toks) \
-                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) \
-                and base not in lex.clinical and base not in _NOT_A_NAME \
-                and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001) and (not sc.mixed_case or t.is_title):
+                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) and base not in _NOT_A_NAME \
+                and (base not in lex.clinical or (base in lex.first and len(base) >= 3)) \
+                and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001
+                     or (base.isalpha() and len(base) >= 3 and base not in lex.english and lex.zipf(base) < 4.5
+                         and not medical_shape(base))) \
+                and (not sc.mixed_case or t.is_title):  # also "HO RAJIV AWARE", "SW ANA PAGED"
             flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "RT: BABATUNDE", "OT: Kaminski": a role, a colon and a rare or lexicon name -------------
@@ -391,6 +397,16 @@ def find_names(text: str) -> list[Hit]:
                     changed = True
                     continue
                 if gap.strip(" \t.") != "" or len(gap) > 3:
+                    continue
+                if sc.mixed_case and toks[i].is_title and tj.up in PARTICLES and tj.is_lower and direction == 1:
+                    k2 = j + 1
+                    while k2 < len(toks) and toks[k2].up in PARTICLES and toks[k2].is_lower and k2 - j < 2:
+                        k2 += 1
+                    if k2 < len(toks) and toks[k2].is_title and _nameish(lex, toks[k2].up) \
+                            and toks[k2].up not in lex.clinical:
+                        for q in range(j, k2 + 1):
+                            flag[q] = 0.6  # "Ernesto Ruiz de la Fuente", "Ana dos Santos"
+                        changed = True
                     continue
                 if sc.mixed_case and toks[i].is_title and not (tj.is_title or len(tj.text) == 1):
                     continue
@@ -491,8 +507,9 @@ def find_names(text: str) -> list[Hit]:
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
     for m in _INITIALS_AFTER.finditer(text):
-        if m.group(1).upper().replace(".", "") not in _NOT_INITIALS:
-            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "seen by J.S. from PT"
+        g = 1 if m.group(1) else 2
+        if m.group(g).upper().replace(".", "").replace(" ", "") not in _NOT_INITIALS:
+            hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "seen by J.S. from PT", "K.M. RN"
     for m in _USERNAME_INLINE.finditer(text):
         u = m.group(1).upper()
         letters = u.rstrip("0123456789")
@@ -506,7 +523,9 @@ def find_names(text: str) -> list[Hit]:
 
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
-_INITIALS_AFTER = re.compile(r"\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])", re.IGNORECASE)
+_INITIALS_AFTER = re.compile(r"\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
+                             r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=,?[ \t]{1,2}(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
+                             re.IGNORECASE)
 _NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC".split())
 _USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")
 _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
