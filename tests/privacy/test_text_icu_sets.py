@@ -45,8 +45,10 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w10_setA.jsonl", "w11_setA.jsonl"], 0.91, 0.92),
     # measured: 0.935 / 0.987 (blind, and in the benchmark at 9a9f30a: 0.880 / 0.982)
     (["w12_setA.jsonl", "w13_setA.jsonl"], 0.92, 0.97),
-    # held out (never tuned on): 0.929 / 0.943 measured blind (w14 0.909 / 0.938, w15 0.941 / 0.946)
-    (["w14_setA.jsonl", "w15_setA.jsonl"], 0.91, 0.92),
+    # measured: 0.947 / 0.981 (blind: 0.929 / 0.943)
+    (["w14_setA.jsonl", "w15_setA.jsonl"], 0.93, 0.96),
+    # held out (never tuned on): 0.918 / 0.964 measured blind (w16 0.942 / 0.960, w17 0.899 / 0.968)
+    (["w16_setA.jsonl", "w17_setA.jsonl"], 0.90, 0.94),
     # measured: 0.959 / 1.000 and 0.977 / 0.906
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -81,6 +83,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "TRANSFERRED FROM FLOOR FOR HYPOXIA. MOVED TO RM 6 (WINDOW). ALS AMBULANCE ETA 1400. SEEN BY GENERAL SURGERY.",
     "LAST BP 120/80; LAST DOSE 2/5 STRENGTH. MEDS GIVEN AT 9 A.M. PER M.D. TO P.T.; SW AWARE, CM WILL FOLLOW; RN MAY.",
     "Hospital day 3, hospital course uneventful. ROLLOVER ON DIRT RD. Baker's cyst. PERFUSIONIST AT BS. BACK AT HOME ST.",
+    "PS 10/5 -> RSBI 62; -> MSO4 2MG. VISIT 1300-1600. SHIFT REPORT 19-07. ON 6 East. HX (R.A.) (Q.D.). RT WELL FOLLOWING.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -175,6 +178,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("LIVES NEAR CHINLE, FROM TEEC NOS POS WASH AREA", "CHINLE"),
     ("s/p L AKA 2011, now POD 2 washout", "2011"),
     ("Pt is a ninety-four yo man", "ninety-four"),
+    ("DR. OSEI (RENAL), MARISOL FROM SW, PT'S SISTER", "MARISOL"),
+    ("RT DEV FOLLOWING, NEBS Q4", "DEV"),
+    ("NP HOPE TO WRITE FOR LASIX", "HOPE"),
+    ("RENAL FELLOW PAGED (4-2290), NO CALL BACK", "4-2290"),
+    ("DAUGHTER AL AT BEDSIDE, UPSET", "AL"),
+    ("stridor resolved. RT (K.P.) at bedside", "K.P."),
+    ("moved to 77 Wabash Ave #4, 60605. Daughter", "60605"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -571,6 +571,9 @@ def find_addresses(text: str) -> list[Hit]:
         town = _town_after(sc, lex, e)
         if town:
             hits.append((town[0], town[1], "LOCATION", 0.65))
+        mz = re.match(r",?[ \t]{1,2}(\d{5})(?:-\d{4})?\b", text[e:e + 14])
+        if mz:
+            hits.append((e + mz.start(1), e + mz.end(), "ZIP", 0.75))  # "4236 Fairmount Ave #12, 92105"
     for mt in _PO_BOX.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
     for mt in _STREET_FIRST.finditer(text):
@@ -758,7 +761,7 @@ def find_facilities(text: str) -> list[Hit]:
         if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on or bare) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
-        if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end > 1 or len(w.text) < 3:
+        if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end != 1 or len(w.text) < 3:
             continue
         if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
             continue

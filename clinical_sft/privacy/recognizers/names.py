@@ -101,7 +101,11 @@ _VERBISH = frozenset(
 _CTX_SKIP = ".,:;(-'\"/"
 # verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
 _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
-                        "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES".split())
+                        "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES FOLLOWING FOLLOWS RECOMMENDS WROTE "
+                        "ORDERED SAW EVALUATED EXTUBATED INTUBATED &".split())
+# services a named colleague comes from ("JEN FROM SW", "Maria from PT")
+_SERVICES = frozenset("SW PT OT CM IR RENAL CARDS CARDIOLOGY NEURO PALLIATIVE PHARMACY NUTRITION SOCIAL CASE ETHICS "
+                      "CHAPLAINCY ADMITTING RT RESPIRATORY NSGY NSURG SURGERY ANESTHESIA PSYCH".split())
 
 
 def _rare_unknown(lex: Lexicons, base: str) -> bool:
@@ -231,7 +235,8 @@ def find_names(text: str) -> list[Hit]:
                     continue
                 elif relative and i == p + 1 and base in lex.first and (
                         (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)
-                                                           and toks[i + 1].up in _VERBISH)):
+                                                           and (toks[i + 1].up in _VERBISH or _to_bedside(toks, i + 1)
+                                                                or toks[i + 1].up == "AND"))):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "son Will will visit", "SON ED CAME IN"
                     continue
             # "NAME IS X", "NAME: X"
@@ -300,14 +305,21 @@ def find_names(text: str) -> list[Hit]:
                 continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
         if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE", "RES", "RESIDENT",
-                                         "INTERN", "FELLOW", "ATTENDING") and i + 1 < len(toks) \
+                                         "INTERN", "FELLOW", "ATTENDING", "SW", "CM", "OT", "SLP", "CHAPLAIN") \
+                and i + 1 < len(toks) and lex.zipf(base) < 5.5 \
                 and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) and base not in _NOT_A_NAME \
-                and (base not in lex.clinical or (base in lex.first and len(base) >= 3)) \
+                and (base not in lex.clinical or (base in lex.first and (
+                    len(base) >= 3 or toks[i + 1].up in _ROLE_VERBS))) \
                 and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001
                      or (base.isalpha() and len(base) >= 3 and base not in lex.english and lex.zipf(base) < 4.5
                          and not medical_shape(base))) \
                 and (not sc.mixed_case or t.is_title):  # also "HO RAJIV AWARE", "SW ANA PAGED"
             flag[i] = max(flag.get(i, 0), 0.6)
+            continue
+        # --- "JEN FROM SW", "Maria from PT": a first name and the service the person comes from -------
+        if i + 2 < len(toks) and toks[i + 1].up == "FROM" and toks[i + 2].up in _SERVICES and base in lex.first \
+                and base not in lex.clinical and base not in _NOT_A_NAME and (not sc.mixed_case or t.is_title):
+            flag[i] = max(flag.get(i, 0), 0.65)
             continue
         # --- "RT: BABATUNDE", "OT: Kaminski": a role, a colon and a rare or lexicon name -------------
         if p >= 0 and toks[p].up in _COLON_ROLES and ":" in sc.gap(p, i) and (
@@ -358,6 +370,8 @@ def find_names(text: str) -> list[Hit]:
         # --- mixed-case prose: capitalised words in mid-sentence (a light NER) --------------------
         if sc.mixed_case and t.is_title and not sc.sentence_initial(i) and base not in lex.clinical \
                 and base not in _STOP and not _header_like(sc, lex, i) \
+                and not (i >= 1 and toks[i - 1].kind == "n" and base in ("NORTH", "SOUTH", "EAST", "WEST", "TOWER",
+                                                                         "WING", "CENTER")) \
                 and not (base in TITLES and i >= 1 and toks[i - 1].up in TITLES):  # "imam Sheikh Yusuf"
             if k == AMBIGUOUS and not _measure_next(sc, i):
                 flag[i] = max(flag.get(i, 0), 0.55)
@@ -450,7 +464,7 @@ def find_names(text: str) -> list[Hit]:
         t = toks[i]
         if t.up in lex.first and i >= 2 and toks[i - 1].text == "," and toks[i - 2].kind == "w" and i - 2 not in flag:
             c = toks[i - 2]
-            if lex.klass(c.up) != NOT_NAME and c.up not in lex.clinical and c.up not in _STOP and (
+            if lex.klass(c.up) != NOT_NAME and c.up not in lex.clinical and c.up not in _NOT_A_NAME and (
                     not sc.mixed_case or c.is_title or c.is_upper) and toks[i - 1].start - c.end <= 1:
                 flag[i - 2] = 0.6
     # --- "K. BROWN", "r. wachter": an initial and a lexicon surname -------------------------------------
@@ -523,10 +537,12 @@ def find_names(text: str) -> list[Hit]:
 
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
-_INITIALS_AFTER = re.compile(r"\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
+_INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|\b(?:RT|RN|NP|MD|SW|CM|OT|HO)[ \t]{0,2}\()"
+                             r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=,?[ \t]{1,2}(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE)
-_NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC".split())
+_NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC RA QD SR LA RV LV "
+                          "AV MR TR AS AR PR QH HS".split())
 _USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")
 _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
                        r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)
@@ -598,7 +614,8 @@ def _product_case(word: str) -> bool:
 def _to_bedside(toks: Sequence[Any], j: int) -> bool:
     """``AT BEDSIDE``, ``TO BEDSIDE``, ``IN TO SEE`` from token ``j``: where a clinician named after a role goes."""
     words = [toks[q].up for q in range(j, min(j + 3, len(toks)))]
-    return words[:2] in (["AT", "BEDSIDE"], ["TO", "BEDSIDE"], ["IN", "TO"], ["TO", "SEE"], ["TO", "EVAL"])
+    return words[:2] in (["AT", "BEDSIDE"], ["TO", "BEDSIDE"], ["IN", "TO"], ["TO", "SEE"], ["TO", "EVAL"],
+                         ["AT", "BS"], ["TO", "WRITE"], ["TO", "CALL"], ["TO", "FOLLOW"], ["TO", "CHECK"])
 
 
 def _line_end(sc: Scan, i: int) -> bool:

@@ -111,7 +111,7 @@ def _next_word(text: str, end: int) -> str:
 
 # nursing shifts: "NPN 7-3", "3-11 SHIFT", "7P-7A"
 _SHIFTS = frozenset({(7, 3), (3, 11), (11, 7), (7, 7), (7, 19), (19, 7), (7, 11), (11, 3)})
-_SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS".split())
+_SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS REPORT".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 
@@ -323,7 +323,7 @@ _PHONE = re.compile(
 _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
     r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
-    r"call|callback|number|no)|(?<![\w#])#)[ \t.:#]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
+    r"call|callback|number|no)|(?<![\w#])#)[ \t.:#(]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
     r"\b(?:pager|pgr|beeper|beep)[ \t.:#]{0,4}(\d{3})\b|"
     r"\b(?:paged|page)[ \t]{1,2}at[ \t]{1,2}(\d-\d{4})\b", _F)
 _PAGED_AT = re.compile(r"\b(?:paged|page|pager|beeper|called)[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
@@ -417,6 +417,8 @@ def find_ids(text: str) -> list[Hit]:
             continue
         if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS:
             continue  # "PLAN 0600", "ORDER 1400": a time of day
+        if re.fullmatch(r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
+            continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
         hits.append((m.start(1), m.end(1), "ID", 0.85))
     for m in _ID_SHAPE.finditer(text):
         val = m.group()
