@@ -73,6 +73,9 @@ _WEAK_VERBS = frozenset(
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
+# roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
+_NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
+                         "INTERPRETER".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
@@ -292,7 +295,7 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
         # --- "SW GRACE,", "CM Hope (ext 4410)": a role and a lexicon first name closing a list item ------
-        if p == i - 1 and toks[p].up in ("SW", "CM", "RN", "NP", "RT", "PA", "CHAPLAIN", "INTERPRETER", "HO") \
+        if p == i - 1 and toks[p].up in _NAMED_ROLES \
                 and base in lex.first and base not in lex.clinical and base not in _NOT_A_NAME \
                 and i + 1 < len(toks) and toks[i + 1].text in ",;)(." and (not sc.mixed_case or t.is_title):
             flag[i] = max(flag.get(i, 0), 0.6)
@@ -304,9 +307,7 @@ def find_names(text: str) -> list[Hit]:
                 flag[i + 1] = max(flag.get(i + 1, 0), 0.8)
                 continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
-        if p == i - 1 and toks[p].up in ("RN", "RT", "MD", "NP", "HO", "PA", "RRT", "NURSE", "RES", "RESIDENT",
-                                         "INTERN", "FELLOW", "ATTENDING", "SW", "CM", "OT", "SLP", "CHAPLAIN") \
-                and i + 1 < len(toks) and lex.zipf(base) < 5.5 \
+        if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 1 < len(toks) and lex.zipf(base) < 5.5 \
                 and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) and base not in _NOT_A_NAME \
                 and (base not in lex.clinical or (base in lex.first and (
                     len(base) >= 3 or toks[i + 1].up in _ROLE_VERBS))) \
