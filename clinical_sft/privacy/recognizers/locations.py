@@ -756,7 +756,7 @@ def find_facilities(text: str) -> list[Hit]:
         # "(HURD 3)", "DRUMMOND 4 NICU BED 11": a surname and a floor, in parentheses or before a unit
         bare = i + 3 < n and toks[i + 1].kind == "w" and lex.klass(toks[i + 1].up) == PURE and (
             (t.text == "(" and toks[i + 3].text == ")")
-            or (toks[i + 3].up in ("NICU", "ICU", "MICU", "SICU", "CCU", "CVICU", "TELE", "STEPDOWN")
+            or (toks[i + 3].up in _WARD_UNITS
                 and (t.kind == "p" or t.up in ("REPORT", "NOTE", "TRANSFER"))))
         if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on or bare) or i + 2 >= n:
             continue
@@ -898,8 +898,10 @@ _MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN J
                          "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
 _FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
-_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W TELE NICU ICU MICU SICU CCU STEPDOWN "
-                           "WHEN BED TODAY TOMORROW PENDING".split())
+# care units named after a ward ("DRUMMOND 4 NICU", "TO KLEIN 5 TELE")
+_WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN".split())
+_UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W WHEN BED TODAY TOMORROW "
+                           "PENDING".split()) | _WARD_UNITS
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None

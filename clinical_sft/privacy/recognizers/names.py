@@ -277,10 +277,9 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.75)
             continue
         # --- "CALLED SON AT HOME (STEFANOS)": a name alone in parentheses after a relative ------------
-        if i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")" \
-                and base not in lex.clinical and _nameish(lex, up, strict=True) or (
-                i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")"
-                and _rare_unknown(lex, base)):
+        alone_in_parens = i >= 1 and toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")"
+        if alone_in_parens and ((base not in lex.clinical and _nameish(lex, up, strict=True))
+                                or _rare_unknown(lex, base)):
             if (any(toks[q].up in RELATIVES and toks[q].up not in _WEAK_RELATIVES
                     for q in range(max(0, i - 6), i - 1) if toks[q].kind == "w")
                     or (i >= 2 and toks[i - 2].up in _COLON_ROLES and (k == PURE or _rare_unknown(lex, base)))) \
