@@ -158,14 +158,17 @@ EPONYM_NEXT = frozenset(
     "BOLT MONITOR LOTION CREAM OINTMENT POWDER SPRAY PUMP DRESSING VAC VALVE MECHANICAL PROSTHESIS CLAMP COLLAR "
     "BRACE SPLINT MATTRESS LIFT STOCKINGS PAD PADS TAPE KIT DEVICE SYSTEM FORMULA MALFORMATION ORDER REPAIR "
     "ANASTOMOSIS FUNDOPLICATION POUCH SHUNT FILTER STITCH SUTURE SHEATH BLOCK MALFORMATIONS LINE LINES HOLE PIN PINS "
-    "PILLOW LENS BED BEDS VENT SEAL LESION LESIONS GUIDE WAND PROTOCOL NEEDLE GRAFT BLADE CANNULA J CATHOLIC CYST".split())  # "MIAMI J" (a collar), "ROMAN CATHOLIC"
+    "PILLOW LENS BED BEDS VENT SEAL LESION LESIONS GUIDE WAND PROTOCOL NEEDLE GRAFT BLADE CANNULA J CATHOLIC CYST DUAL "
+    "CHAMBER".split())  # "MIAMI J" (a collar), "ROMAN CATHOLIC"
 # suffixes of medical words: an unknown word ending so is no name (HEPATOLOGY, MYASTHENIA, CALAZIME)
 _MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "OGRAPHY", "OGRAM", "ITIS",
                    "OSIS", "EMIA", "AEMIA", "OPATHY", "ALGIA", "PENIA", "PNEA", "PNOEA", "URIA", "CARDIA", "PLEGIA",
                    "PARESIS", "TROPHY", "IASIS", "CILLIN", "MYCIN", "FLOXACIN", "AZOLE", "STATIN", "SARTAN", "OLOL",
                    "DIPINE", "PRAZOLE", "TIDINE", "PARIN", "THENIA", "ECTASIS", "OMEGALY", "OTOMIES", "ECTOMIES",
                    "GENIC", "LYTIC", "PHAGIA", "RRHEA", "RRHAGIA", "ASIA", "OMA", "OMAS", "ZIME", "AMINE", "IDINE",
-                   "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE")
+                   "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE",
+                   # derived nouns of procedures and states ("INTUBATION", "SEDATION", "OCCLUSION")
+                   "ATION", "ATIONS", "ITION", "UTION", "ECTION", "ESSION", "USION", "ULATION", "ESIS", "YSIS")
 
 
 def medical_shape(base: str) -> bool:
@@ -206,7 +209,7 @@ def _build() -> Lexicons:
     lex.english = _data_words("english_lower.txt")
     lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
     lex.cities = {fold(c) for f in ("cities.txt", "places_major.txt") for c in _data_lines(f)}
-    lex.minor_places = {fold(c) for c in _data_lines("places_minor.txt")} - lex.cities
+    lex.minor_places = {fold(c) for f in ("places_minor.txt", "neighborhoods.txt") for c in _data_lines(f)} - lex.cities
     lex.countries = {fold(c) for c in _data_lines("countries.txt")}
     lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")

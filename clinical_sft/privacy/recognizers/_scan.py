@@ -76,6 +76,12 @@ class Scan:
         total = lower + upper
         # capitals carry information only in mixed-case prose (not in ALL-CAPS or all-lower notes)
         self.mixed_case = total > 0 and lower / total > 0.3 and upper / total > 0.025
+        if self.mixed_case:
+            # a lower-case note with acronyms ("pt w/ R frontal ICH, stable on repeat CT"): no capitalised words,
+            # so capitals carry no information either
+            words = [t for t in toks[:4000] if t.kind == "w" and len(t.text) >= 2]
+            titled = sum(1 for t in words if t.is_title)
+            self.mixed_case = titled >= 0.02 * len(words) and titled > 0
 
     def prev_word(self, i: int, skip: str = ".,:;") -> int:
         """Index of the word before token ``i``, skipping punctuation in ``skip``; -1 if none."""

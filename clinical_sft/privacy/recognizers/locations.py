@@ -20,6 +20,7 @@ from clinical_sft.privacy.recognizers._lexicons import (
     Lexicons,
     fold,
     get_lexicons,
+    medical_shape,
 )
 from clinical_sft.privacy.recognizers._scan import Scan, scan
 
@@ -77,6 +78,8 @@ FACILITY_HEADS = (
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
     "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
+    "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
+    "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -175,7 +178,7 @@ def find_places(text: str) -> list[Hit]:
         if not _boundary(up, s, e):
             continue
         nxt = re.match(r"[ \t]{1,2}([A-Za-z]+)", text[e:e + 20])
-        if " " not in word and nxt and nxt.group(1).upper() in EPONYM_NEXT:
+        if nxt and nxt.group(1).upper() in EPONYM_NEXT and (" " not in word or kind == "HOSPITAL"):
             continue  # "PARKLAND FORMULA", "BOGOTA BAG", "ST JUDE VALVE": a device or a method, not a place
         if kind == "HOSPITAL":
             hits.append((s, e, "HOSPITAL", 0.8))
@@ -200,7 +203,7 @@ def find_places(text: str) -> list[Hit]:
             rare = all((lex.zipf(w) < 4.0 or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
                        for w in words)
             # a city of the major list whose words are no English words: "FROM NORTH MIAMI", "IN SAN JOSE"
-            rare = rare or (word not in lex.minor_places and all(
+            rare = rare or (word not in lex.minor_places and len(words) > 1) or (word not in lex.minor_places and all(
                 (w not in lex.english or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
                 for w in words))
             if not _place_context(sc, up, s, e, rare):
@@ -217,7 +220,8 @@ def find_places(text: str) -> list[Hit]:
         # "City, ST 02115" / "City ST 02115" / "City, ST"
         if t.kind == "w" and t.up in STATE_ABBR and i >= 1:
             zip_next = i + 1 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) == 5
-            comma = toks[i - 1].text == ","
+            comma = toks[i - 1].text == "," or (  # "(MANCHESTER NH)"
+                t.is_upper and i + 1 < n and toks[i + 1].text == ")" and i >= 2 and toks[i - 2].text == "(")
             if (t.is_upper or zip_next) and (comma or zip_next):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
@@ -242,6 +246,8 @@ def find_places(text: str) -> list[Hit]:
             j = i + 1
             if t.up in _PLACE_CTX and j < n and toks[j].kind == "w" and toks[j].up in _PLACE_PREP:
                 j += 1
+            elif t.up == "RESIDENT":
+                continue  # "resident Dr. Park": a physician (a place only in "RESIDENT OF")
             elif t.up in ("TOWN", "CITY"):
                 if not (j < n and toks[j].up == "OF"):
                     continue
@@ -273,9 +279,11 @@ def find_places(text: str) -> list[Hit]:
         if label != "LOCATION":
             continue
         m = _PAREN_AFTER.match(text, e0)
+        words = m.group(1).split() if m else []
         if m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and (
-                not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper()))
-                     for w in m.group(1).split()):
+                not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper())
+                or (len(words) == 2 and k == 0 and words[1].upper() in STREET_SUFFIX))  # "SOMERVILLE (UNION SQ)"
+                     for k, w in enumerate(words)):
             hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
@@ -365,9 +373,9 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         else:
             j += 1
         if t.up == "RETIRED" and toks[j - 1].up != "FROM" or t.up == "WORK" and not (
-                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM", "FOR")):
+                i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM", "FOR", "AFTER")):
             return []
-        if sc.mixed_case and j + 1 < n and toks[j].text == "the" and toks[j + 1].is_upper \
+        if j + 1 < n and toks[j].text == "the" and toks[j + 1].is_upper \
                 and len(toks[j + 1].text) >= 2:
             j += 1  # "bus driver for the MBTA"
     run: list[int] = []
@@ -386,7 +394,9 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                 "WHILE", "BUT", "FOR", "X"):
             break
         name_like = (sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up) \
-            or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
+            or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co \
+            or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
+                and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))  # "AT FORD"
         if name_like and tj.up not in lex.clinical and not plain:
             run.append(j)
         elif run and plain < 2 and tj.kind == "w" and (not sc.mixed_case or tj.is_title) \
@@ -657,6 +667,7 @@ def find_facilities(text: str) -> list[Hit]:
         j = i - 1
         first = -1
         named = False
+        plain_titles: list[int] = []  # ordinary capitalised words before a weak head ("Oak Hollow Health")
         while j >= 0 and i - j <= 6:
             tj = toks[j]
             if tj.kind == "p":
@@ -675,7 +686,9 @@ def find_facilities(text: str) -> list[Hit]:
                 break
             if u == "OF" and first >= 0 and j >= 1 and toks[j - 1].kind == "w" and (
                     toks[j - 1].up in ("LADY", "SISTERS", "DAUGHTERS", "UNIVERSITY") or (
-                    sc.mixed_case and toks[j - 1].is_title and toks[j - 1].up not in _NOT_FACILITY)):
+                    sc.mixed_case and toks[j - 1].is_title and toks[j - 1].up not in _NOT_FACILITY) or (
+                    t.up in _FAITH_HEADS and toks[j - 1].up not in _STOP and toks[j - 1].up not in lex.clinical
+                    and toks[j - 1].up not in _NOT_FACILITY)):  # also "GATE OF HEAVEN PARISH"
                 j -= 1  # "SISTERS OF CHARITY HOSPITAL", "Hospital for Sick Children": OF inside the name
                 continue
             if u in _NOT_FACILITY and u not in ("NEW",):
@@ -689,6 +702,12 @@ def find_facilities(text: str) -> list[Hit]:
                 j -= 1
                 continue
             if weak and _plain_word(lex, u):
+                if sc.mixed_case and tj.is_title and t.is_title and u not in _STOP and u not in lex.clinical \
+                        and u not in _NOT_FACILITY:
+                    plain_titles.append(j)
+                    first = j
+                    j -= 1
+                    continue
                 break  # "GO HOME", "FAMILY'S HOME", "ALL LABS", "FEM DIALYSIS": no name before a weak head
             if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
                     or (sc.mixed_case and tj.is_title):
@@ -698,20 +717,39 @@ def find_facilities(text: str) -> list[Hit]:
                 j -= 1
                 continue
             break
-        if named and first >= 1 and first == j + 1 and not sc.mixed_case and j >= 1 and toks[j].kind == "w" \
+        if plain_titles:
+            # "to Oak Hollow Health & Rehab", "w/ Gulf Coast EMS": ordinary capitalised words name a facility only
+            # right after a preposition; otherwise ("Home Health") the name starts after them
+            pw = sc.prev_word(first, "")
+            if not (pw >= 0 and pw == first - 1 and toks[pw].up in _DEST_PREP) and not (
+                    first >= 2 and toks[first - 1].text == "/" and toks[first - 2].up == "W"):
+                first = max(plain_titles) + 1
+                named = named and first < i
+                first = first if named else -1
+            else:
+                named = True
+        if named and first >= 1 and (first == j + 1 or (first == j + 2 and toks[j + 1].up == "OF")) \
+                and not sc.mixed_case and j >= 1 and toks[j].kind == "w" \
                 and toks[j - 1].up in ("AT", "FROM", "TO", "VIA") and toks[j].up not in _STOP \
                 and toks[j].up not in lex.clinical and toks[j].up not in _NOT_FACILITY \
                 and toks[j].up not in _STOP_PLACE:
-            first = j  # "FROM BLUE HILLS MANOR": an ordinary word opening the name after a place preposition
+            first = j  # "FROM BLUE HILLS MANOR", "FROM SHRINE OF HOPE PARISH": an ordinary word opening the name
         if not named and i >= 2:
             # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
             k = i - 1
             cared = any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
-            while k >= 0 and i - k <= 3 and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
-                    and toks[k].up not in _NOT_FACILITY and toks[k].up not in lex.clinical \
-                    and toks[k].up not in _STOP_PLACE and not (weak and not cared and _plain_word(lex, toks[k].up)):
+            faith = t.up in _FAITH_HEADS  # "FROM GATE OF HEAVEN PARISH", "FROM LOTTS CREEK OLD REGULAR BAPTIST"
+            while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
+                    and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "OF" and i - 1 > k > 0
+                                                            and toks[k - 1].up not in _FAC_PREP)) \
+                    and toks[k].up not in lex.clinical \
+                    and toks[k].up not in _STOP_PLACE \
+                    and not (weak and not cared and not faith and _plain_word(lex, toks[k].up)):
                 k -= 1
-            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA"):
+            # a congregation named by plain words only after FROM/AT or with OF inside ("TO UPDATE CHURCH" is no name)
+            plain_ok = cared or not faith or (k >= 0 and toks[k].up in ("AT", "FROM")) or any(
+                toks[q].up == "OF" for q in range(k + 1, i))
+            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA") and plain_ok:
                 first, named = k + 1, True
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
@@ -721,6 +759,7 @@ def find_facilities(text: str) -> list[Hit]:
             k = head_end + 2
             while k < n and toks[k].kind == "w" and (
                     toks[k].up in ("THE", "OF") or not lex.is_known_word(toks[k].up) or toks[k].up in lex.cities
+                    or toks[k].up in _STATE_WORDS  # "REHABILITATION INSTITUTE OF MICHIGAN"
                     or (sc.mixed_case and toks[k].is_title) or toks[k].up in FACILITY_WORDS
                     or lex.klass(toks[k].up) != NOT_NAME) and toks[k].up not in lex.clinical:
                 if toks[k].up not in ("THE", "OF"):
@@ -792,15 +831,20 @@ def find_facilities(text: str) -> list[Hit]:
                 k += 1
             hits.append((a.start, e, "HOSPITAL", 0.6))
             continue
-        if a.kind != "w" or not (2 <= len(a.text) <= 6) or not a.text.isupper() or not a.text.isalpha() \
-                or a.up in lex.clinical or a.up.removesuffix("'S") in lex.clinical or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
-                or a.up in _FAC_TAIL or a.up in lex.name_class:
+        acronym = a.kind == "w" and 2 <= len(a.text) <= 6 and a.text.isupper() and a.text.isalpha()
+        # or one unknown word: "TRANSFER NOTE -- TO HARBORVIEW", "transferred from Faxton"
+        word = a.kind == "w" and len(a.text) >= 5 and a.text.isalpha() and not medical_shape(a.up) \
+            and (not sc.mixed_case or a.is_title or a.is_upper)
+        if not (acronym or word) or a.up in lex.clinical or a.up.removesuffix("'S") in lex.clinical \
+                or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
+                or a.up in _FAC_TAIL or a.up in _WARD_UNITS or a.up in lex.name_class:
             continue
         before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
-        if i + 2 < n and toks[i + 2].up in ("UNIT", "FLOOR", "SERVICE", "TEAM", "CLINIC", "STAFF"):
-            continue  # "BACK TO BMT UNIT": a unit of this hospital
-        if before & _CARE_WORDS:
-            hits.append((a.start, a.end, "HOSPITAL", 0.6))
+        if i + 2 < n and (toks[i + 2].up in ("UNIT", "FLOOR", "SERVICE", "TEAM", "CLINIC", "STAFF") or (
+                word and not acronym and (toks[i + 2].up in lex.clinical or medical_shape(toks[i + 2].up)))):
+            continue  # "BACK TO BMT UNIT": a unit of this hospital; "to Interventional Radiology": a service
+        if before & _CARE_WORDS or any(medical_shape(w) and w.endswith(_PROCEDURES) for w in before):
+            hits.append((a.start, a.end, "HOSPITAL", 0.6))  # also "CHOLECYSTECTOMY AT NWH"
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
     for i, t in enumerate(toks):
         if t.up in ("ST", "SAINT") and i + 1 < n:
@@ -817,6 +861,33 @@ def find_facilities(text: str) -> list[Hit]:
                 if (p >= 0 and toks[p].up in ("TO", "FROM", "AT", "OSH", "VIA", "IN", "CALLED", "CONTACTED")) \
                         or possessive:
                     hits.append((t.start, toks[k].end, "HOSPITAL", 0.7))  # "ST. LUKE'S" names an institution
+    # where a patient is sent or comes from: "TRANSFERRED TO FAXTON 5TH FLOOR", "accepted to CVPH acute rehab",
+    # "Pt transferred to Hebrew SeniorLife via ambulance", "ACCEPTED TO MARY LANNING 2 WEST"
+    for i, t in enumerate(toks):
+        send = t.up in _SEND_VERBS or (t.up == "C" and i >= 2 and toks[i - 1].text == "/" and toks[i - 2].up == "D")
+        if not send or i + 2 >= n or toks[i + 1].up not in ("TO", "AT", "FROM", "VIA", "@"):
+            continue
+        run = []
+        k = i + 2
+        while k < n and len(run) < 4 and toks[k].kind == "w":
+            tk = toks[k]
+            u = tk.up.removesuffix("'S")
+            if (u in lex.clinical and not (sc.mixed_case and tk.is_title)) or u in _STOP or u in _NOT_FACILITY \
+                    or u in _STOP_PLACE or u in _MONTH_WORDS or u in _DEST_STOP or u in _FAC_TAIL or u in _WARD_UNITS \
+                    or u in _UNIT_NOT_NAME or medical_shape(u) or (sc.mixed_case and not tk.text[:1].isupper()) \
+                    or (lex.zipf(u) >= 5.8 and u not in FACILITY_WORDS and lex.klass(u) != PURE):  # "WHERE HE"
+                break
+            run.append(k)
+            k += 1
+        if k < n and toks[k].kind == "w" and (toks[k].up in lex.clinical or medical_shape(toks[k].up)) \
+                and toks[k].up not in FACILITY_WORDS and toks[k].up not in _FAC_TAIL:
+            continue  # "to Interventional Radiology", "TO VASCULAR SURGERY": a service, not a place
+        while run and toks[run[-1]].up not in FACILITY_WORDS and lex.is_known_word(toks[run[-1]].up) \
+                and lex.klass(toks[run[-1]].up) == NOT_NAME and not (sc.mixed_case and len(run) > 1):
+            run.pop()  # "TO FAXTON TODAY"
+        if run and any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
+                       for r in run if toks[r].up not in lex.clinical):
+            hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.6))
     for mt in _SPANISH_FACILITY.finditer(text):
         tail = [w for w in (mt.group(1) or mt.group(2)).upper().split()
                 if w not in ("DE", "DEL", "LA", "LOS", "LAS", "SAN", "SANTA", "NUESTRA", "SENORA", "SEÑORA")]
@@ -857,6 +928,15 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
 
 
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
+_PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
+_DEST_PREP = frozenset("FROM TO AT VIA WITH BY @ IN".split())
+# verbs of sending a patient somewhere ("TRANSFERRED TO ...", "ACCEPTED AT ...", "D/C TO ...")
+_SEND_VERBS = frozenset("TRANSFERRED TRANSFER TRANSFERING TRANSFERRING TRANSFERED TX TX'D TXD XFER XFERRED XFERED "
+                        "XFERD ACCEPTED ACCEPTING DISCHARGED DISCHARGING DC'D D/C'D SENT TRANSPORTED FLOWN MEDFLIGHTED "
+                        "AIRLIFTED LIFEFLIGHTED REFERRED RETURNED RETURNING".split())
+# capitalised words that end the place a patient is sent to
+_DEST_STOP = frozenset("DR DRS MR MRS MS PROF REV DOCTOR PT'S PATIENT'S TODAY TOMORROW TONIGHT MONDAY TUESDAY "
+                       "WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY VIA PER FOR WHEN ONCE AFTER BEFORE".split())
 
 
 def _plain_word(lex: Lexicons, up: str) -> bool:
@@ -879,7 +959,9 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL",
                          "CANNERY", "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS",
                          "ENERGY", "MARINE", "MINING", "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS",
-                         "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL"])
+                         "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL", "COMMISSION", "NETWORK",
+                         "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY", "HIGH SCHOOL",
+                         "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD"])
 # heads of congregations: the words before them may be peoples and faiths ("BETHEL KOREAN PRESBYTERIAN")
 _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL BAPTIST CATHOLIC PRESBYTERIAN "
                          "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM".split())

@@ -24,6 +24,7 @@ from clinical_sft.privacy.recognizers._lexicons import (
     NOT_NAME,
     PURE,
     Lexicons,
+    fold,
     get_lexicons,
     medical_shape,
 )
@@ -36,7 +37,7 @@ Hit = tuple[int, int, str, float]
 TITLES = frozenset(
     "DR DRS DOCTOR MR MRS MS MISS MX PROF PROFESSOR REV REVEREND RABBI FR CHAPLAIN PASTOR NURSE "
     "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME DEPUTY SHERIFF IMAM SHEIKH FATHER-IN-CHARGE "
-    "SRTA KAHU ABBA ABUNA".split())
+    "SRTA KAHU ABBA ABUNA DEACON BISHOP".split())
 CREDENTIALS = frozenset(
     "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
     "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD SW".split())
@@ -59,7 +60,7 @@ VERBS = frozenset(
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
     "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
-    "MGR MANAGER WORKER COORDINATOR INTERPRETER TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
+    "MGR MANAGER WORKER COORDINATOR INTERPRETER INTERP TRANSLATOR LIAISON CHAPLAIN HIMSELF HERSELF NICKNAME "
     "NICKNAMED GOES PER OFFICER TROOPER DETECTIVE DET SGT ATTY ATTORNEY LAWYER TECH TECHNICIAN AIDE CNA PCA "
     "SITTER BIOMED SECRETARY CLERK ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD MGMT "
     "WORKER CASEWORKER REP RES PERFUSION PERFUSIONIST".split())
@@ -72,10 +73,10 @@ _WEAK_VERBS = frozenset(
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
-_WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO DTR".split())
+_WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO".split())
 # roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
 _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
-                         "INTERPRETER".split())
+                         "INTERPRETER INTERP".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
@@ -85,7 +86,7 @@ _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
     "THIS THAT THESE THOSE IT ITS HE SHE HIS HER HIM THEY THEM THEIR WE US OUR YOU YOUR I ME MY BUT SO IF "
     "THEN THAN WHO WHOM WHICH WHAT WHEN WHERE WHY HOW ALL ANY SOME EACH ALSO VERY WILL WOULD CAN COULD "
-    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X".split())
+    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X BORN".split())
 
 # words before a credential that name a role, not a person ("NIGHT RN", "CHARGE RN", "EP NP")
 _ROLE_WORDS = frozenset(
@@ -99,13 +100,19 @@ _ROLE_WORDS = frozenset(
 _VERBISH = frozenset(
     "GAVE GIVES BROUGHT BRINGS TOOK TAKES SAID SAYS STATES WANTS WANTED ASKS ASKED ASKING AGREES AGREED CAME "
     "COMES WENT LEFT WILL WAS IS HAS HAD CAN MAY WOULD SHOULD AWARE VISITED CALLED CALLS PAGED FEELS FELT "
-    "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES".split())
+    "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES DROVE DRIVES STAYED "
+    "STAYS HELD DROPPED SPENT".split())
 
 _CTX_SKIP = ".,:;(-'\"/"
+# words before a nickname in quotes ("GOES BY "STASH"", "ALIAS "PAT"")
+_NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".split())
 # verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
 _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
                         "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES FOLLOWING FOLLOWS RECOMMENDS WROTE "
-                        "ORDERED SAW EVALUATED EXTUBATED INTUBATED &".split())
+                        "ORDERED SAW EVALUATED EXTUBATED INTUBATED ASSUMED ASSUMING REPORTED VIA ACCOMPANIED "
+                        "ASSISTED HELPED &".split())
+# verbs after which even a very frequent first name is a person ("RT WILL AWARE", "RN HOPE ASSUMED CARE")
+_STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING".split())
 # services a named colleague comes from ("JEN FROM SW", "Maria from PT")
 _SERVICES = frozenset("SW PT OT CM IR RENAL CARDS CARDIOLOGY NEURO PALLIATIVE PHARMACY NUTRITION SOCIAL CASE ETHICS "
                       "CHAPLAINCY ADMITTING RT RESPIRATORY NSGY NSURG SURGERY ANESTHESIA PSYCH".split())
@@ -236,6 +243,10 @@ def find_names(text: str) -> list[Hit]:
                         toks[i - 1].text == "(" and i + 1 < len(toks) and toks[i + 1].text == ")")):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
+                elif relative and i == p + 1 and base in lex.first and base in lex.clinical and len(base) <= 3 \
+                        and cap_ok and i + 1 < len(toks) and toks[i + 1].text in ",;)":
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING"
+                    continue
                 elif relative and i == p + 1 and base in lex.first and (
                         (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)
                                                            and (toks[i + 1].up in _VERBISH or _to_bedside(toks, i + 1)
@@ -261,9 +272,12 @@ def find_names(text: str) -> list[Hit]:
             continue
         if nx >= 0 and toks[nx].up in CREDENTIALS and toks[nx].up not in ("PA", "DO") or (
                 nx >= 0 and toks[nx].up in ("PA", "DO") and sc.gap(i, nx).strip() == ","):
-            if toks[nx].up == "SW" and k == NOT_NAME:
-                nx = -1  # "UNHOUSED, SW CONSULT": social work, not a signature
-            if nx >= 0 and toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS and ((
+            if toks[nx].up == "SW" and k == NOT_NAME or (nx + 1 < len(toks) and toks[nx + 1].up in (
+                    "NOTE", "NOTES", "CONSULT", "EVAL", "REFERRAL", "FOLLOWING", "F/U")):
+                nx = -1  # "UNHOUSED, SW CONSULT", "SEE SW NOTE": social work, not a signature
+            if nx >= 0 and toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS \
+                    and not (sc.mixed_case and t.is_lower and not sc.sentence_initial(i) and (
+                        len(base) < 6 or lex.is_known_word(base))) and ((  # not "seen by derm NP"
                     _nameish(lex, up) and (k == PURE or lex.zipf(base) < 5.0)) or (
                     2 <= len(base) <= 3 and t.is_upper and base.isalpha() and base not in _NOT_A_NAME
                     and base not in lex.clinical)):
@@ -288,10 +302,16 @@ def find_names(text: str) -> list[Hit]:
                 continue
         # --- "GOES BY "STASH"", "known as 'Dottie'": a nickname in quotes ----------------------------
         if i >= 1 and toks[i - 1].text in "\"'“" and i + 1 < len(toks) and toks[i + 1].text in "\"'”" \
-                and p >= 0 and toks[p].up in ("BY", "AS", "NICKNAME", "NICKNAMED", "PREFERS", "AKA") \
-                and base.isalpha() and base not in lex.clinical and base not in _NOT_A_NAME \
-                and (base in lex.first or not lex.is_known_word(base) or lex.zipf(base) < 4.0):
-            flag[i] = max(flag.get(i, 0), 0.7)
+                and p >= 0 and base.isalpha() and base not in lex.clinical and base not in _NOT_A_NAME \
+                and (not sc.mixed_case or not t.is_lower) and (
+                    (toks[p].up in _NICK_CTX and (base in lex.first or not lex.is_known_word(base) or lex.zipf(base) < 4.0))
+                    or (toks[p].up in RELATIVES and toks[p].up not in _WEAK_RELATIVES and p == i - 2)
+                    or (toks[p].up in ("FOR", "PT", "PATIENT", "HIM", "HER") and p >= 1
+                        and toks[p - 1].up in ("ASKS", "ASKING", "ASKED", "CALL", "CALLS", "CALLING")
+                        and (base in lex.first or not lex.is_known_word(base)))
+                    or (i + 4 < len(toks) and toks[i + 2].text == "(" and (
+                        toks[i + 3].up in RELATIVES or toks[i + 4].up in RELATIVES))):
+            flag[i] = max(flag.get(i, 0), 0.7)  # 'FRIEND "SCOOTER"', 'THEY CALL PT "YIAYIA"', '"BUBBA" (HER HUSBAND)'
             continue
         # --- "SW GRACE,", "CM Hope (ext 4410)": a role and a lexicon first name closing a list item ------
         if p == i - 1 and toks[p].up in _NAMED_ROLES \
@@ -306,8 +326,11 @@ def find_names(text: str) -> list[Hit]:
                 flag[i + 1] = max(flag.get(i + 1, 0), 0.8)
                 continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
-        if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 1 < len(toks) and lex.zipf(base) < 5.5 \
-                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) and base not in _NOT_A_NAME \
+        if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 1 < len(toks) \
+                and (lex.zipf(base) < 5.5 or (base in lex.first and toks[i + 1].up in _STATE_VERBS)
+                     or lex.last_pct.get(base, 0.0) >= 0.01) \
+                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) \
+                and (base not in _NOT_A_NAME or (base in _STOP and base in lex.first and toks[i + 1].up in _STATE_VERBS)) \
                 and (base not in lex.clinical or (base in lex.first and (
                     len(base) >= 3 or toks[i + 1].up in _ROLE_VERBS))) \
                 and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001
@@ -330,7 +353,10 @@ def find_names(text: str) -> list[Hit]:
         if i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 3].text == ")" \
                 and (toks[i + 2].up in CREDENTIALS or toks[i + 2].up in ("FELLOW", "RESIDENT", "ATTENDING", "INTERN",
                                                                       "HO", "PCP", "CM", "SW", "RT", "PT", "OT")) \
-                and base not in lex.clinical and base not in _NOT_A_NAME and (k != NOT_NAME or _rare_unknown(lex, base)) \
+                and base not in lex.clinical and base not in _NOT_A_NAME and (
+                    k != NOT_NAME or _rare_unknown(lex, base)
+                    or (2 <= len(base) <= 3 and t.is_upper and base.isalpha()
+                        and (not lex.is_known_word(base) or not any(c in "AEIOUY" for c in base)))) \
                 and (not sc.mixed_case or not t.is_lower):
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
@@ -430,7 +456,7 @@ def find_names(text: str) -> list[Hit]:
                         and lex.is_known_word(uj)):
                     continue  # "CASE MGR PRIYANKA PAGED", "DESHAWN BROUGHT": context and common verbs
                 if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I") \
-                        and sc.text[tj.end:tj.end + 1] != "/":  # "APRIL W/ RESIDUAL": W/ is "with"
+                        and sc.text[tj.end:tj.end + 1] != "/" and sc.text[tj.start - 1:tj.start] != "/":  # "APRIL W/ RESIDUAL": W/ is "with"
                     flag[j] = 0.6
                     changed = True
                 elif uj in PARTICLES and 0 <= j + direction < len(toks) and toks[j + direction].kind == "w" \
@@ -492,11 +518,23 @@ def find_names(text: str) -> list[Hit]:
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
 
     # --- a nickname in quotes and parentheses after a name: 'VIKTOR ("VITYA")', 'Maria ("Cuca")' ------------
+    # also two words ('MARIE-ROSE ("TI ROSE")') and a nickname inside a name ('MARGARET "PEG" O'SHEA')
     for i in sorted(flag):
-        if i + 4 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].text in "\"'“" \
-                and toks[i + 3].kind == "w" and toks[i + 4].text in "\"'”" and toks[i + 3].up not in lex.clinical \
-                and toks[i + 3].up not in _NOT_A_NAME:
-            flag[i + 3] = max(flag.get(i + 3, 0), 0.65)
+        q = i + 1
+        if q < len(toks) and toks[q].text == "(":
+            q += 1
+        if not (q + 2 < len(toks) and toks[q].text in "\"“" and toks[q].start - toks[i].end <= 2):
+            continue
+        words = []
+        r = q + 1
+        while r < len(toks) and toks[r].kind == "w" and len(words) < 2:
+            words.append(r)
+            r += 1
+        if words and r < len(toks) and toks[r].text in "\"”" and all(
+                (toks[w].up not in lex.clinical or toks[w].up in lex.first) and toks[w].up not in _NOT_A_NAME
+                for w in words):
+            for w in words:
+                flag[w] = max(flag.get(w, 0), 0.65)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
@@ -520,6 +558,17 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
+    for m in _GLUED_RELATIVE.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
+    for m in _NAME_BEFORE_PHONE.finditer(text):
+        w = m.group(1)
+        u = fold(w).upper()
+        if u in lex.clinical or u in _NOT_A_NAME or u in _CONTACT_WORDS or len(u) < 2 or (sc.mixed_case and w.islower()) \
+                or (lex.is_known_word(u) and u not in lex.first and (lex.klass(u) == NOT_NAME or lex.zipf(u) >= 4.5)):
+            continue
+        hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "DTR KEISHA CELL 617-...", "Grace's # 781-..."
     for m in _INITIALS_AFTER.finditer(text):
         g = 1 if m.group(1) else 2
         if m.group(g).upper().replace(".", "").replace(" ", "") not in _NOT_INITIALS:
@@ -537,10 +586,21 @@ def find_names(text: str) -> list[Hit]:
 
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
-_INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|\b(?:RT|RN|NP|MD|SW|CM|OT|HO)[ \t]{0,2}\()"
+_INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|\b(?:RT|RN|NP|MD|SW|CM|OT|HO)[ \t]{0,2}\(|"
+                             r"(?:^|[ \t])--?[ \t]?(?=[A-Z]\.[ ]?[A-Z]\.[ \t]*$))"
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
-                             r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=,?[ \t]{1,2}(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
-                             re.IGNORECASE)
+                             r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
+                             re.IGNORECASE | re.MULTILINE)
+_GLUED_RELATIVE = re.compile(r"\b(?:DTR|DAUGHTER|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|HCP)"
+                             r"[-/]([A-Za-z]{2,15})\b", re.IGNORECASE)
+# a contact's name before a phone number: "LAN CELL (617) 555-0101", "Bill's number: 603-...", "BUNNY 617.555.0108"
+_NAME_BEFORE_PHONE = re.compile(
+    r"(?<![\w'’\-])([A-Za-z][A-Za-z'’\-]{1,20}?)(?:'s|’s)?[ \t]{1,2}"
+    r"(?:(?:cell|phone|ph|mobile|home|work|number|no\.?|#|c|h|w|tel)[ \t]{0,2}[:#]?[ \t]{0,2}(?:is[ \t]{1,2})?)?"
+    r"\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}(?!\d)", re.IGNORECASE)
+_CONTACT_WORDS = frozenset("CELL PHONE PH MOBILE HOME WORK NUMBER NO TEL FAX PAGER BEEPER OFFICE DESK UNIT EXT CALL "
+                           "CALLED CONTACT CONTACTS AT IS OR AND TO LINE CLINIC OFFICE MAIN NURSING STATION "
+                           "HOTLINE DIRECT".split())
 _NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC RA QD SR LA RV LV "
                           "AV MR TR AS AR PR QH HS".split())
 _USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")

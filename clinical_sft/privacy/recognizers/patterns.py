@@ -40,7 +40,7 @@ _DATE_INTL = re.compile(
     rf"\b(?:0?[1-9]|[12]\d|3[01])(?:º|er)?\.?[ \t]{{1,3}}(?:de[ \t]{{1,3}})?{_MONTH_INTL}\b"
     rf"(?:[ \t,]{{1,3}}(?:de[ \t]{{1,3}})?{_YEAR}\b)?", _F)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
-_HOLIDAY = re.compile(r"\b(?:christmas(?![ \t]tree)|thanksgiving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
+_HOLIDAY = re.compile(r"\b(?:christmas(?:[ \t]eve)?(?![ \t]tree)|x-?mas(?:[ \t]eve)?|thanksgiving|t-?giving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
                       r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur|rosh hashanah|"
                       r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
@@ -70,7 +70,7 @@ _NOT_DATE_BEFORE = frozenset(
     "APGAR DIGITS FINGERS TOES X BREATHS MURMUR SYSTOLIC DIASTOLIC HR RATE PUPILS PERRL DOSE DOSES "
     "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE DAYS POD CYCLE WEEK TOF ICP CPP "
     "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS "
-    "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE".split())
+    "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE SEM HSM DSM MURMURS BASELINE".split())
 _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
@@ -291,6 +291,10 @@ _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
 # an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
 _AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
+# "PT IS 92, VERY HOH", "mother is 96 and lives alone": a bare age after a person and IS
+_AGE_IS = re.compile(r"\b(?:pt|patient|she|he|mother|mom|father|dad|wife|husband)(?:'s)?[ \t]{1,2}is[ \t]{1,2}"
+                     r"(?:now[ \t]{1,2}|only[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b))",
+                     _F | re.MULTILINE)
 _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
                  "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
 
@@ -298,7 +302,7 @@ _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT 
 def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
-    for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6)):
+    for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
