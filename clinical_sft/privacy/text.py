@@ -30,6 +30,7 @@ from clinical_sft.errors import ConfigError, KeyMissingError
 from clinical_sft.privacy.corpus import CorpusJob, JobSummary, Outcome, atomic_write_text
 from clinical_sft.privacy.key import SecretKey
 from clinical_sft.privacy.operators import DATE_MODES, OPERATORS, OutputSpan, apply_operator
+from clinical_sft.privacy.recognizers._spread import spread
 
 __all__ = [
     "DEFAULT_RECOGNIZERS",
@@ -81,6 +82,9 @@ class DeidConfig:
         Also load presidio's predefined recognizers (the stock configuration).
     min_score
         Spans scoring below this are dropped.
+    spread
+        Carry found facilities to what goes with them in the note: an acronym in parentheses after one
+        (``SPAULDING (SRH)``) and the facilities listed with it (``KINDRED AND NEW ENGLAND SINAI``).
     chunk_chars, chunk_overlap
         Texts longer than ``chunk_chars`` are analysed in overlapping chunks.
     """
@@ -95,6 +99,7 @@ class DeidConfig:
     spacy_ner: bool = False
     presidio_defaults: bool = False
     min_score: float = 0.4
+    spread: bool = True
     chunk_chars: int = 100_000
     chunk_overlap: int = 1_000
     language: str = "en"
@@ -255,13 +260,19 @@ class Deidentifier:
         for off, chunk in _chunks(text, cfg.chunk_chars, cfg.chunk_overlap):
             # the clinical recognizers tokenise for themselves: spaCy runs only when a recognizer uses it
             arts = None if self._needs_nlp else _EMPTY.get()
+            found: list[Span] = []
             for r in self._analyzer.analyze(text=chunk, language=cfg.language, score_threshold=cfg.min_score,
                                             nlp_artifacts=arts):
                 label = _LABEL_MAP.get(r.entity_type, r.entity_type)
                 name = (r.recognition_metadata or {}).get("recognizer_name", "")
                 s, e = _trim(chunk, r.start, r.end)
                 if e > s:
-                    spans.append(Span(off + s, off + e, label, float(r.score), name))
+                    found.append(Span(s, e, label, float(r.score), name))
+            if cfg.spread:
+                found += [Span(s, e, label, score, "spread")
+                          for s, e, label, score in spread(chunk, [(x.start, x.end, x.label, x.score) for x in found])
+                          if score >= cfg.min_score]
+            spans += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found]
         return merge_spans(spans)
 
     def deidentify(self, text: str, patient_id: str | None = None) -> DeidResult:

@@ -87,6 +87,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "NEAR SYNCOPE AT HOME; OUTSIDE HOSPITAL RECORDS. CM AND REHAB AWARE, LEFT MSG.",
     "harsh SEM 2/6 (BASELINE 3/6). S/P AVR (25MM ST. JUDE MECHANICAL). ST JUDE DUAL CHAMBER ICD. APHERESIS RN AWARE.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
@@ -212,6 +213,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("HE VISITS AFTER WORK AT CHRYSLER (STERLING PLANT)", "CHRYSLER"),
     ("dnr. discussed w/ pt and wife dottie, ok w/ plan. ABG 7.31", "dottie"),
     ("MOTHER LIVES IN ROXBURY W/ HIS SISTER", "ROXBURY"),
+    ("SON FLYING UP FROM MOBILE, AL TONIGHT", "AL"),
+    ("LIVES IN A CABIN OUTSIDE GALLIPOLIS", "GALLIPOLIS"),
+    ("LTAC SCREENS: KINDRED AND WESTMERE SPECIALTY PENDING", "WESTMERE SPECIALTY"),
+    ("APPLICATIONS TO SPAULDING (SRH) AND HEBREW REHAB", "SRH"),
+    ("Referrals sent to Youville and QRH. Son prefers QRH, near home", "QRH"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

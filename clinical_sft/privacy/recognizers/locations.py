@@ -108,7 +108,7 @@ _PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP".split())
 _PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
                           "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON".split())
-_PLACE_CTX_RUN = frozenset(["FROM"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
+_PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
 # words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
 _PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NEW PORT FORT FT MOUNT MT ST SAINT SAN SANTA LAKE GLEN UPPER LOWER "
                           "OLD LITTLE GREAT".split())
@@ -266,6 +266,9 @@ def find_places(text: str) -> list[Hit]:
                         and not (sc.mixed_case and not toks[j].is_title))):  # "LIVES IN LYNCH"
                 run.append(j)
                 j += 1
+            if run and t.up in ("NEAR", "OUTSIDE") and not sc.mixed_case \
+                    and " ".join(toks[r].up for r in run) not in lex.cities:
+                run = []  # "OUTSIDE GALLIPOLIS" (a town of the lexicon), not "NEAR SYNCOPE"
             if run and not (sc.mixed_case and t.up in ("IN", "FROM", "NEAR") and sc.sentence_initial(run[0])):
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.6))
         # employer: "WORKS AT BOEING", "employed by Stop & Shop", "RETIRED FROM TEXAS INSTRUMENTS"
@@ -473,7 +476,8 @@ def _city_before(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
         j -= 1
     run: list[int] = []
     while j >= 0 and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in STREET_SUFFIX \
-            and toks[j].up not in lex.clinical and toks[j].up not in _STOP_PLACE and (
+            and (toks[j].up not in lex.clinical or toks[j].up in lex.cities)  \
+            and toks[j].up not in _STOP_PLACE and (  # also "JACKSON, MS", "PORTLAND, ME"
             toks[j].up in lex.cities or not lex.is_known_word(toks[j].up) or (sc.mixed_case and toks[j].is_title)
             or (not sc.mixed_case and toks[j].up not in lex.common)):
         run.append(j)

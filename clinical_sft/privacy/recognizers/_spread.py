@@ -1,0 +1,93 @@
+"""Carry PHI the recognizers found to the words that go with it in the same note.
+
+Each recognizer looks at one kind of evidence; once a facility or a place is found, the note itself says
+more: the same facility named again further on, its acronym in parentheses (``SPAULDING (SRH)``), and the
+facilities listed with it (``KINDRED AND NEW ENGLAND SINAI REVIEWING``, ``Youville and NRH``). This step
+runs after the recognizers, on their merged spans, and only adds spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, get_lexicons, medical_shape
+from clinical_sft.privacy.recognizers._scan import scan
+from clinical_sft.privacy.recognizers.locations import (
+    _FACILITY_HEAD_WORDS,
+    _NOT_FACILITY,
+    _STOP,
+    FACILITY_WORDS,
+    STATE_ABBR,
+)
+
+__all__ = ["spread"]
+
+Hit = tuple[int, int, str, float]
+
+# an acronym in parentheses right after a facility or a place: "SPAULDING (SRH)", "Emerson Hosp (EH)"
+_PAREN_ACRONYM = re.compile(r"[ \t]{0,2}\(([A-Z][A-Z&/\-]{1,6})\)")
+# what joins facilities in a list: "KINDRED AND NEW ENGLAND SINAI", "KINDRED VS SELECT SPECIALTY", "X / Y"
+_JOIN = re.compile(r"[ \t]{0,2}(?:,|/|&|\band\b|\bor\b|\bvs\.?|\bversus\b)[ \t]{1,2}", re.IGNORECASE)
+_ORG_LABELS = frozenset({"HOSPITAL", "LOCATION"})
+
+
+def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
+    """Spans to add to ``found`` (``(start, end, label, score)`` into ``text``)."""
+    if not found:
+        return []
+    lex = get_lexicons()
+    sc = scan(text)
+    toks = sc.tokens
+    starts = {t.start: k for k, t in enumerate(toks)}
+    out: list[Hit] = []
+    for _s, e, label, _score in found:
+        if label not in _ORG_LABELS:
+            continue
+        m = _PAREN_ACRONYM.match(text, e)
+        if m:
+            a = m.group(1)
+            letters = a.replace("&", "").replace("/", "").replace("-", "")
+            if len(letters) >= 2 and letters not in lex.clinical and letters not in STATE_ABBR \
+                    and not lex.is_known_word(letters):
+                out.append((m.start(1), m.end(1), "HOSPITAL" if label == "HOSPITAL" else label, 0.6))
+        if label != "HOSPITAL":
+            continue
+        j = _JOIN.match(text, e)
+        k = starts.get(j.end()) if j else None
+        if k is None:
+            continue
+        run: list[int] = []
+        while k < len(toks) and len(run) < 3 and toks[k].kind == "w":
+            t = toks[k]
+            u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
+            new_x = u == "NEW" and k + 1 < len(toks) and toks[k + 1].kind == "w"  # "NEW ENGLAND SINAI"
+            if u in _STOP or (u in _NOT_FACILITY and not new_x) or (sc.mixed_case and not t.text[:1].isupper()) \
+                    or medical_shape(u) \
+                    or (u in lex.clinical and u not in FACILITY_WORDS and u not in _FACILITY_HEAD_WORDS):
+                break
+            run.append(k)
+            k += 1
+        while run and toks[run[-1]].up not in _FACILITY_HEAD_WORDS and toks[run[-1]].up not in FACILITY_WORDS \
+                and lex.is_known_word(toks[run[-1]].up) and lex.klass(toks[run[-1]].up) == NOT_NAME:
+            run.pop()  # "KINDRED AND NEW ENGLAND SINAI REVIEWING"
+        if not run:
+            continue
+        words = [toks[r].up for r in run]
+        # every word a name ("NEW ENGLAND SINAI", "NRH"), or plain words before a head ("SELECT SPECIALTY")
+        named = all(not lex.is_known_word(w) or lex.klass(w) == PURE or w in lex.cities or w in FACILITY_WORDS
+                    for w in words) and not all(w in FACILITY_WORDS for w in words)
+        if named or (words[-1] in _FACILITY_HEAD_WORDS and "," not in j.group()):
+            out.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.55))
+    # the same facility named again: "Referrals sent to Youville and NRH. Wife prefers NRH"
+    names = set()
+    for s, e, label, _score in [*found, *out]:
+        name = text[s:e]
+        up = name.upper()
+        if label == "HOSPITAL" and len(name) >= 3 and "\n" not in name and not lex.is_known_word(up) \
+                and up not in lex.clinical:
+            names.add(name)
+    for name in names:
+        for m in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
+            out.append((m.start(), m.end(), "HOSPITAL", 0.55))
+    return out
