@@ -55,7 +55,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             continue
         j = _JOIN.match(text, e)
         k = starts.get(j.end()) if j else None
-        if k is None:
+        if j is None or k is None:
             continue
         run: list[int] = []
         while k < len(toks) and len(run) < 3 and toks[k].kind == "w":

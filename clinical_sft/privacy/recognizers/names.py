@@ -525,7 +525,7 @@ def find_names(text: str) -> list[Hit]:
             q += 1
         if not (q + 2 < len(toks) and toks[q].text in "\"“" and toks[q].start - toks[i].end <= 2):
             continue
-        words = []
+        words: list[int] = []
         r = q + 1
         while r < len(toks) and toks[r].kind == "w" and len(words) < 2:
             words.append(r)
@@ -563,9 +563,10 @@ def find_names(text: str) -> list[Hit]:
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
     for m in _NAME_BEFORE_PHONE.finditer(text):
-        w = m.group(1)
-        u = fold(w).upper()
-        if u in lex.clinical or u in _NOT_A_NAME or u in _CONTACT_WORDS or len(u) < 2 or (sc.mixed_case and w.islower()) \
+        contact = m.group(1)
+        u = fold(contact).upper()
+        if u in lex.clinical or u in _NOT_A_NAME or u in _CONTACT_WORDS or len(u) < 2 \
+                or (sc.mixed_case and contact.islower()) \
                 or (lex.is_known_word(u) and u not in lex.first and (lex.klass(u) == NOT_NAME or lex.zipf(u) >= 4.5)):
             continue
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "DTR KEISHA CELL 617-...", "Grace's # 781-..."
