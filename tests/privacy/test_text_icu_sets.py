@@ -87,6 +87,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "WIFE SAW PT TODAY. SON SAY HE WILL COME. HUSBAND X-RAY REVIEWED. INTERPRETER VIA PHONE. SON B-CELL LYMPHOMA.",
     "NEAR SYNCOPE AT HOME; OUTSIDE HOSPITAL RECORDS. CM AND REHAB AWARE, LEFT MSG.",
     "harsh SEM 2/6 (BASELINE 3/6). S/P AVR (25MM ST. JUDE MECHANICAL). ST JUDE DUAL CHAMBER ICD. APHERESIS RN AWARE.",
 ])
@@ -218,6 +219,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("LTAC SCREENS: KINDRED AND WESTMERE SPECIALTY PENDING", "WESTMERE SPECIALTY"),
     ("APPLICATIONS TO SPAULDING (SRH) AND HEBREW REHAB", "SRH"),
     ("Referrals sent to Youville and QRH. Son prefers QRH, near home", "QRH"),
+    ("WIFE NAW HSER PAW AT BEDSIDE, KAREN INTERPRETER", "HSER"),
+    ("interpreter Chue Nhia Thao present for consent", "Chue Nhia Thao"),
+    ("son duc anh to visit tmrw. abg 7.38", "duc anh"),
+    ("SON J-ROD AND DAUGHTER AT BEDSIDE", "J-ROD"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -81,6 +81,12 @@ _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
                          "ANESTHESIA CRNA".split())
+# short parts of Hmong, Karen, Burmese and Vietnamese names that are also English words or abbreviations
+NAME_PARTS = frozenset("PA HOUA NHIA KOU TOUA CHUE NENG CHONG TOU MAI YER XEE PAO KIA BLIA YOUA KA NOU CHER VANG XIONG "
+                       "YANG LOR HER MOUA THAO VUE KHANG KUE HANG CHA LY SAW NAW PAW EH HTOO THAW KU MOO HSER SAY "
+                       "WAH NAY HTEE POE MU THU AUNG KYAW ZAW MYINT WIN MAUNG MIN TUN OO THI DOH HTAY SOE LWIN NYEIN "
+                       "THEIN HLA KHIN SAN LE VAN HONG WEI LI".split())
+_NOT_IN_RUN = frozenset("VIA PER FROM PRESENT HERE ON BY FOR".split())
 PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
@@ -535,6 +541,38 @@ def find_names(text: str) -> list[Hit]:
                 for w in words):
             for w in words:
                 flag[w] = max(flag.get(w, 0), 0.65)
+
+    # --- names of several short parts after a relative or an interpreter: "HUSBAND SAW HTOO", "interpreter Naw
+    # Paw", "WIFE PA HOUA VANG", "son li wei"; a hyphenated nickname: "SON T-BOY" -------------------------------
+    for c in sc.words:
+        cu = toks[c].up
+        if not ((cu in RELATIVES and cu not in _WEAK_RELATIVES) or cu in ("INTERPRETER", "INTERP", "TRANSLATOR")):
+            continue
+        i = c + 1
+        if i < len(toks) and toks[i].text in ",:" and toks[i].start == toks[c].end:
+            i += 1
+        if i >= len(toks) or toks[i].kind != "w":
+            continue
+        if re.fullmatch(r"[A-WYZa-wyz]-[A-Za-z]{2,8}", toks[i].text) and toks[i].up not in lex.clinical \
+                and (not sc.mixed_case or toks[i].text[0].isupper()):
+            flag[i] = max(flag.get(i, 0), 0.6)
+            continue
+        run: list[int] = []
+        while i < len(toks) and toks[i].kind == "w" and len(run) < 3 and toks[i].start - (
+                toks[run[-1]].end if run else toks[c].end) <= 2:
+            u = toks[i].up
+            if u in _STOP or u in VERBS or u in _VERBISH or u in RELATIVES or u in TITLES or u in _NOT_IN_RUN \
+                    or (u in CREDENTIALS and u not in NAME_PARTS) \
+                    or (sc.mixed_case and not toks[i].is_title and not toks[i].is_upper) \
+                    or (u in lex.clinical and u not in NAME_PARTS) \
+                    or not (u in NAME_PARTS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME):
+                break
+            run.append(i)
+            i += 1
+        if len(run) >= 2 and any(toks[r].up in NAME_PARTS or _rare_unknown(lex, toks[r].up) for r in run) \
+                and sum(toks[r].up not in lex.english for r in run) >= 1:
+            for r in run:
+                flag[r] = max(flag.get(r, 0), 0.6)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
