@@ -544,12 +544,12 @@ def find_names(text: str) -> list[Hit]:
 
     # --- names of several short parts after a relative or an interpreter: "HUSBAND SAW HTOO", "interpreter Naw
     # Paw", "WIFE PA HOUA VANG", "son li wei"; a hyphenated nickname: "SON T-BOY" -------------------------------
-    for c in sc.words:
-        cu = toks[c].up
+    for ctx in sc.words:
+        cu = toks[ctx].up
         if not ((cu in RELATIVES and cu not in _WEAK_RELATIVES) or cu in ("INTERPRETER", "INTERP", "TRANSLATOR")):
             continue
-        i = c + 1
-        if i < len(toks) and toks[i].text in ",:" and toks[i].start == toks[c].end:
+        i = ctx + 1
+        if i < len(toks) and toks[i].text in ",:" and toks[i].start == toks[ctx].end:
             i += 1
         if i >= len(toks) or toks[i].kind != "w":
             continue
@@ -557,9 +557,9 @@ def find_names(text: str) -> list[Hit]:
                 and (not sc.mixed_case or toks[i].text[0].isupper()):
             flag[i] = max(flag.get(i, 0), 0.6)
             continue
-        run: list[int] = []
-        while i < len(toks) and toks[i].kind == "w" and len(run) < 3 and toks[i].start - (
-                toks[run[-1]].end if run else toks[c].end) <= 2:
+        parts: list[int] = []
+        while i < len(toks) and toks[i].kind == "w" and len(parts) < 3 and toks[i].start - (
+                toks[parts[-1]].end if parts else toks[ctx].end) <= 2:
             u = toks[i].up
             if u in _STOP or u in VERBS or u in _VERBISH or u in RELATIVES or u in TITLES or u in _NOT_IN_RUN \
                     or (u in CREDENTIALS and u not in NAME_PARTS) \
@@ -567,11 +567,11 @@ def find_names(text: str) -> list[Hit]:
                     or (u in lex.clinical and u not in NAME_PARTS) \
                     or not (u in NAME_PARTS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME):
                 break
-            run.append(i)
+            parts.append(i)
             i += 1
-        if len(run) >= 2 and any(toks[r].up in NAME_PARTS or _rare_unknown(lex, toks[r].up) for r in run) \
-                and sum(toks[r].up not in lex.english for r in run) >= 1:
-            for r in run:
+        if len(parts) >= 2 and any(toks[r].up in NAME_PARTS or _rare_unknown(lex, toks[r].up) for r in parts) \
+                and sum(toks[r].up not in lex.english for r in parts) >= 1:
+            for r in parts:
                 flag[r] = max(flag.get(r, 0), 0.6)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
