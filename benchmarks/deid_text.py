@@ -6,7 +6,7 @@ its own process, one after the other, one thread each; load time is reported apa
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
 ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
-blind once each, then tuned on; the last two sets, held out from tuning; and the PHI-sparse sets that show the
+blind once each, then tuned on; the last four sets, held out from tuning; and the PHI-sparse sets that show the
 false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
@@ -70,9 +70,11 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                         # measured blind once each, then tuned on (README of tests/data/icu_notes)
                         ("icu_notes_dense_2", ("w6_setA.jsonl", "w7_setA.jsonl", "w9_setA.jsonl", "w10_setA.jsonl",
                                                "w11_setA.jsonl", "w12_setA.jsonl", "w13_setA.jsonl", "w14_setA.jsonl",
-                                               "w15_setA.jsonl")),
+                                               "w15_setA.jsonl", "w16_setA.jsonl", "w17_setA.jsonl", "w18_setA.jsonl",
+                                               "w19_setA.jsonl")),
                         # the last sets written, not used for tuning when this benchmark was run
-                        ("icu_notes_heldout", ("w16_setA.jsonl", "w17_setA.jsonl"))):
+                        ("icu_notes_heldout", ("w20_setA.jsonl", "w21_setA.jsonl", "w22_setA.jsonl",
+                                               "w23_setA.jsonl"))):
         if not all((icu / f).exists() for f in files):
             continue
         docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]
