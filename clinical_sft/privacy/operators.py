@@ -260,8 +260,8 @@ def _safe_date(y: int, m: int, d: int) -> dt.date | None:
 
 
 def _shift_named(y: str | None, month: int, day: str, delta: dt.timedelta) -> dt.date | None:
-    """The shifted date of a month-name date form (year 2002, not a leap year, when none is written)."""
-    d0 = _safe_date(_year_in(y) if y else 2002, month, int(day))
+    """The shifted date of a month-name date form (in the leap year 2000 when none is written, as numeric forms)."""
+    d0 = _safe_date(_year_in(y) if y else 2000, month, int(day))
     return None if d0 is None else d0 + delta
 
 
@@ -299,7 +299,9 @@ def shift_date(value: str, days: int) -> str | None:
         a, sep, b, y = m.group(1), m.group(2), m.group(3), m.group(4)
         us = int(a) <= 12
         mo, da = (int(a), int(b)) if us else (int(b), int(a))
-        year = _year_in(y) if y else (2000 if (mo, da) == (2, 29) else 2002)
+        # a date without a year is shifted in one leap year, so every day (2/29 too) has its place and a shift
+        # and its inverse always meet again
+        year = _year_in(y) if y else 2000
         d0 = _safe_date(year, mo, da)
         if d0 is None:
             return None

@@ -119,6 +119,9 @@ def test_shift_roundtrip(d, days, fmt):
     assert shifted is not None
     # "May" is both the full and the short name: its style cannot round-trip
     assume("b" not in fmt and "B" not in fmt or (d + dt.timedelta(days=days)).month != 5)
+    # a date without a year is shifted in one (leap) year; a shift that leaves that year cannot know whether
+    # the next year has a 29 February, so only shifts within the year must come back exactly
+    assume("{Y}" in fmt or (dt.date(2000, d.month, d.day) + dt.timedelta(days=days)).year == 2000)
     assert shift_date(shifted, -days) == value
 
 

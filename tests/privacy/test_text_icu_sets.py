@@ -91,6 +91,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "ALS TRANSPORT 1500. DOSE 2/3 AND 2000 MG. WORKS AT A FACTORY (3 SHIFTS). GO TO CARDIAC REHAB.",
     "WIFE SAW PT TODAY. SON SAY HE WILL COME. HUSBAND X-RAY REVIEWED. INTERPRETER VIA PHONE. SON B-CELL LYMPHOMA.",
     "NEAR SYNCOPE AT HOME; OUTSIDE HOSPITAL RECORDS. CM AND REHAB AWARE, LEFT MSG.",
     "harsh SEM 2/6 (BASELINE 3/6). S/P AVR (25MM ST. JUDE MECHANICAL). ST JUDE DUAL CHAMBER ICD. APHERESIS RN AWARE.",
@@ -227,6 +228,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("interpreter Chue Nhia Thao present for consent", "Chue Nhia Thao"),
     ("son duc anh to visit tmrw. abg 7.38", "duc anh"),
     ("SON J-ROD AND DAUGHTER AT BEDSIDE", "J-ROD"),
+    ("PT IS A LINEMAN FOR RED MESA ELECTRIC COOP; WIFE AWARE", "RED MESA"),
+    ("RETIRED PIPEFITTER (HARBOR POINT SHIPYARD), LIVES ALONE", "HARBOR POINT SHIPYARD"),
+    ("WORKS NIGHTS FOR A BAKERY (KOWALSKI BROS), HERE W/ WIFE", "KOWALSKI BROS"),
+    ("RETIRED FROM GRIFFISS AFB IN 1995, VETERAN", "GRIFFISS AFB"),
+    ("prior admits (1999, 2003, Nov 2008) for DKA", "1999"),
+    ("wants to be home for Orthodox Christmas", "Orthodox Christmas"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

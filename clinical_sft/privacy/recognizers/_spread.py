@@ -30,6 +30,11 @@ _PAREN_ACRONYM = re.compile(r"[ \t]{0,2}\(([A-Z][A-Z&/\-]{1,6})\)")
 # what joins facilities in a list: "KINDRED AND NEW ENGLAND SINAI", "KINDRED VS SELECT SPECIALTY", "X / Y"
 _JOIN = re.compile(r"[ \t]{0,2}(?:,|/|&|\band\b|\bor\b|\bvs\.?|\bversus\b)[ \t]{1,2}", re.IGNORECASE)
 _ORG_LABELS = frozenset({"HOSPITAL", "LOCATION"})
+# years listed with a date that has one: "PREVIOUS ADMITS (2004, 2006, JUNE 2007)", "IN 1998 AND 2001"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_YEAR_BEFORE = re.compile(r"(?<![\w/.:-])(" + _YEAR + r")(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}$", re.IGNORECASE)
+_YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + _YEAR + r")(?![\w/.:-])"
+                         r"(?![ \t]{0,2}(?:mg|mcg|ml|cc|units?|u|g|l|hrs?|h|x|min|mins|pm|am)\b)", re.IGNORECASE)
 
 
 def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
@@ -41,13 +46,21 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
     toks = sc.tokens
     starts = {t.start: k for k, t in enumerate(toks)}
     out: list[Hit] = []
-    for _s, e, label, _score in found:
+    for s, e, label, _score in found:
+        if label == "DATE" and re.search(_YEAR, text[s:e]):
+            for direction in (-1, 1):
+                a, b = s, e
+                for _ in range(4):  # walk along the list
+                    m = _YEAR_BEFORE.search(text, max(0, a - 16), a) if direction < 0 else _YEAR_AFTER.match(text, b)
+                    if not m or (direction < 0 and m.end() != a):
+                        break
+                    out.append((m.start(1), m.end(1), "DATE", 0.6))
+                    a, b = m.start(1), m.end(1)
         if label not in _ORG_LABELS:
             continue
         m = _PAREN_ACRONYM.match(text, e)
         if m:
-            a = m.group(1)
-            letters = a.replace("&", "").replace("/", "").replace("-", "")
+            letters = m.group(1).replace("&", "").replace("/", "").replace("-", "")
             if len(letters) >= 2 and letters not in lex.clinical and letters not in STATE_ABBR \
                     and not lex.is_known_word(letters):
                 out.append((m.start(1), m.end(1), "HOSPITAL" if label == "HOSPITAL" else label, 0.6))

@@ -79,7 +79,9 @@ FACILITY_HEADS = (
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
     "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
-    "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD",
+    "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
+    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "COOP", "CO-OP", "SIDING", "ROOFING",
+    "COOP", "CO-OP",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -277,6 +279,13 @@ def find_places(text: str) -> list[Hit]:
             run = _employer_after(sc, lex, i)
             if run:
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
+        # the employer in parentheses after the kind of workplace: "WORKS FOR TRUCKING CO (SLAVIC EXPRESS)",
+        # "retired from tuna cannery (StarKist)"
+        if t.kind == "w" and t.up in _WORKPLACES and i + 1 < n and toks[i + 1].text == "(" and any(
+                toks[q].up in _WORK_VERBS or toks[q].up in _OCCUPATIONS for q in range(max(0, i - 8), i)):
+            run = _parenthesised(sc, lex, i + 1)
+            if run:
+                hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
     # a neighbourhood in parentheses after a town: "LIVES IN ST. PAUL (FROGTOWN)", "Boston (Dorchester)"
     for _s0, e0, label, _score in list(hits):
         if label != "LOCATION":
@@ -342,6 +351,8 @@ _OCCUPATIONS = frozenset(
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
     "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
+_WORKPLACES = frozenset("CO COMPANY CORP FIRM PLANT FACTORY CANNERY MILL MINE STORE SHOP RESTAURANT CAFETERIA "
+                        "WAREHOUSE BAKERY GARAGE DEALERSHIP AGENCY SCHOOL HOSPITAL CLINIC OFFICE BANK".split())
 _JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER", "AL", "ANT", "ENT", "EE")  # "A ROOFER FOR", "A PARALEGAL AT"
 _WORK_SKIP = frozenset("AS A AN NIGHTS DAYS NIGHT DAY PART-TIME PART FULL-TIME TIME SHIFTS SHIFT THERE STILL "
                        "LONG YEARS YRS".split())
@@ -412,10 +423,10 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
     while run and toks[run[-1]].text == "&":
         run.pop()
     if not run and not sc.mixed_case:
-        # ALL CAPS "WORKS AT MARKET BASKET.": two or three plain words closing the clause
+        # ALL CAPS "WORKS AT MARKET BASKET.": two to four plain words closing the clause
         k = start
         words = 0
-        while k < n and words < 3 and (toks[k].kind == "w" and toks[k].up not in lex.clinical
+        while k < n and words < 4 and (toks[k].kind == "w" and toks[k].up not in lex.clinical
                                        and toks[k].up not in _STOP_PLACE and toks[k].up not in _WORK_SKIP
                                        and lex.klass(toks[k].up) != PURE
                                        or toks[k].text == "&" and words and k + 1 < n and toks[k + 1].kind == "w"):
@@ -706,8 +717,8 @@ def find_facilities(text: str) -> list[Hit]:
                 j -= 1
                 continue
             if weak and _plain_word(lex, u):
-                if sc.mixed_case and tj.is_title and t.is_title and u not in _STOP and u not in lex.clinical \
-                        and u not in _NOT_FACILITY:
+                if sc.mixed_case and tj.is_title and t.is_title and u not in _STOP and not medical_shape(u) \
+                        and u not in _NOT_FACILITY:  # also "at Magic Valley Dairy" (MAGIC: a device word)
                     plain_titles.append(j)
                     first = j
                     j -= 1
@@ -732,28 +743,34 @@ def find_facilities(text: str) -> list[Hit]:
                 first = first if named else -1
             else:
                 named = True
+        # an employer named before the head: "WORKS FOR BLUE DIAMOND ENERGY", "MINER (COPPER BASIN MINING"
+        employer = any(toks[q].up in _WORK_VERBS or toks[q].up in _OCCUPATIONS for q in range(max(0, i - 8), i))
+        preps = ("AT", "FROM", "TO", "VIA", "FOR", "BY", "WITH", "(") if employer else ("AT", "FROM", "TO", "VIA")
         if named and first >= 1 and (first == j + 1 or (first == j + 2 and toks[j + 1].up == "OF")) \
                 and not sc.mixed_case and j >= 1 and toks[j].kind == "w" \
-                and toks[j - 1].up in ("AT", "FROM", "TO", "VIA") and toks[j].up not in _STOP \
-                and toks[j].up not in lex.clinical and toks[j].up not in _NOT_FACILITY \
+                and toks[j - 1].up in preps and toks[j].up not in _STOP \
+                and (toks[j].up not in lex.clinical or (len(toks[j].up) >= 4 and toks[j].up.isalpha()
+                                                        and not medical_shape(toks[j].up))) \
+                and toks[j].up not in _NOT_FACILITY \
                 and toks[j].up not in _STOP_PLACE:
             first = j  # "FROM BLUE HILLS MANOR", "FROM SHRINE OF HOPE PARISH": an ordinary word opening the name
         if not named and i >= 2:
             # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
             k = i - 1
-            cared = any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
+            cared = employer or any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
             faith = t.up in _FAITH_HEADS  # "FROM GATE OF HEAVEN PARISH", "FROM LOTTS CREEK OLD REGULAR BAPTIST"
             while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "OF" and i - 1 > k > 0
                                                             and toks[k - 1].up not in _FAC_PREP)) \
-                    and toks[k].up not in lex.clinical \
+                    and (toks[k].up not in lex.clinical or (employer and len(toks[k].up) >= 4 and toks[k].up.isalpha()
+                                                            and not medical_shape(toks[k].up))) \
                     and toks[k].up not in _STOP_PLACE \
                     and not (weak and not cared and not faith and _plain_word(lex, toks[k].up)):
                 k -= 1
             # a congregation named by plain words only after FROM/AT or with OF inside ("TO UPDATE CHURCH" is no name)
             plain_ok = cared or not faith or (k >= 0 and toks[k].up in ("AT", "FROM")) or any(
                 toks[q].up == "OF" for q in range(k + 1, i))
-            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in ("AT", "FROM", "TO", "VIA") and plain_ok:
+            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in preps and plain_ok:
                 first, named = k + 1, True
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
@@ -965,7 +982,9 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "ENERGY", "MARINE", "MINING", "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS",
                          "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL", "COMMISSION", "NETWORK",
                          "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY", "HIGH SCHOOL",
-                         "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD"])
+                         "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB",
+                         "AIR FORCE BASE", "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS",
+                         "SIDING", "ROOFING"])
 # heads of congregations: the words before them may be peoples and faiths ("BETHEL KOREAN PRESBYTERIAN")
 _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL BAPTIST CATHOLIC PRESBYTERIAN "
                          "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM".split())

@@ -45,7 +45,8 @@ _HOLIDAY = re.compile(r"\b(?:christmas(?:[ \t]eve)?(?![ \t]tree)|x-?mas(?:[ \t]e
                       r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
                       r"st\.? patrick'?s day|mother'?s day|father'?s day|christmas eve|eid al[- ](?:fitr|adha)|"
-                      r"lunar new year|chinese new year|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos)|(?-i:Tet))\b", _F)
+                      r"lunar new year|chinese new year|orthodox (?:christmas|easter)|pascha|nowruz|three kings'? day|chuseok|"
+                      r"sukkot|purim|shavuot|navratri|holi|vesak|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos)|(?-i:Tet))\b", _F)
 # numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
 _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?!(?!T\d)[\w/]|\.\d)")
