@@ -91,6 +91,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "RETURNED TO PS 12. WEANED TO NC 2. DIURESED TO CC 7.5? TO OR 2 AT 1400. TO CT 2. ON 6 EAST. TO 2 LITERS.",
     "ALS TRANSPORT 1500. DOSE 2/3 AND 2000 MG. WORKS AT A FACTORY (3 SHIFTS). GO TO CARDIAC REHAB.",
     "WIFE SAW PT TODAY. SON SAY HE WILL COME. HUSBAND X-RAY REVIEWED. INTERPRETER VIA PHONE. SON B-CELL LYMPHOMA.",
     "NEAR SYNCOPE AT HOME; OUTSIDE HOSPITAL RECORDS. CM AND REHAB AWARE, LEFT MSG.",
@@ -234,6 +235,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("RETIRED FROM GRIFFISS AFB IN 1995, VETERAN", "GRIFFISS AFB"),
     ("prior admits (1999, 2003, Nov 2008) for DKA", "1999"),
     ("wants to be home for Orthodox Christmas", "Orthodox Christmas"),
+    ("PT CALLED OUT TO CC 5, REPORT TO RN", "CC 5"),
+    ("PRESENTED TO ASHBY GEN ED @ 0300 W/ CP", "ASHBY GEN"),
+    ("PEDS CONSULT: SIBLINGS SEEN AT CHILDREN'S", "CHILDREN'S"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

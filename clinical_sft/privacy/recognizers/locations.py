@@ -801,13 +801,31 @@ def find_facilities(text: str) -> list[Hit]:
         run: list[int] = []
         j = i + 1
         while j < n and len(run) < 4 and toks[j].kind == "w" and toks[j].up not in _FAC_TAIL \
-                and toks[j].up not in _NOT_FACILITY and toks[j].up not in lex.clinical and (
+                and toks[j].up not in _NOT_FACILITY and (toks[j].up not in lex.clinical or (run and toks[j].up in _ABBR_HEADS)
+                                                         or lex.klass(toks[j].up) != NOT_NAME) and (
                 not lex.is_known_word(toks[j].up) or lex.klass(toks[j].up) != NOT_NAME or toks[j].up in lex.cities
+                or (run and toks[j].up in _ABBR_HEADS)
                 or toks[j].up in FACILITY_WORDS or (sc.mixed_case and toks[j].is_title)):
             run.append(j)
             j += 1
         if run and j < n and toks[j].up in _FAC_TAIL and (j + 1 >= n or toks[j + 1].text != "/"):
-            hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))
+            hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))  # also "TO QUINCY MED EW"
+    # a ward of two capitals called out to: "CALLED OUT TO CC 7", "FROM CC 9 @ 1745"
+    for i, t in enumerate(toks):
+        if t.up in ("TO", "FROM") and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
+                and toks[i + 1].text.isupper() and toks[i + 1].text.isalpha() and toks[i + 1].up not in _NOT_WARD \
+                and (toks[i + 1].up not in lex.clinical or toks[i + 1].up == "CC") \
+                and toks[i + 2].kind == "n" and len(toks[i + 2].text) <= 2 and toks[i + 2].start - toks[i + 1].end == 1 \
+                and (i + 3 >= n or toks[i + 3].up in _UNIT_OK_AFTER or (
+                    toks[i + 3].text in ",.;:@)" and not (i + 4 < n and toks[i + 4].kind == "n"
+                                                          and toks[i + 4].start == toks[i + 3].end))):
+            hits.append((toks[i + 1].start, toks[i + 2].end, "HOSPITAL", 0.6))
+        # "Pt was on 6 Falk", "TO 7 FELDBERG": a floor before a ward named after a person
+        if t.up in ("ON", "TO", "FROM") and i + 2 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) <= 2 \
+                and toks[i + 2].kind == "w" and lex.klass(toks[i + 2].up) == PURE and toks[i + 2].up not in lex.clinical \
+                and toks[i + 2].up not in _NOT_FACILITY and toks[i + 2].start - toks[i + 1].end == 1 \
+                and (not sc.mixed_case or toks[i + 2].is_title or toks[i + 2].is_upper):
+            hits.append((toks[i + 1].start, toks[i + 2].end, "HOSPITAL", 0.55))
     # hospital units named after people or places: "FROM BAKER 7", "TO FELDMAN 4", "ON ELLISON 12"
     for i, t in enumerate(toks):
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
@@ -998,10 +1016,15 @@ _CARE_WORDS = frozenset(
     "LIVES LIVED RESIDES".split())
 # words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
 _BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO "
-                            "SHRINERS HADASSAH".split())
+                            "SHRINERS HADASSAH CHILDREN'S CHILDRENS".split())
 _MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN JUNE JUL JULY AUG AUGUST SEP SEPT "
                          "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
-_FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU".split())
+_FAC_TAIL = frozenset("OSH ED ER EW ICU MICU SICU CCU NICU PACU CVICU".split())
+# abbreviated heads inside a facility's name before OSH/ED ("QUINCY MED EW", "LOWELL GEN ER")
+_ABBR_HEADS = frozenset("MED GEN MEM HOSP REG REGIONAL MEDICAL GENERAL MEMORIAL".split())
+# two-capital words that are no ward after TO/FROM
+_NOT_WARD = frozenset("OR ER ED IR CT GI EP MR US PT RM RN MD BR IV PO PR NG OG ET RA LA RV LV AV BP HR RR CO IM SQ SC "
+                      "OT SW CM NP PA DR MS DC IN ON AT TO NO OK ID HO LE UE".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
 # care units named after a ward ("DRUMMOND 4 NICU", "TO KLEIN 5 TELE")
 _WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN".split())
