@@ -233,7 +233,7 @@ def find_names(text: str) -> list[Hit]:
                         and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
                     continue
-                if len(base) == 1 and (strong or relative) and t.text.isupper() and (
+                if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) and (
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
                 elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base) and (
@@ -250,7 +250,8 @@ def find_names(text: str) -> list[Hit]:
                     flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
                 elif relative and i == p + 1 and base in lex.first and base in lex.clinical and len(base) <= 3 \
-                        and cap_ok and i + 1 < len(toks) and toks[i + 1].text in ",;)":
+                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;)" or toks[i + 1].up in _VERBISH
+                                                              or toks[i + 1].up in ("VISIT", "VISITS", "HERE")):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING"
                     continue
                 elif relative and i == p + 1 and base in lex.first and (
@@ -344,6 +345,15 @@ def find_names(text: str) -> list[Hit]:
                          and not medical_shape(base))) \
                 and (not sc.mixed_case or t.is_title):  # also "HO RAJIV AWARE", "SW ANA PAGED"
             flag[i] = max(flag.get(i, 0), 0.6)
+            continue
+        # --- "CHARGE RN SUNNY OH AWARE": a role, a first name, a surname and a verb --------------------------
+        if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 2 < len(toks) and toks[i + 1].kind == "w" \
+                and toks[i + 2].up in _ROLE_VERBS and base in lex.first and base not in lex.clinical \
+                and base not in _NOT_A_NAME and toks[i + 1].up not in _NOT_A_NAME \
+                and (lex.last_pct.get(toks[i + 1].up, 0.0) > 0 or _rare_unknown(lex, toks[i + 1].up)) \
+                and (not sc.mixed_case or (t.is_title and toks[i + 1].is_title)):
+            flag[i] = max(flag.get(i, 0), 0.6)
+            flag[i + 1] = max(flag.get(i + 1, 0), 0.6)
             continue
         # --- "JEN FROM SW", "Maria from PT": a first name and the service the person comes from -------
         if i + 2 < len(toks) and toks[i + 1].up == "FROM" and toks[i + 2].up in _SERVICES and base in lex.first \
@@ -546,10 +556,12 @@ def find_names(text: str) -> list[Hit]:
     # Paw", "WIFE PA HOUA VANG", "son li wei"; a hyphenated nickname: "SON T-BOY" -------------------------------
     for ctx in sc.words:
         cu = toks[ctx].up
-        if not ((cu in RELATIVES and cu not in _WEAK_RELATIVES) or cu in ("INTERPRETER", "INTERP", "TRANSLATOR")):
+        if not ((cu in RELATIVES and cu not in _WEAK_RELATIVES) or cu in ("INTERPRETER", "INTERP", "TRANSLATOR")
+                or cu in _HONORIFICS):  # also "MR. WA MEEJ VANG"
             continue
         i = ctx + 1
-        if i < len(toks) and toks[i].text in ",:" and toks[i].start == toks[ctx].end:
+        if i < len(toks) and (toks[i].text in ",:" or (toks[i].text == "." and cu in _HONORIFICS)) \
+                and toks[i].start == toks[ctx].end:
             i += 1
         if i >= len(toks) or toks[i].kind != "w":
             continue
@@ -626,6 +638,7 @@ def find_names(text: str) -> list[Hit]:
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
 _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|\b(?:RT|RN|NP|MD|SW|CM|OT|HO)[ \t]{0,2}\(|"
+                             r"\b(?:RT|RN|NP|MD|SW|CM|OT|HO|PA)[ \t](?=[A-Z]\.[A-Z]\.[ \t]{1,2}(?:aware|notified|updated|at)\b)|"
                              r"(?:^|[ \t])--?[ \t]?(?=[A-Z]\.[ ]?[A-Z]\.[ \t]*$))"
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
