@@ -91,6 +91,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "FELL 25 FT ONTO CONCRETE. PORT FLUSHED. CVP 12, CO 4.5, CI 2.1. CO/CI OK. PT IN THE MORNING; FROM THE FLOOR.",
     "LIVES W/ GIRLFRIEND. C-COLLAR ON. PER HCP. SACRAL DECUB STAGE II. PT AWAKE.",
     "RETURNED TO PS 12. WEANED TO NC 2. DIURESED TO CC 7.5? TO OR 2 AT 1400. TO CT 2. ON 6 EAST. TO 2 LITERS.",
     "ALS TRANSPORT 1500. DOSE 2/3 AND 2000 MG. WORKS AT A FACTORY (3 SHIFTS). GO TO CARDIAC REHAB.",
@@ -243,6 +244,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("SON-IN-LAW AL VISITS DAILY, HCP IS WIFE", "AL"),
     ("weaning as tol. np k.d. aware of abg", "k.d."),
     ("ELDERS PRESENT; MR. NENG YER THAO SPOKE FOR FAMILY", "YER THAO"),
+    ("JET SKI ACCIDENT ON LAKE WINNIPESAUKEE 7/4", "LAKE WINNIPESAUKEE"),
+    ("SON STATIONED AT FT. BRAGG, FLYING HOME", "FT. BRAGG"),
+    ("RETIRED FROM KRASNOW TOOL CO. WIFE AT BEDSIDE", "KRASNOW TOOL CO"),
+    ("DTR LIVES IN THE SOUTH END W/ HER KIDS", "SOUTH END"),
+    ("CRASH NEAR KEY WEST, FLOWN IN", "KEY WEST"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

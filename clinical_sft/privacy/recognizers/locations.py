@@ -80,8 +80,8 @@ FACILITY_HEADS = (
     "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
-    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "COOP", "CO-OP", "SIDING", "ROOFING",
-    "COOP", "CO-OP",
+    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "COOP", "CO-OP", "CO", "SIDING", "ROOFING",
+    "COOP", "CO-OP", "CO",
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -106,6 +106,8 @@ _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
 _PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP".split())
+# words that open the name of a lake, fort, camp or bayou ("LAKE OUACHITA", "FT. ESCALANTE")
+_NATURAL_PREFIX = frozenset("LAKE FORT FT CAMP BAYOU CAPE ISLE MOUNT MT".split())
 # last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
 _PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
@@ -286,6 +288,21 @@ def find_places(text: str) -> list[Hit]:
             run = _parenthesised(sc, lex, i + 1)
             if run:
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
+    # lakes, forts, camps and bayous named: "AT LAKE OUACHITA", "FT. ESCALANTE", "CAMP LEJEUNE", "BAYOU LA BATRE"
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in _NATURAL_PREFIX or i + 1 >= n or (i >= 1 and toks[i - 1].kind == "n"):
+            continue  # not "25 FT FALL"
+        k = i + 1
+        if toks[k].text == "." and k + 1 < n:
+            k += 1
+        if k < n and toks[k].up in ("OF", "LA", "DU", "DES") and k + 1 < n:
+            k += 1 + (k + 2 < n and toks[k + 1].up == "THE")
+        w = toks[k] if k < n else None
+        if w is None or w.kind != "w" or w.up in lex.clinical or w.up in _STOP or len(w.up) < 3 or medical_shape(w.up) \
+                or (sc.mixed_case and not (w.is_title or w.is_upper)) or w.up.endswith(("ED", "ING")):
+            continue
+        if lex.klass(w.up) == PURE or w.up in lex.cities or not lex.is_known_word(w.up):
+            hits.append((t.start, w.end, "LOCATION", 0.55))
     # a neighbourhood in parentheses after a town: "LIVES IN ST. PAUL (FROGTOWN)", "Boston (Dorchester)"
     for _s0, e0, label, _score in list(hits):
         if label != "LOCATION":
@@ -323,8 +340,15 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     ..., after ``IN``/``TO``/``AT`` when its words are not frequent English (``IN REVERE`` but not
     ``TO COMFORT``), or before a state (``, MA``, ``, OHIO``) or a ZIP code."""
     before = re.findall(r"[A-Za-z]+", up[max(0, s - 30):s])
+    the = bool(before) and before[-1] == "THE"
+    if the:
+        before.pop()  # "LIVES IN THE NORTH END"
     prev = before[-1] if before else ""
     prev2 = before[-2] if len(before) >= 2 else ""
+    if the and prev in ("IN", "FROM", "NEAR") and not strong and sc.text[s:s + 1].isupper():
+        return True  # "IN THE NORTH END", "FROM THE BRONX": a district of the lexicon
+    if prev in ("NEAR", "OUTSIDE") and not strong:
+        return True  # "NEAR KEY LARGO", "OUTSIDE MOUNTAIN HOME": a place of the lexicon
     if strong:
         if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
             return True
@@ -669,6 +693,11 @@ def find_facilities(text: str) -> list[Hit]:
         if head_end < 0:
             i += 1
             continue
+        if t.up == "CO" and (i + 1 < n and toks[i + 1].kind in "np" and toks[i + 1].text not in ".,;)" or not t.is_upper
+                             or i == 0 or toks[i - 1].kind != "w" or len(toks[i - 1].text) < 3
+                             or toks[i - 1].up in lex.clinical):
+            i += 1
+            continue  # "CO 4.5", "CO/CI": cardiac output, not a company
         if head_end == i and t.up in ("GENERAL", "MEDICAL", "REGIONAL") and i + 1 < n and toks[i + 1].kind == "w" \
                 and len(toks[i + 1].text) >= 2 and toks[i + 1].up not in _FAC_TAIL \
                 and not toks[i + 1].up.endswith(("ED", "ING")) \
