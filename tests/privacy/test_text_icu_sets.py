@@ -49,11 +49,13 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     (["w14_setA.jsonl", "w15_setA.jsonl"], 0.93, 0.96),
     # measured: 0.952 / 0.970 (blind, held out in the benchmark at 2249c63: 0.918 / 0.964)
     (["w16_setA.jsonl", "w17_setA.jsonl"], 0.93, 0.95),
-    # measured: 0.923 / 0.982 (blind: 0.854 / 0.966 and 0.903 / 0.973)
-    (["w18_setA.jsonl", "w19_setA.jsonl"], 0.90, 0.96),
-    # held out (never tuned on): 0.905 / 0.958 (session start bbb5de3: w20 0.864, w21 0.888, w22 0.942, w23 0.874)
-    (["w20_setA.jsonl", "w21_setA.jsonl", "w22_setA.jsonl", "w23_setA.jsonl"], 0.88, 0.94),
-    # measured: 0.959 / 1.000 and 1.000 / 0.908
+    # measured: 0.934 / 0.982 (blind: 0.854 / 0.966 and 0.903 / 0.973)
+    (["w18_setA.jsonl", "w19_setA.jsonl"], 0.91, 0.96),
+    # measured: 0.923 / 0.964 (blind: 0.864 / 0.964 and 0.899 / 0.957; held out until 0.905 / 0.960)
+    (["w20_setA.jsonl", "w21_setA.jsonl"], 0.90, 0.94),
+    # held out (never tuned on): 0.914 / 0.962 (session start bbb5de3: w22 0.942, w23 0.874, w24 0.870, w25 0.905)
+    (["w22_setA.jsonl", "w23_setA.jsonl", "w24_setA.jsonl", "w25_setA.jsonl"], 0.89, 0.94),
+    # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
     # measured: 0.986 / 1.000 (blind: 0.915 / 0.933)
@@ -91,6 +93,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "Son owns a nail salon downtown. SEPTIC SHOCK FROM CHOLANGITIS. L TEMPLE PAIN. HEALTH CTR - APPT PENDING.",
     "FELL 25 FT ONTO CONCRETE. PORT FLUSHED. CVP 12, CO 4.5, CI 2.1. CO/CI OK. PT IN THE MORNING; FROM THE FLOOR.",
     "LIVES W/ GIRLFRIEND. C-COLLAR ON. PER HCP. SACRAL DECUB STAGE II. PT AWAKE.",
     "RETURNED TO PS 12. WEANED TO NC 2. DIURESED TO CC 7.5? TO OR 2 AT 1400. TO CT 2. ON 6 EAST. TO 2 LITERS.",
@@ -249,6 +252,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("RETIRED FROM KRASNOW TOOL CO. WIFE AT BEDSIDE", "KRASNOW TOOL CO"),
     ("DTR LIVES IN THE SOUTH END W/ HER KIDS", "SOUTH END"),
     ("CRASH NEAR KEY WEST, FLOWN IN", "KEY WEST"),
+    ("MONKS FROM WAT LAO BUDDHAVONG VISITED", "WAT LAO BUDDHAVONG"),
+    ("IMAM FROM DAR AL-HIJRAH MASJID CALLED", "DAR AL-HIJRAH MASJID"),
+    ("ACCEPTED AT KINDRED HOSPITAL - CANTONSVILLE, BED TMRW", "CANTONSVILLE"),
+    ("ORIGINALLY FROM LEON, GUANAJUATO. SISTER HERE", "GUANAJUATO"),
+    ("PACEMAKER PLACED AT ST. VINCENT'S 2014, REP CALLED", "2014"),
+    ("EMPLOYER (HARBORSIDE MILLWORK) CALLED RE FMLA", "HARBORSIDE MILLWORK"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

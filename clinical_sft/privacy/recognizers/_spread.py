@@ -30,6 +30,15 @@ _PAREN_ACRONYM = re.compile(r"[ \t]{0,2}\(([A-Z][A-Z&/\-]{1,6})\)")
 # what joins facilities in a list: "KINDRED AND NEW ENGLAND SINAI", "KINDRED VS SELECT SPECIALTY", "X / Y"
 _JOIN = re.compile(r"[ \t]{0,2}(?:,|/|&|\band\b|\bor\b|\bvs\.?|\bversus\b)[ \t]{1,2}", re.IGNORECASE)
 _ORG_LABELS = frozenset({"HOSPITAL", "LOCATION"})
+# the branch of a hospital after a dash ("KINDRED HOSPITAL - TOMBALL") and the region after a town ("ZAMORA,
+# MICHOACAN", "Ebeye, RMI")
+_DASH_PLACE = re.compile(r"[ \t]{1,2}[-–][ \t]{1,2}([A-Za-z][A-Za-z'’.\-]{2,20}(?:[ \t][A-Z][A-Za-z'’.\-]{2,20})?)")
+_COMMA_REGION = re.compile(r",[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,20})(?=[ \t]*(?:[.,;:)\n]|$))")
+# a year right after a place, in a sentence about moving, a procedure or a life event ("MOVED TO MOTT HAVEN 1958",
+# "ICD placed at Beaumont 2016"): not a time of day
+_PLACE_YEAR = re.compile(r"[ \t]{1,2}(?:in[ \t]{1,2})?((?:19[3-9]\d|20[0-4]\d))(?=[ \t]*(?:[.,;)\n]|$))", re.IGNORECASE)
+_LIFE_EVENTS = frozenset("MOVED CAME EMIGRATED IMMIGRATED RESETTLED RESETTLEMENT RELOCATED BORN PLACED DONE SURGERY "
+                         "DIAGNOSED TREATED RETIRED MARRIED GRADUATED SIGNED IMPLANTED REPAIRED".split())
 # years listed with a date that has one: "PREVIOUS ADMITS (2004, 2006, JUNE 2007)", "IN 1998 AND 2001"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _YEAR_BEFORE = re.compile(r"(?<![\w/.:-])(" + _YEAR + r")(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}$", re.IGNORECASE)
@@ -64,8 +73,26 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             if len(letters) >= 2 and letters not in lex.clinical and letters not in STATE_ABBR \
                     and not lex.is_known_word(letters):
                 out.append((m.start(1), m.end(1), "HOSPITAL" if label == "HOSPITAL" else label, 0.6))
+        if label == "LOCATION":
+            m = _COMMA_REGION.match(text, e)
+            if m:
+                w = m.group(1).upper()
+                if w not in lex.clinical and not lex.is_known_word(w) and not medical_shape(w) \
+                        and not w.endswith(("ED", "ING")) \
+                        and (not sc.mixed_case or m.group(1)[:1].isupper()):
+                    out.append((m.start(1), m.end(1), "LOCATION", 0.55))
+        m = _PLACE_YEAR.match(text, e)
+        if m:
+            before = set(re.findall(r"[A-Za-z]+", text[max(0, s - 60):s].upper()))
+            if before & _LIFE_EVENTS:
+                out.append((m.start(1), m.end(1), "DATE", 0.55))
         if label != "HOSPITAL":
             continue
+        m = _DASH_PLACE.match(text, e)
+        if m and all(w.upper() not in lex.clinical and ((not lex.is_known_word(w.upper()) and len(w) >= 5)
+                                                      or w.upper() in lex.cities or lex.klass(w.upper()) == PURE)
+                     for w in m.group(1).split()):
+            out.append((m.start(1), m.end(1), "HOSPITAL", 0.55))
         j = _JOIN.match(text, e)
         k = starts.get(j.end()) if j else None
         if j is None or k is None:

@@ -14,6 +14,7 @@ from typing import Any
 import ahocorasick
 
 from clinical_sft.privacy.recognizers._lexicons import (
+    AMBIGUOUS,
     EPONYM_NEXT,
     NOT_NAME,
     PURE,
@@ -49,6 +50,14 @@ STREET_SUFFIX = frozenset(
 _WEAK_SUFFIX = frozenset("WAY PLACE PL COURT CT CIRCLE CIR SQUARE SQ TRAIL TRL ROUTE RTE PLAZA GROVE ROW WALK PATH "
                          "LOOP RUN XING CROSSING POINT HEIGHTS HTS DRIVE DR".split())
 UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO # SPC SPACE LOT TRLR".split())
+# heads of organisations that identify (weak heads: a name must come before them)
+_ORG_HEADS = (
+    "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
+    "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
+    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
+    "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
+    "SALON", "GROCERY", "DELI",
+)
 FACILITY_HEADS = (
     "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
     "HEALTH SYSTEM", "HEALTHCARE", "HEALTH CARE CENTER", "CLINIC", "INFIRMARY", "HOSPICE", "REHAB CENTER",
@@ -78,10 +87,7 @@ FACILITY_HEADS = (
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
     "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
-    "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
-    "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
-    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "COOP", "CO-OP", "CO", "SIDING", "ROOFING",
-    "COOP", "CO-OP", "CO",
+    *_ORG_HEADS,
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
 )
@@ -259,7 +265,7 @@ def find_places(text: str) -> list[Hit]:
             run: list[int] = []
             while j < n and len(run) < 3 and toks[j].kind == "w" and toks[j].up not in _STOP_PLACE \
                     and toks[j].up not in lex.clinical and toks[j].up.removesuffix("'S") not in lex.clinical \
-                    and not (sc.mixed_case and toks[j].is_lower) and (
+                    and not (sc.mixed_case and toks[j].is_lower) and not medical_shape(toks[j].up) and (
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
                     or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)
                     or (toks[j].up in _PLACE_PREFIX and j + 1 < n and toks[j + 1].kind == "w"
@@ -391,6 +397,8 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
     t = toks[i]
     j = i + 1
     if t.up == "EMPLOYER":
+        if j < n and toks[j].text == "(":
+            return _parenthesised(sc, lex, j)  # "EMPLOYER (WESTSIDE FRAMING)"
         if not (j < n and toks[j].text == ":"):
             return []
         j += 1
@@ -724,6 +732,8 @@ def find_facilities(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
+            if u in _TITLE_STOP or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
+                break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
             if u == "OUR" and toks[j + 1].up == "LADY":
                 first = j  # "OUR LADY OF LOURDES HOSPITAL"
                 named = True
@@ -753,6 +763,10 @@ def find_facilities(text: str) -> list[Hit]:
                     j -= 1
                     continue
                 break  # "GO HOME", "FAMILY'S HOME", "ALL LABS", "FEM DIALYSIS": no name before a weak head
+            if weak and t.up in _SHOP_HEADS and lex.klass(u) == AMBIGUOUS and lex.is_known_word(u) \
+                    and u not in lex.cities and not (sc.mixed_case and tj.is_title) \
+                    and j >= 1 and toks[j - 1].up in ("A", "AN", "THE", "HIS", "HER", "THEIR", "OWN", "FAMILY'S"):
+                break  # "OWNS A NAIL SALON": an ordinary word before a shop, not its name
             if u in FACILITY_WORDS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or u in lex.cities \
                     or (sc.mixed_case and tj.is_title):
                 if u not in _GENERIC_FACILITY:
@@ -956,6 +970,25 @@ def find_facilities(text: str) -> list[Hit]:
         if run and any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
                        for r in run if toks[r].up not in lex.clinical):
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.6))
+    # congregations named head first: "Monks from Wat Khmer Samaki", "TEMPLE BETH EL", "Chabad of Brighton Beach"
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in _FAITH_FIRST or (sc.mixed_case and not (t.is_title or t.is_upper)):
+            continue
+        k = i + 1
+        if k < n and toks[k].up == "OF":
+            k += 1
+        run = []
+        while k < n and len(run) < 3 and toks[k].kind == "w" and toks[k].up not in _STOP and toks[k].up not in _STOP_PLACE \
+                and (toks[k].up not in lex.clinical or toks[k].up in lex.cities or toks[k].up in FACILITY_WORDS
+                     or (sc.mixed_case and toks[k].is_title and not medical_shape(toks[k].up))
+                     or (t.up != "TEMPLE" and not medical_shape(toks[k].up))) \
+                and (not sc.mixed_case or toks[k].is_title or toks[k].is_upper) and (
+                    not lex.is_known_word(toks[k].up) or lex.klass(toks[k].up) != NOT_NAME or toks[k].up in lex.cities
+                    or (sc.mixed_case and toks[k].is_title)):
+            run.append(k)
+            k += 1
+        if run and (t.up != "TEMPLE" or lex.klass(toks[run[0]].up) == PURE or not lex.is_known_word(toks[run[0]].up)):
+            hits.append((t.start, toks[run[-1]].end, "HOSPITAL", 0.6))  # not "L TEMPLE PAIN"
     for mt in _SPANISH_FACILITY.finditer(text):
         tail = [w for w in (mt.group(1) or mt.group(2)).upper().split()
                 if w not in ("DE", "DEL", "LA", "LOS", "LAS", "SAN", "SANTA", "NUESTRA", "SENORA", "SEÑORA")]
@@ -997,7 +1030,10 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
 
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
-_DEST_PREP = frozenset("FROM TO AT VIA WITH BY @ IN".split())
+_SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())
+_TITLE_STOP = frozenset("DR DRS MR MRS MS REV FR PASTOR RABBI IMAM SHEIKH CHAPLAIN DEACON BISHOP FATHER SISTER BROTHER "
+                         "PROF".split())
+_DEST_PREP = frozenset("FROM TO AT VIA WITH BY @ IN FOR".split())
 # verbs of sending a patient somewhere ("TRANSFERRED TO ...", "ACCEPTED AT ...", "D/C TO ...")
 _SEND_VERBS = frozenset("TRANSFERRED TRANSFER TRANSFERING TRANSFERRING TRANSFERED TX TX'D TXD XFER XFERRED XFERED "
                         "XFERD ACCEPTED ACCEPTING DISCHARGED DISCHARGING DC'D D/C'D SENT TRANSPORTED FLOWN MEDFLIGHTED "
@@ -1027,14 +1063,13 @@ _WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VI
                          "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL",
                          "CANNERY", "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS",
                          "ENERGY", "MARINE", "MINING", "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS",
-                         "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL", "COMMISSION", "NETWORK",
-                         "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY", "HIGH SCHOOL",
-                         "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB",
-                         "AIR FORCE BASE", "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS",
-                         "SIDING", "ROOFING"])
+                         "LUMBER", "STEEL", "SPECIALTY", "ASSEMBLY OF GOD", "KINGDOM HALL", *(h for h in _ORG_HEADS if h != "CO")])
 # heads of congregations: the words before them may be peoples and faiths ("BETHEL KOREAN PRESBYTERIAN")
 _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL BAPTIST CATHOLIC PRESBYTERIAN "
-                         "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM".split())
+                         "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM TABERNACLE MINISTRIES MINISTRY "
+                         "MASJID GURDWARA MANDIR".split())
+# words that open a congregation's name: "WAT KHMER SAMAKI", "Temple Beth El", "Chabad of Brighton Beach"
+_FAITH_FIRST = frozenset("WAT MASJID CONGREGATION CHABAD IGLESIA EGLISE TEMPLE GURDWARA MANDIR PARROQUIA".split())
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
