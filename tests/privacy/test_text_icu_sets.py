@@ -93,6 +93,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "FLUIDS VIA RANGER WARMER. CHURCH: CATHOLIC. CHILDREN: NONE. VIA PEG. PT IN NORTH WING. IN CENTRAL LINE.",
     "Son owns a nail salon downtown. SEPTIC SHOCK FROM CHOLANGITIS. L TEMPLE PAIN. HEALTH CTR - APPT PENDING.",
     "FELL 25 FT ONTO CONCRETE. PORT FLUSHED. CVP 12, CO 4.5, CI 2.1. CO/CI OK. PT IN THE MORNING; FROM THE FLOOR.",
     "LIVES W/ GIRLFRIEND. C-COLLAR ON. PER HCP. SACRAL DECUB STAGE II. PT AWAKE.",
@@ -258,6 +259,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("ORIGINALLY FROM LEON, GUANAJUATO. SISTER HERE", "GUANAJUATO"),
     ("PACEMAKER PLACED AT ST. VINCENT'S 2014, REP CALLED", "2014"),
     ("EMPLOYER (HARBORSIDE MILLWORK) CALLED RE FMLA", "HARBORSIDE MILLWORK"),
+    ("GRANDCHILDREN: ODELINE, JEANTY, WILNER. ALL LOCAL", "JEANTY"),
+    ("HUSBAND LIU (WEI JUN) AT BEDSIDE", "WEI JUN"),
+    ("CHURCH: ST. CASIMIR - PRIEST CALLED", "ST. CASIMIR"),
+    ("FAMILY CAME VIA AMMAN 2011, LIVE NEARBY", "AMMAN"),
+    ("SHE HOPES TO TURN 100 IN MAY", "100"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

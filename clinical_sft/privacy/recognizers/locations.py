@@ -111,7 +111,9 @@ _NOT_FACILITY = frozenset(
 _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
-_PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP".split())
+_PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP VIA".split())
+_AREA_WORDS = frozenset("NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST NORTHERN SOUTHERN EASTERN WESTERN "
+                        "CENTRAL DOWNTOWN GREATER METRO SUBURBAN RURAL OUTER INNER".split())
 # words that open the name of a lake, fort, camp or bayou ("LAKE OUACHITA", "FT. ESCALANTE")
 _NATURAL_PREFIX = frozenset("LAKE FORT FT CAMP BAYOU CAPE ISLE MOUNT MT".split())
 # last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
@@ -120,7 +122,8 @@ _PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CR
                           "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON".split())
 _PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
 # words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
-_PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NEW PORT FORT FT MOUNT MT ST SAINT SAN SANTA LAKE GLEN UPPER LOWER "
+_PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST NEW PORT FORT FT MOUNT MT ST "
+                          "SAINT SAN SANTA LAKE GLEN UPPER LOWER "
                           "OLD LITTLE GREAT".split())
 
 _AUTO: ahocorasick.Automaton | None = None
@@ -346,6 +349,8 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     ..., after ``IN``/``TO``/``AT`` when its words are not frequent English (``IN REVERE`` but not
     ``TO COMFORT``), or before a state (``, MA``, ``, OHIO``) or a ZIP code."""
     before = re.findall(r"[A-Za-z]+", up[max(0, s - 30):s])
+    while before and before[-1] in _AREA_WORDS:
+        before.pop()  # "IN SOUTHWEST DETROIT", "FROM DOWNTOWN MIAMI"
     the = bool(before) and before[-1] == "THE"
     if the:
         before.pop()  # "LIVES IN THE NORTH END"
@@ -989,6 +994,23 @@ def find_facilities(text: str) -> list[Hit]:
             k += 1
         if run and (t.up != "TEMPLE" or lex.klass(toks[run[0]].up) == PURE or not lex.is_known_word(toks[run[0]].up)):
             hits.append((t.start, toks[run[-1]].end, "HOSPITAL", 0.6))  # not "L TEMPLE PAIN"
+    # a congregation after its field label: "CHURCH: ST. BRENDAN - PRIEST AWARE", "FAMILY MOSQUE: ISLAMIC CENTER OF ..."
+    for i, t in enumerate(toks):
+        if t.up not in _FAITH_FIELDS or i + 2 >= n or toks[i + 1].text != ":":
+            continue
+        run = []
+        k = i + 2
+        while k < n and len(run) < 6 and (toks[k].kind == "w" or (toks[k].text == "." and run
+                                                                  and len(toks[k - 1].text) <= 3)):
+            if toks[k].kind == "w" and (toks[k].up in _STOP - {"OF", "THE"} or medical_shape(toks[k].up)):
+                break
+            run.append(k)
+            k += 1
+        while run and toks[run[-1]].kind != "w":
+            run.pop()
+        words = [toks[r].up for r in run if toks[r].kind == "w"]
+        if words and not all(w in lex.clinical or w in _FAITH_HEADS or w in ("OF", "THE") for w in words):
+            hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.55))
     for mt in _SPANISH_FACILITY.finditer(text):
         tail = [w for w in (mt.group(1) or mt.group(2)).upper().split()
                 if w not in ("DE", "DEL", "LA", "LOS", "LAS", "SAN", "SANTA", "NUESTRA", "SENORA", "SEÑORA")]
@@ -1069,6 +1091,7 @@ _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL
                          "LUTHERAN METHODIST EPISCOPAL AME ORTHODOX ASSEMBLY KINGDOM TABERNACLE MINISTRIES MINISTRY "
                          "MASJID GURDWARA MANDIR".split())
 # words that open a congregation's name: "WAT KHMER SAMAKI", "Temple Beth El", "Chabad of Brighton Beach"
+_FAITH_FIELDS = frozenset("CHURCH PARISH MOSQUE TEMPLE SYNAGOGUE CONGREGATION MASJID".split())
 _FAITH_FIRST = frozenset("WAT MASJID CONGREGATION CHABAD IGLESIA EGLISE TEMPLE GURDWARA MANDIR PARROQUIA".split())
 _STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())

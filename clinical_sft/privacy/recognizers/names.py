@@ -534,7 +534,22 @@ def find_names(text: str) -> list[Hit]:
             flag[i - 2] = max(flag.get(i - 2, 0), 0.6)
 
     # --- a nickname in quotes and parentheses after a name: 'VIKTOR ("VITYA")', 'Maria ("Cuca")' ------------
-    # also two words ('MARIE-ROSE ("TI ROSE")') and a nickname inside a name ('MARGARET "PEG" O'SHEA')
+    # also two words ('MARIE-ROSE ("TI ROSE")') and a nickname inside a name ('MARGARET "PEG" O'SHEA'); names in
+    # parentheses after a name without quotes when they read as names ("WIFE WONG (MUI KUEN)", "CHEN (DONG MING)")
+    for i in sorted(flag):
+        if flag[i] >= 0.7 and i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].kind == "w" \
+                and toks[i].up not in lex.clinical:
+            r = i + 2
+            inner: list[int] = []
+            while r < len(toks) and toks[r].kind == "w" and len(inner) < 3:
+                inner.append(r)
+                r += 1
+            if r < len(toks) and toks[r].text == ")" and all(
+                    toks[w].up not in lex.clinical and toks[w].up not in _NOT_A_NAME and toks[w].up not in RELATIVES
+                    and (toks[w].up in NAME_PARTS or lex.klass(toks[w].up) == PURE or _rare_unknown(lex, toks[w].up))
+                    and (not sc.mixed_case or toks[w].is_title or toks[w].is_upper) for w in inner):
+                for w in inner:
+                    flag[w] = max(flag.get(w, 0), 0.6)
     for i in sorted(flag):
         q = i + 1
         if q < len(toks) and toks[q].text == "(":
@@ -556,6 +571,23 @@ def find_names(text: str) -> list[Hit]:
     # Paw", "WIFE PA HOUA VANG", "son li wei"; a hyphenated nickname: "SON T-BOY" -------------------------------
     for ctx in sc.words:
         cu = toks[ctx].up
+        if cu in _PLURAL_RELATIVES and ctx + 2 < len(toks) and toks[ctx + 1].text == ":":
+            # "CHILDREN: GUERDA, MAKENSON, WIDLINE, ROODY": a list of names after a plural relative and a colon
+            r = ctx + 2
+            while r < len(toks) and toks[r].kind == "w":
+                u = toks[r].up
+                if u in lex.clinical or u in _NOT_A_NAME or u in RELATIVES or medical_shape(u) or not (
+                        u in lex.first or lex.klass(u) == PURE or _rare_unknown(lex, u) or u in NAME_PARTS) \
+                        or (sc.mixed_case and not (toks[r].is_title or toks[r].is_upper)):
+                    break
+                flag[r] = max(flag.get(r, 0), 0.6)
+                if r + 2 < len(toks) and toks[r + 1].text == "," and toks[r + 2].kind == "w":
+                    r += 2
+                elif r + 2 < len(toks) and toks[r + 1].up in ("AND", "&"):
+                    r += 2
+                else:
+                    break
+            continue
         if not ((cu in RELATIVES and cu not in _WEAK_RELATIVES) or cu in ("INTERPRETER", "INTERP", "TRANSLATOR")
                 or cu in _HONORIFICS):  # also "MR. WA MEEJ VANG"
             continue

@@ -286,7 +286,7 @@ def _not_a_quantity(text: str, m: re.Match[str], nxt: str) -> bool:
 # ages over 89: "92 YO", "92-year-old", "AGE 95", "93 Y/O F", "aged 101"
 _AGE_UNIT = re.compile(
     r"\b(9\d|1[0-4]\d)(?:[ \t\-]{0,2})(?=(?:yo|y/o|y\.o\.|yr|yrs|year|years|yom|yof|yow|yoM|y)\b)", _F)
-_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turned|turns|turning)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
+_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turn|turned|turns|turning)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
 _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
