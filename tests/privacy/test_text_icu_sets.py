@@ -264,6 +264,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("CHURCH: ST. CASIMIR - PRIEST CALLED", "ST. CASIMIR"),
     ("FAMILY CAME VIA AMMAN 2011, LIVE NEARBY", "AMMAN"),
     ("SHE HOPES TO TURN 100 IN MAY", "100"),
+    ("OPO NOTIFIED, REFERRAL # 0915-2231, NOT A CANDIDATE", "0915-2231"),
+    ("ORGAN BANK CALLED, REFERRAL # NEO-09-11873", "NEO-09-11873"),
+    ("DONOR STATUS ON DRIVER'S LICENSE # 41 226 903", "41 226 903"),
+    ("HIS NICKNAME IS \"LITTLE JOE\" PER WIFE", "LITTLE JOE"),
+    ("CONTACTS: SON RICH CELL 508-555-0142; PEG HOME (508) 555-0177", "PEG"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -640,6 +640,11 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
+    for m in _NICKNAME_QUOTED.finditer(text):
+        nick = [fold(w).upper() for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", m.group(1))]
+        if nick and len(nick) <= 3 and all(u not in lex.clinical and u not in _NOT_A_NAME for u in nick) \
+                and any(u in lex.first or lex.klass(u) == PURE or not lex.is_known_word(u) for u in nick):
+            hits.append((m.start(1), m.end(1), "NAME", 0.65))  # 'NICKNAME IS "BIG MIKE"', not 'KNOWN AS "PAIN"'
     for m in _GLUED_RELATIVE.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
@@ -647,7 +652,9 @@ def find_names(text: str) -> list[Hit]:
     for m in _NAME_BEFORE_PHONE.finditer(text):
         contact = m.group(1)
         u = fold(contact).upper()
-        if u in lex.clinical or u in _NOT_A_NAME or u in _CONTACT_WORDS or len(u) < 2 \
+        labelled = m.group(0)[len(contact):].lstrip("'’sS \t")[:1].isalpha()  # "PEG HOME (215) ...", "LAN CELL ..."
+        if (u in lex.clinical and not (labelled and u in lex.first)) or u in _NOT_A_NAME or u in _CONTACT_WORDS \
+                or len(u) < 2 \
                 or (sc.mixed_case and contact.islower()) \
                 or (lex.is_known_word(u) and u not in lex.first and (lex.klass(u) == NOT_NAME or lex.zipf(u) >= 4.5)):
             continue
@@ -675,6 +682,9 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
+_NICKNAME_QUOTED = re.compile(r"\b(?:nickname(?:d)?|goes[ \t]by|known[ \t]as|aka|a\.k\.a\.|alias|prefers[ \t]to[ \t]be[ \t]"
+                              r"called|calls[ \t](?:him|her)self)(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
+                              re.IGNORECASE)
 _GLUED_RELATIVE = re.compile(r"\b(?:DTR|DAUGHTER|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|HCP)"
                              r"[-/]([A-Za-z]{2,15})\b", re.IGNORECASE)
 # a contact's name before a phone number: "LAN CELL (617) 555-0101", "Bill's number: 603-...", "BUNNY 617.555.0108"

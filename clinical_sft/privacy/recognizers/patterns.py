@@ -395,9 +395,9 @@ _ID_CTX = re.compile(
     r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
     r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
-    r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id)"
+    r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id)(?![a-z])"
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
-    r"([A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
+    r"(\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
 _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
                        r"(?<![\w\-/.])[A-Z]{1,3}\d{4,}[A-Z]{0,3}(?![\w\-/])|"
                        r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
@@ -422,7 +422,8 @@ def find_ids(text: str) -> list[Hit]:
             continue
         if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS:
             continue  # "PLAN 0600", "ORDER 1400": a time of day
-        if re.fullmatch(r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
+        if "#" not in m.group() and re.fullmatch(
+                r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
             continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
         hits.append((m.start(1), m.end(1), "ID", 0.85))
     for m in _ID_SHAPE.finditer(text):
