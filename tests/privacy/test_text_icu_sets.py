@@ -95,6 +95,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "HOUSE AWARE. TEAM AWARE. NIGHT FLOAT AWARE. STAFF NOTIFIED. SECURITY AWARE. BOTH AWARE.",
     "FLUIDS VIA RANGER WARMER. CHURCH: CATHOLIC. CHILDREN: NONE. VIA PEG. PT IN NORTH WING. IN CENTRAL LINE.",
     "Son owns a nail salon downtown. SEPTIC SHOCK FROM CHOLANGITIS. L TEMPLE PAIN. HEALTH CTR - APPT PENDING.",
     "FELL 25 FT ONTO CONCRETE. PORT FLUSHED. CVP 12, CO 4.5, CI 2.1. CO/CI OK. PT IN THE MORNING; FROM THE FLOOR.",
@@ -271,6 +272,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("DONOR STATUS ON DRIVER'S LICENSE # 41 226 903", "41 226 903"),
     ("HIS NICKNAME IS \"LITTLE JOE\" PER WIFE", "LITTLE JOE"),
     ("CONTACTS: SON RICH CELL 508-555-0142; PEG HOME (508) 555-0177", "PEG"),
+    ("CT READ AS NEGATIVE. WHITE AWARE, NO NEW ORDERS.", "WHITE"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

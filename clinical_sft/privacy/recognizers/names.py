@@ -118,7 +118,7 @@ _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES
                         "ORDERED SAW EVALUATED EXTUBATED INTUBATED ASSUMED ASSUMING REPORTED VIA ACCOMPANIED "
                         "ASSISTED HELPED &".split())
 # verbs after which even a very frequent first name is a person ("RT WILL AWARE", "RN HOPE ASSUMED CARE")
-_STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING".split())
+_STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING PAGED".split())
 # services a named colleague comes from ("JEN FROM SW", "Maria from PT")
 _SERVICES = frozenset("SW PT OT CM IR RENAL CARDS CARDIOLOGY NEURO PALLIATIVE PHARMACY NUTRITION SOCIAL CASE ETHICS "
                       "CHAPLAINCY ADMITTING RT RESPIRATORY NSGY NSURG SURGERY ANESTHESIA PSYCH".split())
@@ -354,6 +354,12 @@ def find_names(text: str) -> list[Hit]:
                 and (not sc.mixed_case or (t.is_title and toks[i + 1].is_title)):
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i + 1] = max(flag.get(i + 1, 0), 0.6)
+            continue
+        # --- "YOUNG AWARE.", "Long notified": a common surname opening a sentence before AWARE/NOTIFIED -------
+        if sc.sentence_initial(i) and i + 1 < len(toks) and toks[i + 1].up in _STATE_VERBS \
+                and lex.last_pct.get(base, 0.0) >= 0.05 and base not in lex.clinical and base not in _NOT_A_NAME \
+                and base not in RELATIVES and (not sc.mixed_case or t.is_title or t.is_upper):
+            flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "JEN FROM SW", "Maria from PT": a first name and the service the person comes from -------
         if i + 2 < len(toks) and toks[i + 1].up == "FROM" and toks[i + 2].up in _SERVICES and base in lex.first \
