@@ -95,6 +95,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DISCUSSED INTUBATION W/ PT. DISCUSSED SEDATION, DIURESIS. PLAN: TRANSFER TO STEPDOWN. SEE SW NOTE.",
     "Covering resident paged; seen by derm NP. Sent to Interventional Radiology; to Vascular Surgery.",
     "TRANSFERRED TO FLOOR. TX TO 6 EAST. D/C TO HOME W/ VNA. SENT TO CT. ACCEPTED TO MEDICINE. TO UPDATE CHURCH.",
+    "PT IS A RETIRED ICU NURSE. RETIRED ED TECH. IS AN RN EMPLOYEE. WORKS FOR THE VA. DRIVER FOR THE ER.",
     "HOUSE AWARE. TEAM AWARE. NIGHT FLOAT AWARE. STAFF NOTIFIED. SECURITY AWARE. BOTH AWARE.",
     "FLUIDS VIA RANGER WARMER. CHURCH: CATHOLIC. CHILDREN: NONE. VIA PEG. PT IN NORTH WING. IN CENTRAL LINE.",
     "Son owns a nail salon downtown. SEPTIC SHOCK FROM CHOLANGITIS. L TEMPLE PAIN. HEALTH CTR - APPT PENDING.",
@@ -273,6 +274,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("HIS NICKNAME IS \"LITTLE JOE\" PER WIFE", "LITTLE JOE"),
     ("CONTACTS: SON RICH CELL 508-555-0142; PEG HOME (508) 555-0177", "PEG"),
     ("CT READ AS NEGATIVE. WHITE AWARE, NO NEW ORDERS.", "WHITE"),
+    ("PT IS A RETIRED RIPTA BUS DRIVER, LIVES ALONE", "RIPTA"),
+    ("HUSBAND WORKS AS A CONDUCTOR FOR THE LIRR, ON HIS WAY", "LIRR"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -290,6 +290,16 @@ def find_places(text: str) -> list[Hit]:
             run = _employer_after(sc, lex, i)
             if run:
                 hits.append((toks[run[0]].start, toks[run[-1]].end, "LOCATION", 0.55))
+        # an employer's acronym before the job: "RETIRED MBTA BUS DRIVER", "a UPS driver"
+        if t.kind == "w" and t.up in _OCCUPATIONS | _ROLE_JOBS and i >= 1:
+            a = i - 1
+            if a >= 1 and toks[a].kind == "w" and toks[a].up in _JOB_MODIFIERS:
+                a -= 1
+            ta = toks[a]
+            if ta.kind == "w" and 2 <= len(ta.text) <= 5 and ta.text.isupper() and ta.text.isalpha() \
+                    and ta.up not in lex.clinical and ta.up not in STATE_ABBR and not lex.is_known_word(ta.up) \
+                    and (sc.mixed_case or (a >= 1 and toks[a - 1].up in ("RETIRED", "A", "AN", "FORMER", "IS", "AS"))):
+                hits.append((ta.start, ta.end, "LOCATION", 0.55))
         # the employer in parentheses after the kind of workplace: "WORKS FOR TRUCKING CO (SLAVIC EXPRESS)",
         # "retired from tuna cannery (StarKist)"
         if t.kind == "w" and t.up in _WORKPLACES and i + 1 < n and toks[i + 1].text == "(" and any(
@@ -386,6 +396,8 @@ _OCCUPATIONS = frozenset(
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
     "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
+_ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE".split())
+_JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY TRAIN SUBWAY TRACK".split())
 _WORKPLACES = frozenset("CO COMPANY CORP FIRM PLANT FACTORY CANNERY MILL MINE STORE SHOP RESTAURANT CAFETERIA "
                         "WAREHOUSE BAKERY GARAGE DEALERSHIP AGENCY SCHOOL HOSPITAL CLINIC OFFICE BANK".split())
 _JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER", "AL", "ANT", "ENT", "EE")  # "A ROOFER FOR", "A PARALEGAL AT"
@@ -426,9 +438,11 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         if t.up == "RETIRED" and toks[j - 1].up != "FROM" or t.up == "WORK" and not (
                 i >= 1 and toks[i - 1].up in ("TO", "DID", "DOES", "WILL", "CAN", "USED", "AT", "FROM", "FOR", "AFTER")):
             return []
-        if j + 1 < n and toks[j].text == "the" and toks[j + 1].is_upper \
-                and len(toks[j + 1].text) >= 2:
-            j += 1  # "bus driver for the MBTA"
+        if j + 1 < n and toks[j].up == "THE" and toks[j + 1].is_upper and len(toks[j + 1].text) >= 2 and (
+                toks[j].text == "the" or (toks[j + 1].text.isalpha() and len(toks[j + 1].text) <= 5
+                                          and not lex.is_known_word(toks[j + 1].up)
+                                          and toks[j + 1].up not in lex.clinical)):
+            j += 1  # "bus driver for the MBTA", "DRIVER FOR THE MBTA"
     run: list[int] = []
     plain = 0
     start = j
