@@ -106,6 +106,9 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WIFE SAW PT TODAY. SON SAY HE WILL COME. HUSBAND X-RAY REVIEWED. INTERPRETER VIA PHONE. SON B-CELL LYMPHOMA.",
     "NEAR SYNCOPE AT HOME; OUTSIDE HOSPITAL RECORDS. CM AND REHAB AWARE, LEFT MSG.",
     "harsh SEM 2/6 (BASELINE 3/6). S/P AVR (25MM ST. JUDE MECHANICAL). ST JUDE DUAL CHAMBER ICD. APHERESIS RN AWARE.",
+    "DAUGHTER MAY CALL TONIGHT. WIFE MAY BE IN LATER. SON WILL FOLLOW UP. WIFE PEG TUBE QUESTIONS ANSWERED.",
+    "PT IS 92 ON 2L NC. SAT WAS 95. STRENGTH L ARM 4/5. RETIRED FROM TEACHING. WORKS AT NIGHT.",
+    "RN WILL FOLLOW UP. MD WILL CALL BACK. RT WAS CALLED. LAB 3-4 TIMES. IR 2-3 DRAINS.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -276,6 +279,18 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("CT READ AS NEGATIVE. WHITE AWARE, NO NEW ORDERS.", "WHITE"),
     ("PT IS A RETIRED RIPTA BUS DRIVER, LIVES ALONE", "RIPTA"),
     ("HUSBAND WORKS AS A CONDUCTOR FOR THE LIRR, ON HIS WAY", "LIRR"),
+    ("SOCIAL: SISTER PEG DRIVING IN FROM ERIE", "PEG"),
+    ("DAU JUNE & HER HUSBAND AT BS TILL 2100", "JUNE"),
+    ("HUSBAND ED ON PHONE W/ SW", "ED"),
+    ("dau Ximena at bedside overnight", "Ximena"),
+    ("NIGHT RN IVY WILL REASSESS", "IVY"),
+    ("SHE SAYS HER 97TH BIRTHDAY IS NEXT WEEK", "97"),
+    ("HIS BROTHER IS 101 AND STILL DRIVES", "101"),
+    ("DAUGHTER STATES \"HE'S 96, LET HIM REST\"", "96"),
+    ("DONOR SITE L LEG 4/19 HEALING, NO DRAINAGE", "4/19"),
+    ("SEEN IN CLINIC 2-11, NO CHANGE IN MEDS", "2-11"),
+    ("SON WORKS FOR CUMMINS, FLYING IN TONIGHT", "CUMMINS"),
+    ("Granddaughter is a sophomore at Creighton; will visit Sat", "Creighton"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -394,7 +394,8 @@ _OCCUPATIONS = frozenset(
     "WAITER CHEF COOK BAKER BUTCHER PHARMACIST TECHNICIAN PROGRAMMER ANALYST CONSULTANT BANKER TELLER RECEPTIONIST "
     "FIREFIGHTER FIREMAN POLICEMAN SOLDIER PILOT FISHERMAN LONGSHOREMAN TRUCKER PAINTER ROOFER "
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
-    "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER".split())
+    "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER ROUGHNECK BROKER ATTENDANT "
+    "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
 _ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE".split())
 _JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY SUBWAY TRACK".split())
@@ -483,8 +484,14 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                        or toks[k].text == "&" and words and k + 1 < n and toks[k + 1].kind == "w"):
             words += toks[k].kind == "w"
             k += 1
-        if words >= 2 and toks[k - 1].text != "&" and (k >= n or toks[k].text in ".,;" or toks[k].up in ("IN", "ON")):
+        closed = k >= n or toks[k].text in ".,;(" or toks[k].up in ("IN", "ON", "PER", "UNTIL", "SINCE", "FOR", "X")
+        if words >= 2 and toks[k - 1].text != "&" and closed:
             run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
+        elif words == 1 and closed and toks[start - 1].up in ("AT", "FOR", "FROM") and toks[start].text.isalpha() \
+                and len(toks[start].text) >= 4 and lex.zipf(toks[start].up) < 4.0 \
+                and toks[start].up not in _WORKPLACES and toks[start].up not in _FACILITY_HEAD_WORDS \
+                and not toks[start].up.endswith(("ING", "RY", "ISM")) and not medical_shape(toks[start].up):
+            run = [start]  # "WORKS AT FIDELITY.", "RETIRED FROM CATERPILLAR,": one rare word closing the clause
     return run
 
 

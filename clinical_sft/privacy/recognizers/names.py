@@ -51,9 +51,10 @@ RELATIVES = frozenset(
     "PADRE HERMANO HERMANA NIETO NIETA SOBRINO SOBRINA TIO TIA PRIMO PRIMA DTRS DTR-IN-LAW GRANDSONS GRANDDAUGHTERS "
     "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER "
     "LANDLORD HOUSEMATE TUTU TITA TITO HALMONI HALABEOJI BABUSHKA ABUELA ABUELO BUBBE ZAYDE MANONG MANANG KUYA "
-    "GRANNY GRANDPARENTS".split())
+    "GRANNY GRANDPARENTS DAU DAUS DAUGHTERS-IN-LAW GRANDDAU GRANDDAUS BUDDY TEAMMATE STEPDAD STEPMOM STEPBROTHER "
+    "STEPSISTER HALF-BROTHER HALF-SISTER GRANDNIECE GRANDNEPHEW GODCHILD BF GF".split())
 # relatives in the plural: a list of names follows ("SONS TOU AND PAO", "DTRS JOY AND CHERRY")
-_PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
+_PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS DAUS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
                               "NEPHEWS COUSINS PARENTS CHILDREN KIDS SIBLINGS FRIENDS".split())
 VERBS = frozenset(
     "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
@@ -73,7 +74,7 @@ _WEAK_VERBS = frozenset(
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
-_WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO".split())
+_WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO BF GF".split())
 # roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
 _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
                          "INTERPRETER INTERP".split())
@@ -116,7 +117,7 @@ _NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".
 _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
                         "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES FOLLOWING FOLLOWS RECOMMENDS WROTE "
                         "ORDERED SAW EVALUATED EXTUBATED INTUBATED ASSUMED ASSUMING REPORTED VIA ACCOMPANIED "
-                        "ASSISTED HELPED &".split())
+                        "ASSISTED HELPED & WILL IS WAS HAS FROM AND".split())
 # verbs after which even a very frequent first name is a person ("RT WILL AWARE", "RN HOPE ASSUMED CARE")
 _STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING PAGED".split())
 # services a named colleague comes from ("JEN FROM SW", "Maria from PT")
@@ -131,7 +132,9 @@ def _rare_unknown(lex: Lexicons, base: str) -> bool:
         and not medical_shape(base)
 
 
-_NOT_A_NAME = _STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS
+# kin words that are nicknames too ('CALLS HIMSELF "BUDDY"')
+_KIN_NICKNAMES = frozenset("BUDDY GRANNY".split())
+_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS) - _KIN_NICKNAMES
 
 
 def _inflected(lex: Lexicons, base: str) -> bool:
@@ -158,7 +161,8 @@ def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
 
 _UNIT_LETTERS = frozenset("G L K M U R H X C F T".split())
 _LANGUAGE_NEXT = frozenset("SPEAKING SPEAKER SPEAKERS INTERPRETER INTERPRETERS TRANSLATOR INTERP".split())
-_PAUSE_WORDS = frozenset("AT IN AND OR HERE THERE PRESENT VISITED VISITING CALLED IS WAS WHO".split())
+_PAUSE_WORDS = frozenset("AT IN AND OR HERE THERE PRESENT VISITED VISITING CALLED IS WAS WHO FOLLOWING ON UPDATED "
+                         "NOTIFIED STATES FLEW FLYING ARRIVED ARRIVING".split())
 
 
 def _name_then_pause(sc: Scan, i: int) -> bool:
@@ -168,7 +172,7 @@ def _name_then_pause(sc: Scan, i: int) -> bool:
     if i + 1 >= len(toks):
         return True
     nxt = toks[i + 1]
-    return (nxt.kind == "p" and nxt.text in ",.;:()") or nxt.up in _PAUSE_WORDS
+    return (nxt.kind == "p" and nxt.text in ",.;:()&+") or nxt.up in _PAUSE_WORDS
 
 
 def _strip_possessive(text: str, s: int, e: int) -> int:
@@ -250,9 +254,12 @@ def find_names(text: str) -> list[Hit]:
                     flag[i] = max(flag.get(i, 0), 0.6)  # "BROTHER WILL AT BEDSIDE", "wife May, 70,"
                     continue
                 elif relative and i == p + 1 and base in lex.first and base in lex.clinical and len(base) <= 3 \
-                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;)" or toks[i + 1].up in _VERBISH
-                                                              or toks[i + 1].up in ("VISIT", "VISITS", "HERE")):
-                    flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING"
+                        and base not in _STOP and base not in VERBS and cap_ok and i + 1 < len(toks) and (
+                            toks[i + 1].text in ",;)&" or toks[i + 1].up in _VERBISH or toks[i + 1].up in _PAUSE_WORDS
+                            or toks[i + 1].up in ("VISIT", "VISITS", "HERE") or toks[i + 1].up.endswith("ING")
+                            or (toks[i + 1].kind == "w" and toks[i + 1].up not in lex.clinical
+                                and lex.last_pct.get(toks[i + 1].up, 0.0) >= 0.001)):
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING", "WIFE PEG FOLLOWING"
                     continue
                 elif relative and i == p + 1 and base in lex.first and (
                         (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)

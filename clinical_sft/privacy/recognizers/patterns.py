@@ -72,6 +72,8 @@ _NOT_DATE_BEFORE = frozenset(
     "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE DAYS POD CYCLE WEEK TOF ICP CPP "
     "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS "
     "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE SEM HSM DSM MURMURS BASELINE".split())
+# limbs graded x/5: a day over 12 after one is a date ("GRAFT TO L ARM 3/30")
+_LIMBS = frozenset("UE LE ARM ARMS LEG LEGS".split())
 _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
@@ -150,7 +152,7 @@ _DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNE
     _YEAR_EVENTS - {"FX", "FRACTURE", "ORIF"})
 _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAUMA ONSET EPISODE SURGERY "
                          "PROCEDURE EVENT PEG TRACH TRACHED TRACHEOSTOMY CXR KUB MRI MRA ECHO TTE TEE EKG ECG EEG "
-                         "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY".split())
+                         "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY CLINIC IR LAB".split())
 
 
 _PROCEDURE_ENDINGS = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "PEXY", "RRHAPHY", "DESIS")
@@ -230,6 +232,7 @@ def find_dates(text: str) -> list[Hit]:
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
             elif nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
+                    sep == "/" and prev[-1] in _LIMBS and 1 <= a <= 12 and b >= 13) and not (
                     len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b))):
                 continue  # but "LAST DOSE 11/4"
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
@@ -291,10 +294,16 @@ _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentl
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
 # an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
+# "HER 98TH BIRTHDAY", "101st bday": an ordinal birthday
+_AGE_BIRTHDAY = re.compile(r"\b(9\d|1[0-4]\d)(?:st|nd|rd|th)[ \t]{1,2}(?:birthday|bday|b-day)\b", _F)
+# "SHE'S 93,", "I'M 92": an age right after a contracted IS/AM
+_AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|!|$|and\b|"
+                             r"now\b|years?\b|yrs?\b))", _F | re.MULTILINE)
 _AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
 # "PT IS 92, VERY HOH", "mother is 96 and lives alone": a bare age after a person and IS
-_AGE_IS = re.compile(r"\b(?:pt|patient|she|he|mother|mom|father|dad|wife|husband)(?:'s)?[ \t]{1,2}is[ \t]{1,2}"
-                     r"(?:now[ \t]{1,2}|only[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b))",
+_AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|mother|mom|father|dad|wife|husband|sister|brother|aunt|uncle|"
+                     r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|will[ \t]be)[ \t]{1,2}"
+                     r"(?:now[ \t]{1,2}|only[ \t]{1,2}|almost[ \t]{1,2}|nearly[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b|in\b|next\b|this\b))",
                      _F | re.MULTILINE)
 _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
                  "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
@@ -303,7 +312,8 @@ _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT 
 def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
-    for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7)):
+    for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
+                      (_AGE_CONTRACTED, 0.7)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
