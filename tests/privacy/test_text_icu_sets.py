@@ -109,6 +109,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DAUGHTER MAY CALL TONIGHT. WIFE MAY BE IN LATER. SON WILL FOLLOW UP. WIFE PEG TUBE QUESTIONS ANSWERED.",
     "PT IS 92 ON 2L NC. SAT WAS 95. STRENGTH L ARM 4/5. RETIRED FROM TEACHING. WORKS AT NIGHT.",
     "RN WILL FOLLOW UP. MD WILL CALL BACK. RT WAS CALLED. LAB 3-4 TIMES. IR 2-3 DRAINS.",
+    "A-LINE PLACED AT L RADIAL. SEEN AT 0800. PICC PLACED AT BEDSIDE, TIP AT CAJ. CATH DONE AT OSH. FAMILY (GREEK ORTHODOX).",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -291,6 +292,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("SEEN IN CLINIC 2-11, NO CHANGE IN MEDS", "2-11"),
     ("SON WORKS FOR CUMMINS, FLYING IN TONIGHT", "CUMMINS"),
     ("Granddaughter is a sophomore at Creighton; will visit Sat", "Creighton"),
+    ("PPM PLACED AT HAYMARKET 2011 PER WIFE", "HAYMARKET"),
+    ("s/p AVR 2015 at Riverbend, on coumadin", "Riverbend"),
+    ("Deacon from Holy Protection Ukrainian Orthodox called", "Holy Protection Ukrainian Orthodox"),
+    ("COLLAPSED AT SHUL (BETH ISRAEL ANSHEI SFARD); EMS CALLED", "ANSHEI SFARD"),
+    ("FR. PAUL FROM ST. NICHOLAS SERBIAN ORTHODOX WILL COME", "SERBIAN ORTHODOX"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

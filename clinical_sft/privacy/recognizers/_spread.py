@@ -30,6 +30,13 @@ _PAREN_ACRONYM = re.compile(r"[ \t]{0,2}\(([A-Z][A-Z&/\-]{1,6})\)")
 # what joins facilities in a list: "KINDRED AND NEW ENGLAND SINAI", "KINDRED VS SELECT SPECIALTY", "X / Y"
 _JOIN = re.compile(r"[ \t]{0,2}(?:,|/|&|\band\b|\bor\b|\bvs\.?|\bversus\b)[ \t]{1,2}", re.IGNORECASE)
 _ORG_LABELS = frozenset({"HOSPITAL", "LOCATION"})
+# a congregation's faith after its found name: "ST. GEORGE GREEK ORTHODOX", "MOUNT CARMEL A.M.E. CHURCH"
+_FAITH_AFTER = re.compile(
+    r"[ \t]{1,2}((?:[A-Za-z][A-Za-z'’]{2,14}[ \t]{1,2}){0,2}(?:church|parish|orthodox|baptist|methodist|lutheran|"
+    r"presbyterian|episcopal|catholic|a\.?m\.?e\.?(?=[ \t,;.)]|$)|a\.?m\.?e\.?[ \t]zion|pentecostal|tabernacle|"
+    r"synagogue|mosque|masjid|cathedral|chapel)\b)", re.IGNORECASE)
+# names of saints and holy places that open a congregation's name ("ST. GEORGE", "MOTHER BETHEL")
+_SAINTLY = re.compile(r"(?:st\.?|saint|mt\.?|mount|mother|our|holy|san|santa)[ \t]", re.IGNORECASE)
 # the branch of a hospital after a dash ("KINDRED HOSPITAL - TOMBALL") and the region after a town ("ZAMORA,
 # MICHOACAN", "Ebeye, RMI")
 _DASH_PLACE = re.compile(r"[ \t]{1,2}[-–][ \t]{1,2}([A-Za-z][A-Za-z'’.\-]{2,20}(?:[ \t][A-Z][A-Za-z'’.\-]{2,20})?)")
@@ -65,6 +72,10 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                         break
                     out.append((m.start(1), m.end(1), "DATE", 0.6))
                     a, b = m.start(1), m.end(1)
+        m = _FAITH_AFTER.match(text, e)
+        if m and (label in _ORG_LABELS or label == "NAME" and _SAINTLY.match(text, s)) \
+                and (not sc.mixed_case or m.group(1)[:1].isupper()):
+            out.append((s, m.end(1), "HOSPITAL", 0.55))  # "ST. GEORGE GREEK ORTHODOX", "Mt. Zion Baptist Church"
         if label not in _ORG_LABELS:
             continue
         m = _PAREN_ACRONYM.match(text, e)
@@ -103,7 +114,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
             new_x = u == "NEW" and k + 1 < len(toks) and toks[k + 1].kind == "w"  # "NEW ENGLAND SINAI"
             if u in _STOP or (u in _NOT_FACILITY and not new_x) or (sc.mixed_case and not t.text[:1].isupper()) \
-                    or medical_shape(u) \
+                    or medical_shape(u) or (not run and "," in j.group() and u.endswith(("ED", "ING"))) \
                     or (u in lex.clinical and u not in FACILITY_WORDS and u not in _FACILITY_HEAD_WORDS):
                 break
             run.append(k)

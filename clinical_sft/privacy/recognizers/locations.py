@@ -814,7 +814,8 @@ def find_facilities(text: str) -> list[Hit]:
                 named = True
         # an employer named before the head: "WORKS FOR BLUE DIAMOND ENERGY", "MINER (COPPER BASIN MINING"
         employer = any(toks[q].up in _WORK_VERBS or toks[q].up in _OCCUPATIONS for q in range(max(0, i - 8), i))
-        preps = ("AT", "FROM", "TO", "VIA", "FOR", "BY", "WITH", "(") if employer else ("AT", "FROM", "TO", "VIA")
+        preps = ("AT", "FROM", "TO", "VIA", "FOR", "BY", "WITH", "(") if employer else (
+            ("AT", "FROM", "TO", "VIA", "(") if t.up in _FAITH_HEADS else ("AT", "FROM", "TO", "VIA"))
         if named and first >= 1 and (first == j + 1 or (first == j + 2 and toks[j + 1].up == "OF")) \
                 and not sc.mixed_case and j >= 1 and toks[j].kind == "w" \
                 and toks[j - 1].up in preps and toks[j].up not in _STOP \
@@ -831,16 +832,22 @@ def find_facilities(text: str) -> list[Hit]:
             while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "OF" and i - 1 > k > 0
                                                             and toks[k - 1].up not in _FAC_PREP)) \
-                    and (toks[k].up not in lex.clinical or (employer and len(toks[k].up) >= 4 and toks[k].up.isalpha()
+                    and (toks[k].up not in lex.clinical or ((employer or faith) and len(toks[k].up) >= 4
+                                                            and toks[k].up.isalpha()
                                                             and not medical_shape(toks[k].up))) \
                     and toks[k].up not in _STOP_PLACE \
                     and not (weak and not cared and not faith and _plain_word(lex, toks[k].up)):
                 k -= 1
             # a congregation named by plain words only after FROM/AT or with OF inside ("TO UPDATE CHURCH" is no name)
             plain_ok = cared or not faith or (k >= 0 and toks[k].up in ("AT", "FROM")) or any(
-                toks[q].up == "OF" for q in range(k + 1, i))
+                toks[q].up == "OF" for q in range(k + 1, i)) or (
+                k >= 1 and toks[k].text == "(" and toks[k - 1].up in _FAITH_FIELDS)  # "CHURCH (KOREAN CENTRAL ...)"
             if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in preps and plain_ok:
                 first, named = k + 1, True
+        if not named and sc.mixed_case and t.up in _FAITH_HEADS and t.is_title and 1 <= first < i \
+                and all(toks[q].is_title or toks[q].up in ("OF", "THE") for q in range(first, i)) \
+                and toks[first - 1].up in _DEST_PREP and toks[first - 1].is_lower:
+            named = True  # "Pastor from Korean Central Presbyterian": peoples and plain words before the faith
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
         e = toks[head_end].end
@@ -973,10 +980,14 @@ def find_facilities(text: str) -> list[Hit]:
     # "Pt transferred to Hebrew SeniorLife via ambulance", "ACCEPTED TO MARY LANNING 2 WEST"
     for i, t in enumerate(toks):
         send = t.up in _SEND_VERBS or (t.up == "C" and i >= 2 and toks[i - 1].text == "/" and toks[i - 2].up == "D")
-        if not send or i + 2 >= n or toks[i + 1].up not in ("TO", "AT", "FROM", "VIA", "@"):
+        if send and i + 2 < n and toks[i + 1].up in ("TO", "AT", "FROM", "VIA", "@"):
+            k = i + 2
+        elif t.up in ("AT", "@") and i + 1 < n and _care_before(sc, i):
+            k = i + 1  # "LOOP RECORDER PLACED AT LANKENAU", "ICD PLACED 3-14-04 AT HAHNEMANN", "CABG IN '98 AT MUSC"
+        else:
             continue
+        k0 = k
         run = []
-        k = i + 2
         while k < n and len(run) < 4 and toks[k].kind == "w":
             tk = toks[k]
             u = tk.up.removesuffix("'S")
@@ -993,8 +1004,9 @@ def find_facilities(text: str) -> list[Hit]:
         while run and toks[run[-1]].up not in FACILITY_WORDS and lex.is_known_word(toks[run[-1]].up) \
                 and lex.klass(toks[run[-1]].up) == NOT_NAME and not (sc.mixed_case and len(run) > 1):
             run.pop()  # "TO FAXTON TODAY"
-        if run and any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
-                       for r in run if toks[r].up not in lex.clinical):
+        if run and (any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
+                        for r in run if toks[r].up not in lex.clinical)
+                    or (k0 == i + 1 and sc.mixed_case and all(toks[r].is_title for r in run))):
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.6))
     # congregations named head first: "Monks from Wat Khmer Samaki", "TEMPLE BETH EL", "Chabad of Brighton Beach"
     for i, t in enumerate(toks):
@@ -1083,7 +1095,26 @@ _SEND_VERBS = frozenset("TRANSFERRED TRANSFER TRANSFERING TRANSFERRING TRANSFERE
                         "AIRLIFTED LIFEFLIGHTED REFERRED RETURNED RETURNING".split())
 # capitalised words that end the place a patient is sent to
 _DEST_STOP = _TITLE_STOP | frozenset("DOCTOR PT'S PATIENT'S TODAY TOMORROW TONIGHT MONDAY TUESDAY "
-                                    "WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY VIA PER FOR WHEN ONCE AFTER BEFORE".split())
+                                    "WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY VIA PER FOR WHEN ONCE AFTER BEFORE "
+                                    "MWF TTS TTHS TTH TTHSA MWFS TUTHSA".split())
+
+
+# care events after which "AT X" names where they happened
+_AT_EVENTS = frozenset("PLACED IMPLANTED INSERTED PERFORMED DONE SEEN ADMISSION ADMITTED ADMIT HOSPITALIZED "
+                       "HOSPITALIZATION STAY TREATED FOLLOWED DIAGNOSED DX'D DELIVERED CABG PCI STENT STENTED CATH "
+                       "CATHED SURGERY TRANSPLANT TRANSPLANTED REPAIR REPAIRED AVR MVR PPM AICD ICD DIALYZES "
+                       "CHEMO RADIATION BIOPSY".split())
+
+
+def _care_before(sc: Scan, i: int) -> bool:
+    """Whether a care event (``PLACED``, ``CABG``, ``ADMISSION``) opens the clause before token ``i`` (AT)."""
+    toks = sc.tokens
+    words = 0
+    for q in range(i - 1, max(-1, i - 12), -1):
+        if toks[q].text in ".;:," or toks[q].up in _AT_EVENTS or words >= 5:
+            return toks[q].up in _AT_EVENTS
+        words += toks[q].kind == "w"
+    return False
 
 
 def _plain_word(lex: Lexicons, up: str) -> bool:
