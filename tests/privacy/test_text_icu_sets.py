@@ -297,12 +297,20 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Deacon from Holy Protection Ukrainian Orthodox called", "Holy Protection Ukrainian Orthodox"),
     ("COLLAPSED AT SHUL (BETH ISRAEL ANSHEI SFARD); EMS CALLED", "ANSHEI SFARD"),
     ("FR. PAUL FROM ST. NICHOLAS SERBIAN ORTHODOX WILL COME", "SERBIAN ORTHODOX"),
+    ('nephew Anthony Russo ("Tony B") called; Tony B will drive her', "Tony B"),
+    ("SISTERS ROSE AND IRIS AT BS; ROSE SIGNED CONSENT", "ROSE SIGNED"[:4]),
+    ("brother Theodore (Teddy) here. Teddy asked about PEG", "Teddy asked"[:5]),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
     start = text.index(phi)
     covered = [s for s in spans if s.start <= start and s.end >= start + len(phi)]
     assert covered, [text[s.start:s.end] for s in spans]
+
+
+def test_a_service_in_parentheses_after_a_name_is_no_nickname(deid: Deidentifier) -> None:
+    text = "DR. MORRIS (NEPHROLOGY) AWARE; DR. ORTIZ (ACCEPTING) PAGED. Dr. Wells here. Wells score 6."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["MORRIS", "ORTIZ", "Wells"]
 
 
 def test_a_titled_name_does_not_swallow_the_clinical_word_after_it(deid: Deidentifier) -> None:

@@ -631,6 +631,28 @@ def find_names(text: str) -> list[Hit]:
             for r in parts:
                 flag[r] = max(flag.get(r, 0), 0.6)
 
+    # --- a nickname in parentheses right after a found name: 'Patrick Quinlan Jr ("PJ")', "Maureen (Mo)" -----
+    for i in sc.words:
+        t = toks[i]
+        if i in flag or i < 2 or i + 1 >= len(toks) or not t.text.isalpha() or len(t.text) > 10:
+            continue
+        quoted = toks[i - 1].text in "\"'“" and toks[i + 1].text in "\"'”"
+        q = i - 1 if quoted else i  # the token after "("
+        close = i + 2 if quoted else i + 1
+        if toks[q - 1].text != "(" or close >= len(toks) or toks[close].text != ")":
+            continue
+        b = q - 2
+        if b >= 0 and toks[b].text == "." and b >= 1:
+            b -= 1  # "Hector Jr. ("Junior")"
+        if b >= 0 and toks[b].up in ("JR", "SR", "II", "III") and b >= 1:
+            b -= 1
+        if b < 0 or b not in flag or flag[b] < 0.6 or t.up in _NOT_A_NAME or (len(t.text) == 1 and not quoted) \
+                or not (quoted or lex.klass(t.up) != NOT_NAME or (sc.mixed_case and not lex.is_known_word(t.up))) \
+                or (t.up in lex.clinical and not (sc.mixed_case and t.is_title)) \
+                or (sc.mixed_case and t.is_lower) or medical_shape(t.up):
+            continue
+        flag[i] = max(flag.get(i, 0), 0.7)
+
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
 
@@ -715,6 +737,12 @@ _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|author
                        r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)
 
 
+# words before a common word used as itself ("HOW LONG WILL", "THE GRACE OF")
+_MODIFIERS = frozenset("HOW THE A AN VERY SO TOO AS THIS THAT ANY NO MY HIS HER OUR THEIR YOUR".split())
+# irregular verbs that follow a person ("HOPE FLEW IN", "PJ TOLD RN")
+_PERSON_VERBS = frozenset("FLEW FLIES FLYING TOLD TELLS SPOKE SAW SEES RAN DOES".split())
+
+
 def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
     """Flag the other occurrences of confidently found names that are no frequent words."""
     toks = sc.tokens
@@ -725,7 +753,15 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
         if score >= 0.7 and len(u) >= 3 and u.isalpha() and u not in lex.clinical and u not in _NOT_A_NAME \
                 and lex.zipf(u) < 3.5 and (lex.klass(u) == PURE or not lex.is_known_word(u)):
             names.add(u)
-    if not names:
+    # frequent words found as first names ("DAUGHTER HOPE", "wife Faith") only where they act as a person again:
+    # capitalised in prose, or before a verb or a pause ("HOPE FLEW IN", "Faith tearful", "GAY STATES")
+    frequent = set()
+    for i, score in flag.items():
+        u = toks[i].up
+        if score >= 0.55 and u.isalpha() and len(u) >= 2 and u not in lex.clinical and u not in _NOT_A_NAME \
+                and u not in names and (u in lex.first or len(u) == 2):
+            frequent.add(u)  # also nicknames like "PJ"
+    if not names and not frequent:
         return
     for i in sc.words:
         if i in flag:
@@ -734,6 +770,16 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
         u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
         if u in names and (not sc.mixed_case or not t.is_lower):
             flag[i] = 0.65
+        elif u in frequent and (t.is_title if sc.mixed_case else t.is_upper) and i + 1 < len(toks) \
+                and t.up == u and toks[i + 1].up not in lex.clinical and toks[i + 1].up not in _LANGUAGE_NEXT \
+                and not _eponym_or_field(sc, i) \
+                and not (i >= 1 and toks[i - 1].up in _MODIFIERS) \
+                and (toks[i + 1].up in _VERBISH or toks[i + 1].up in _ROLE_VERBS or toks[i + 1].up in _PERSON_VERBS
+                     or (sc.mixed_case and u not in _STOP and toks[i + 1].is_lower and toks[i + 1].up not in _STOP)
+                     or (toks[i + 1].kind == "w" and toks[i + 1].up.endswith("ED") and len(toks[i + 1].up) > 4)
+                     or (toks[i + 1].kind == "w" and toks[i + 1].up.endswith("ING") and len(toks[i + 1].up) > 5)
+                     or (sc.mixed_case and not sc.sentence_initial(i) and toks[i + 1].text in ",;)")):
+            flag[i] = 0.6
 
 
 def _coordinated_name(sc: Scan, lex: Lexicons, i: int, j: int) -> bool:
