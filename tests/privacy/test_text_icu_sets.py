@@ -110,6 +110,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT IS 92 ON 2L NC. SAT WAS 95. STRENGTH L ARM 4/5. RETIRED FROM TEACHING. WORKS AT NIGHT.",
     "RN WILL FOLLOW UP. MD WILL CALL BACK. RT WAS CALLED. LAB 3-4 TIMES. IR 2-3 DRAINS.",
     "A-LINE PLACED AT L RADIAL. SEEN AT 0800. PICC PLACED AT BEDSIDE, TIP AT CAJ. CATH DONE AT OSH. FAMILY (GREEK ORTHODOX).",
+    "R-CHOP X6. LR PER PARKLAND 4 ML/KG/%TBSA. JPs SEROUS. DE NOVO AFIB.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -300,6 +301,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ('nephew Anthony Russo ("Tony B") called; Tony B will drive her', "Tony B"),
     ("SISTERS ROSE AND IRIS AT BS; ROSE SIGNED CONSENT", "ROSE SIGNED"[:4]),
     ("brother Theodore (Teddy) here. Teddy asked about PEG", "Teddy asked"[:5]),
+    ("HUSBAND JOSE ANTONIO DE LAS CASAS AT BS", "DE LAS CASAS"),
+    ("ACCEPTED AT VIBRA, BED TOMORROW", "VIBRA"),
+    ("flown from Sanford Health to here", "Sanford Health"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -88,7 +88,7 @@ NAME_PARTS = frozenset("PA HOUA NHIA KOU TOUA CHUE NENG CHONG TOU MAI YER XEE PA
                        "WAH NAY HTEE POE MU THU AUNG KYAW ZAW MYINT WIN MAUNG MIN TUN OO THI DOH HTAY SOE LWIN NYEIN "
                        "THEIN HLA KHIN SAN LE VAN HONG WEI LI".split())
 _NOT_IN_RUN = frozenset("VIA PER FROM PRESENT HERE ON BY FOR".split())
-PARTICLES = frozenset("VAN VON DER DEN DE LA LE DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
+PARTICLES = frozenset("VAN VON DER DEN DE LA LE LOS LAS DEL DELLA DA DI DOS DAS DU ST SAN SANTA BIN BEN AL EL MC MAC".split())
 _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
     "THIS THAT THESE THOSE IT ITS HE SHE HIS HER HIM THEY THEM THEIR WE US OUR YOU YOUR I ME MY BUT SO IF "
@@ -655,6 +655,17 @@ def find_names(text: str) -> list[Hit]:
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
+
+    # --- particles between two parts of a found name: "ANA MERCEDES DE LOS SANTOS", "María de los Ángeles" ----
+    for i in sorted(flag):
+        j = i + 1
+        while j < len(toks) and j - i <= 3 and toks[j].kind == "w" and toks[j].up in PARTICLES and j not in flag:
+            j += 1
+        if j > i + 1 and j < len(toks) and toks[j].kind == "w" and toks[j].start - toks[j - 1].end <= 2 \
+                and (j in flag or (sc.mixed_case and toks[j].is_title and toks[j].up not in lex.clinical
+                                   and toks[j].up not in _NOT_A_NAME)):
+            for q in range(i + 1, j + 1):
+                flag[q] = max(flag.get(q, 0), 0.6)
 
     # --- spans: runs of flagged tokens joined by spaces or initials' dots --------------------------
     hits: list[Hit] = []
