@@ -111,6 +111,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "RN WILL FOLLOW UP. MD WILL CALL BACK. RT WAS CALLED. LAB 3-4 TIMES. IR 2-3 DRAINS.",
     "A-LINE PLACED AT L RADIAL. SEEN AT 0800. PICC PLACED AT BEDSIDE, TIP AT CAJ. CATH DONE AT OSH. FAMILY (GREEK ORTHODOX).",
     "R-CHOP X6. LR PER PARKLAND 4 ML/KG/%TBSA. JPs SEROUS. DE NOVO AFIB.",
+    "PT ARRIVED TO UNIT 2030. CAME TO ICU 2100. WORKS AT ICU. SEEN ON 5TH FLOOR.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -304,6 +305,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("HUSBAND JOSE ANTONIO DE LAS CASAS AT BS", "DE LAS CASAS"),
     ("ACCEPTED AT VIBRA, BED TOMORROW", "VIBRA"),
     ("flown from Sanford Health to here", "Sanford Health"),
+    ("DAUGHTER IS A LAB TECHNICIAN AT WPI, ON HER WAY", "WPI"),
+    ("LIFELINE OF OHIO COORDINATOR ON UNIT 0300", "LIFELINE OF OHIO"),
+    ("ELDERS FROM THE RIVERTON 3RD WARD VISITED", "RIVERTON 3RD WARD"),
+    ("FAMILY CAME TO THE US 1994 FROM BOSNIA", "1994"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

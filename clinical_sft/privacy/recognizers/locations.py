@@ -117,7 +117,9 @@ _AREA_WORDS = frozenset("NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOU
 # words that open the name of a lake, fort, camp or bayou ("LAKE OUACHITA", "FT. ESCALANTE")
 _NATURAL_PREFIX = frozenset("LAKE FORT FT CAMP BAYOU CAPE ISLE MOUNT MT".split())
 # last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
-_PLACE_SUFFIX = frozenset("CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
+_NUMBERED_WARD = re.compile(r"(?:\b([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{2,20})?)[ \t])?"
+                            r"\b(\d{1,2}(?:st|nd|rd|th))[ \t]ward\b", re.IGNORECASE)
+_PLACE_SUFFIX = frozenset("CAMP CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
                           "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON".split())
 _PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
@@ -333,6 +335,17 @@ def find_places(text: str) -> list[Hit]:
                 or (len(words) == 2 and k == 0 and words[1].upper() in STREET_SUFFIX))  # "SOMERVILLE (UNION SQ)"
                      for k, w in enumerate(words)):
             hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
+    # a numbered ward of a city or a congregation: "LIVES IN THE 7TH WARD", "Bishop Jensen, Springville 4th Ward"
+    for m in _NUMBERED_WARD.finditer(text):
+        s0 = m.start(2)
+        if m.group(1):
+            words = m.group(1).split()
+            while words and words[0].upper() in _STOP:
+                words.pop(0)  # "IN THE 7TH WARD", "FROM THE RIVERTON 3RD WARD"
+            if words and all(w.upper() not in lex.clinical and w.upper() not in _STOP
+                             and (not sc.mixed_case or w[:1].isupper()) for w in words):
+                s0 = m.start(2) - len(" ".join(words)) - 1
+        hits.append((s0, m.end(), "LOCATION", 0.55))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
@@ -395,7 +408,7 @@ _OCCUPATIONS = frozenset(
     "FIREFIGHTER FIREMAN POLICEMAN SOLDIER PILOT FISHERMAN LONGSHOREMAN TRUCKER PAINTER ROOFER "
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
     "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER ROUGHNECK BROKER ATTENDANT "
-    "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED".split())
+    "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED POSTDOC".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
 _ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE".split())
 _JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY SUBWAY TRACK".split())
@@ -487,8 +500,10 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         closed = k >= n or toks[k].text in ".,;(" or toks[k].up in ("IN", "ON", "PER", "UNTIL", "SINCE", "FOR", "X")
         if words >= 2 and toks[k - 1].text != "&" and closed:
             run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
-        elif words == 1 and closed and toks[start - 1].up in ("AT", "FOR", "FROM") and toks[start].text.isalpha() \
-                and len(toks[start].text) >= 4 and lex.zipf(toks[start].up) < 4.0 \
+        elif words == 1 and (closed or toks[k].text == ")") and toks[start - 1].up in ("AT", "FOR", "FROM") \
+                and toks[start].text.isalpha() and lex.zipf(toks[start].up) < 4.0 \
+                and (len(toks[start].text) >= 4 or (toks[start].up not in lex.clinical and toks[start].up not in STATE_ABBR
+                                                    and toks[start].up not in _STOP)) \
                 and toks[start].up not in _WORKPLACES and toks[start].up not in _FACILITY_HEAD_WORDS \
                 and not toks[start].up.endswith(("ING", "RY", "ISM")) and not medical_shape(toks[start].up):
             run = [start]  # "WORKS AT FIDELITY.", "RETIRED FROM CATERPILLAR,": one rare word closing the clause

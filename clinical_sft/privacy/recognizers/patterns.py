@@ -58,7 +58,7 @@ _DATE_RANGE = re.compile(r"(?<![\w./\-])((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[
 _ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after)[ \t]{1,3}(?:the[ \t]{1,3})?"
                           r"((?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th))\b(?![ \t]{0,2}(?:floor|grade|percentile|rib|"
                           r"digit|toe|finger|time|dose|day|week|cycle|line|ics|intercostal|cranial|nerve|degree|story|level|round|"
-                          r"attempt|trimester|generation|place|stage|year|set|unit|bag|liter|pack))", _F)
+                          r"attempt|trimester|generation|place|stage|year|set|unit|bag|liter|pack|ward|precinct|district|street|st|ave))", _F)
 _MONTH_CTX = re.compile(r"\b(?:in|last|next|since|early|late|mid|until|till|by|this|of|during)[ \t\-]{1,3}"
                         r"(march|may|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
                         r"(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
@@ -263,6 +263,9 @@ def find_dates(text: str) -> list[Hit]:
                 and not (prev and prev[-1] in _CLOCK_BEFORE):
             hits.append((m.start(), m.end(), "DATE", 0.65))  # "ENDOCARDITIS (2004)"
             continue
+        if _ARRIVAL_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            hits.append((m.start(), m.end(), "DATE", 0.65))  # "CAME TO U.S. 2003", "LAID OFF 2009"
+            continue
         if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
             hits.append((m.start(), m.end(), "DATE", 0.7))
@@ -275,6 +278,10 @@ def find_dates(text: str) -> list[Hit]:
     return hits
 
 
+# arrival in the country and leaving a job, right before a year
+_ARRIVAL_BEFORE = re.compile(r"\b(?:(?:came|moved|immigrated|emigrated|arrived|fled|relocated)[ \t]{1,2}(?:to|in)[ \t]{1,2}"
+                             r"(?:the[ \t]{1,2})?(?:us|u\.s\.?|usa|u\.s\.a\.?|america|states|united[ \t]states|"
+                             r"this[ \t]country)|laid[ \t]off|immigrated|emigrated)[ \t,]{0,2}(?:in[ \t]{1,2})?$", re.IGNORECASE)
 _AFTER_YEAR = frozenset("AND BUT WHEN WHERE AFTER BEFORE PER".split())
 
 
