@@ -71,10 +71,12 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                         ("icu_notes_dense_2", ("w6_setA.jsonl", "w7_setA.jsonl", "w9_setA.jsonl", "w10_setA.jsonl",
                                                "w11_setA.jsonl", "w12_setA.jsonl", "w13_setA.jsonl", "w14_setA.jsonl",
                                                "w15_setA.jsonl", "w16_setA.jsonl", "w17_setA.jsonl", "w18_setA.jsonl",
-                                               "w19_setA.jsonl", "w20_setA.jsonl", "w21_setA.jsonl")),
+                                               "w19_setA.jsonl", "w20_setA.jsonl", "w21_setA.jsonl",
+                                               "w22_setA.jsonl", "w23_setA.jsonl", "w24_setA.jsonl",
+                                               "w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl")),
                         # the last sets written, not used for tuning when this benchmark was run
-                        ("icu_notes_heldout", ("w22_setA.jsonl", "w23_setA.jsonl", "w24_setA.jsonl",
-                                               "w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl"))):
+                        ("icu_notes_heldout", ("w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl",
+                                               "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl"))):
         if not all((icu / f).exists() for f in files):
             continue
         docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]
