@@ -41,7 +41,7 @@ class DemoConfig:
     (``freeze_layers=-1``, a DP linear probe: with ~100 training notes, DP-SGD noise on all 22M
     weights would drown any signal); ``max_length`` 256 tokens per window (most notes are one
     window; ``None`` = the model's limit). With ~100 training notes on a CPU neither classifier
-    learns much (measured AUROC 0.49-0.63 on 33 held-out notes, against 0.56-0.82 for a bag-of-words
+    learns much (measured AUROC 0.49-0.63 on 33 held-out notes, against 0.43-0.82 for a bag-of-words
     logistic regression on the same split, in the summary as ``reference_bow_auroc``; each run draws a new key, so
     the surrogates in the notes and these numbers change from run to run): the demo
     shows the pipeline; a useful classifier needs a real cohort (``n_patients``) and more epochs. ``seg_epochs`` ``None`` = the imaging defaults' step
