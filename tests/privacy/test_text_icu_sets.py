@@ -115,6 +115,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "A-LINE PLACED AT L RADIAL. SEEN AT 0800. PICC PLACED AT BEDSIDE, TIP AT CAJ. CATH DONE AT OSH. FAMILY (GREEK ORTHODOX).",
     "R-CHOP X6. LR PER PARKLAND 4 ML/KG/%TBSA. JPs SEROUS. DE NOVO AFIB.",
     "PT ARRIVED TO UNIT 2030. CAME TO ICU 2100. WORKS AT ICU. SEEN ON 5TH FLOOR.",
+    "VIA PHONE LINE (INTERPRETER SVC). HAD 95 CC OUT. PT (RN AWARE). SAT WHO IS 95% ON RA.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -312,6 +313,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("LIFELINE OF OHIO COORDINATOR ON UNIT 0300", "LIFELINE OF OHIO"),
     ("ELDERS FROM THE RIVERTON 3RD WARD VISITED", "RIVERTON 3RD WARD"),
     ("FAMILY CAME TO THE US 1994 FROM BOSNIA", "1994"),
+    ("CRRT PRIMED BY KAI (CRRT RN) @ 1300", "KAI"),
+    ('son Min-jun ("Mike") Cho updated by phone', "Cho"),
+    ("PT'S AUNT, WHO IS 99, RAISED HER", "99"),
+    ("HER FATHER LIVED TO 104 IN SICILY", "104"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

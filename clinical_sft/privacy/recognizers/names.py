@@ -653,6 +653,36 @@ def find_names(text: str) -> list[Hit]:
             continue
         flag[i] = max(flag.get(i, 0), 0.7)
 
+    # --- a surname after a found first name and its quoted nickname: 'Hyun-Joo ("Jo") Park', 'Patricia "Patty" X' --
+    for i in sorted(flag):
+        q = i + 1
+        if q < len(toks) and toks[q].text == "(":
+            q += 1
+        if not (q + 2 < len(toks) and toks[q].text in "\"'“" and toks[q + 1].kind == "w" and toks[q + 2].text in "\"'”"):
+            continue
+        k = q + 3
+        if k < len(toks) and toks[k].text == ")":
+            k += 1
+        if i not in flag or flag[i] < 0.6 or k >= len(toks) or toks[k].kind != "w" or toks[k].start - toks[k - 1].end > 1:
+            continue
+        u = toks[k].up
+        if u not in lex.clinical and u not in _NOT_A_NAME and not medical_shape(u) and (
+                (sc.mixed_case and toks[k].is_title) or (not sc.mixed_case and lex.last_pct.get(u, 0.0) > 0)):
+            flag[q + 1] = max(flag.get(q + 1, 0), 0.65)
+            flag[k] = max(flag.get(k, 0), 0.65)
+
+    # --- a first name before a role in parentheses: "HD STARTED BY TY (DIALYSIS RN)", "IV TEAM (BO)" ----------
+    for i in sc.words:
+        t = toks[i]
+        if i in flag or i + 2 >= len(toks) or toks[i + 1].text != "(" or t.up not in lex.first \
+                or t.up in lex.clinical or t.up in _NOT_A_NAME or (sc.mixed_case and not t.is_title) \
+                or (lex.klass(t.up) != PURE and lex.zipf(t.up) >= 4.5):
+            continue  # not "PHONE LINE (INTERPRETER ...)"
+        inside = [toks[q].up for q in range(i + 2, min(i + 6, len(toks))) if toks[q].kind == "w"]
+        close = next((q for q in range(i + 2, min(i + 7, len(toks))) if toks[q].text == ")"), -1)
+        if close > 0 and any(w in _NAMED_ROLES or w in CREDENTIALS for w in inside[:close - i - 2]):
+            flag[i] = max(flag.get(i, 0), 0.6)
+
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
     _propagate(sc, lex, flag)
 

@@ -303,12 +303,15 @@ _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|
 # an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
 # "HER 98TH BIRTHDAY", "101st bday": an ordinal birthday
 _AGE_BIRTHDAY = re.compile(r"\b(9\d|1[0-4]\d)(?:st|nd|rd|th)[ \t]{1,2}(?:birthday|bday|b-day)\b", _F)
+# "HIS MOTHER LIVED TO 102", "I'VE HAD 91 GOOD YEARS"
+_AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|had[ \t]{1,2})[ \t]{0,2}(9\d|1[0-4]\d)"
+                        r"(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|in\b|good\b|years?\b|yrs?\b))", _F | re.MULTILINE)
 # "SHE'S 93,", "I'M 92": an age right after a contracted IS/AM
 _AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|!|$|and\b|"
                              r"now\b|years?\b|yrs?\b))", _F | re.MULTILINE)
 _AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
 # "PT IS 92, VERY HOH", "mother is 96 and lives alone": a bare age after a person and IS
-_AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|mother|mom|father|dad|wife|husband|sister|brother|aunt|uncle|"
+_AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|who|mother|mom|father|dad|wife|husband|sister|brother|aunt|uncle|"
                      r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|will[ \t]be)[ \t]{1,2}"
                      r"(?:now[ \t]{1,2}|only[ \t]{1,2}|almost[ \t]{1,2}|nearly[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b|in\b|next\b|this\b))",
                      _F | re.MULTILINE)
@@ -320,7 +323,7 @@ def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
-                      (_AGE_CONTRACTED, 0.7)):
+                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
