@@ -663,7 +663,7 @@ def find_names(text: str) -> list[Hit]:
         k = q + 3
         if k < len(toks) and toks[k].text == ")":
             k += 1
-        if i not in flag or flag[i] < 0.6 or k >= len(toks) or toks[k].kind != "w" or toks[k].start - toks[k - 1].end > 1:
+        if flag[i] < 0.6 or k >= len(toks) or toks[k].kind != "w" or toks[k].start - toks[k - 1].end > 1:
             continue
         u = toks[k].up
         if u not in lex.clinical and u not in _NOT_A_NAME and not medical_shape(u) and (
@@ -678,9 +678,8 @@ def find_names(text: str) -> list[Hit]:
                 or t.up in lex.clinical or t.up in _NOT_A_NAME or (sc.mixed_case and not t.is_title) \
                 or (lex.klass(t.up) != PURE and lex.zipf(t.up) >= 4.5):
             continue  # not "PHONE LINE (INTERPRETER ...)"
-        inside = [toks[q].up for q in range(i + 2, min(i + 6, len(toks))) if toks[q].kind == "w"]
         close = next((q for q in range(i + 2, min(i + 7, len(toks))) if toks[q].text == ")"), -1)
-        if close > 0 and any(w in _NAMED_ROLES or w in CREDENTIALS for w in inside[:close - i - 2]):
+        if close > 0 and any(toks[q].up in _NAMED_ROLES or toks[q].up in CREDENTIALS for q in range(i + 2, close)):
             flag[i] = max(flag.get(i, 0), 0.6)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
