@@ -56,7 +56,11 @@ _ORG_HEADS = (
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
     "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
     "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
-    "SALON", "GROCERY", "DELI",
+    "SALON", "GROCERY", "DELI", "MORTUARY", "FUNERAL SERVICE", "FUNERAL SERVICES", "SENIOR SERVICES",
+    "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
+    "FAMILY COURT", "PROBATE AND FAMILY COURT", "FAMILY AND CHILDREN'S SERVICE", "FAMILY AND CHILDREN'S SERVICES",
+    "HOUSING COURT", "JUVENILE COURT", "SUPERIOR COURT", "MUNICIPAL COURT", "BEVERAGES", "ELECTRIC",
+    "GYM", "TAVERN", "PUB", "GRILL", "SALOON",
 )
 FACILITY_HEADS = (
     "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
@@ -193,7 +197,8 @@ def find_places(text: str) -> list[Hit]:
         if not _boundary(up, s, e):
             continue
         nxt = re.match(r"[ \t]{1,2}([A-Za-z]+)", text[e:e + 20])
-        if nxt and nxt.group(1).upper() in EPONYM_NEXT and (" " not in word or kind == "HOSPITAL"):
+        if nxt and nxt.group(1).upper() in EPONYM_NEXT and (" " not in word or kind == "HOSPITAL") and not (
+                kind == "HOSPITAL" and re.search(r"\b(?:to|from|at|via)[ \t]{1,2}$", text[max(0, s - 6):s], re.I)):
             continue  # "PARKLAND FORMULA", "BOGOTA BAG", "ST JUDE VALVE": a device or a method, not a place
         if kind == "HOSPITAL":
             hits.append((s, e, "HOSPITAL", 0.8))
@@ -346,10 +351,29 @@ def find_places(text: str) -> list[Hit]:
                              and (not sc.mixed_case or w[:1].isupper()) for w in words):
                 s0 = m.start(2) - len(" ".join(words)) - 1
         hits.append((s0, m.end(), "LOCATION", 0.55))
+    # a union local and a police precinct: "IBEW LOCAL 7", "TWU Local 234", "NYPD 40TH PCT", "THE 47 PCT"
+    for m in _UNION_LOCAL.finditer(text):
+        if _next_upper(text, m.end()) not in _LOCAL_NOT_AFTER:
+            s0 = m.start() if not m.group(1) or not lex.is_known_word(m.group(1)) else m.start(1) + len(m.group(1)) + 1
+            if text[s0:s0 + 6].lower() == "union ":
+                s0 += 6  # "union Local 33": the union's name is the local
+            hits.append((s0, m.end(), "LOCATION", 0.6))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
     return hits
+
+
+_UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters)[ \t]{1,2})?"
+                          r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|"
+                          r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
+                          r"\d{1,3}[ \t]precinct)\b", re.IGNORECASE)
+_LOCAL_NOT_AFTER = frozenset("MG MCG ML CC % PERCENT UNITS MIN MINS HOURS HRS DAYS TIMES X".split())
+
+
+def _next_upper(text: str, end: int) -> str:
+    m = re.match(r"[ \t]{0,2}([A-Za-z%]+)", text[end:end + 16])
+    return m.group(1).upper() if m else ""
 
 
 _PAREN_AFTER = re.compile(r"[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{1,20})?)\)")
@@ -779,7 +803,8 @@ def find_facilities(text: str) -> list[Hit]:
                 first = j  # "OUR LADY OF LOURDES HOSPITAL"
                 named = True
                 break
-            if u == "OF" and first >= 0 and j >= 1 and toks[j - 1].kind == "w" and (
+            if u == "OF" and first >= 0 and j >= 1 and toks[j - 1].kind == "w" and toks[j + 1].up not in (
+                    "ST", "SAINT", "OUR") and (
                     toks[j - 1].up in ("LADY", "SISTERS", "DAUGHTERS", "UNIVERSITY") or (
                     sc.mixed_case and toks[j - 1].is_title and toks[j - 1].up not in _NOT_FACILITY) or (
                     t.up in _FAITH_HEADS and toks[j - 1].up not in _STOP and toks[j - 1].up not in lex.clinical
@@ -796,7 +821,9 @@ def find_facilities(text: str) -> list[Hit]:
                 first = j
                 j -= 1
                 continue
-            if weak and _plain_word(lex, u):
+            if weak and _plain_word(lex, u) and not (lex.klass(u) != NOT_NAME and j >= 1 and (
+                    toks[j - 1].up in ("ST", "SAINT") or (j >= 2 and toks[j - 1].text == "." and toks[j - 2].up == "ST"))):
+                # (a saint's name is no plain word: "ST. AMBROSE PARISH", "ST ROSE CHURCH")
                 if sc.mixed_case and tj.is_title and t.is_title and u not in _STOP and not medical_shape(u) \
                         and u not in _NOT_FACILITY:  # also "at Magic Valley Dairy" (MAGIC: a device word)
                     plain_titles.append(j)
@@ -970,6 +997,8 @@ def find_facilities(text: str) -> list[Hit]:
                 or a.up in _FAC_TAIL or a.up in _WARD_UNITS or a.up in lex.name_class:
             continue
         before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
+        if before & _CLINICIAN_WORDS and not (acronym and a.up in lex.first):
+            before.add("REFERRAL")  # "Onc is Dr. Alvarado at TGH": a clinician's hospital
         if i + 2 < n and (toks[i + 2].up in ("UNIT", "FLOOR", "SERVICE", "TEAM", "CLINIC", "STAFF") or (
                 word and not acronym and (toks[i + 2].up in lex.clinical or medical_shape(toks[i + 2].up)))):
             continue  # "BACK TO BMT UNIT": a unit of this hospital; "to Interventional Radiology": a service
@@ -1042,6 +1071,20 @@ def find_facilities(text: str) -> list[Hit]:
             k += 1
         if run and (t.up != "TEMPLE" or lex.klass(toks[run[0]].up) == PURE or not lex.is_known_word(toks[run[0]].up)):
             hits.append((t.start, toks[run[-1]].end, "HOSPITAL", 0.6))  # not "L TEMPLE PAIN"
+    # "Our Lady of Czestochowa", "OUR LADY OF SORROWS": a parish or a school without a head word
+    for i, t in enumerate(toks):
+        if t.up != "OUR" or i + 3 >= n or toks[i + 1].up != "LADY" or toks[i + 2].up != "OF":
+            continue
+        k = i + 3
+        while k < n and k <= i + 5 and toks[k].kind == "w" and toks[k].up not in _STOP and toks[k].up not in lex.clinical \
+                and (not sc.mixed_case or toks[k].is_title or toks[k].is_upper) and "\n" not in sc.gap(k - 1, k) \
+                and (k == i + 3 or sc.mixed_case or not lex.is_known_word(toks[k].up) or lex.klass(toks[k].up) == PURE
+                     or toks[k].up in _FACILITY_HEAD_WORDS or (k == i + 4 and toks[k - 1].up in ("MOUNT", "MT", "ST"))):
+            k += 1
+            if toks[k - 1].up in _FACILITY_HEAD_WORDS:
+                break  # "Our Lady of Lourdes Hospital DISCHARGE SUMMARY"
+        if k > i + 3:
+            hits.append((t.start, toks[k - 1].end, "HOSPITAL", 0.6))
     # a congregation after its field label: "CHURCH: ST. BRENDAN - PRIEST AWARE", "FAMILY MOSQUE: ISLAMIC CENTER OF ..."
     for i, t in enumerate(toks):
         if t.up not in _FAITH_FIELDS or i + 2 >= n or toks[i + 1].text != ":":
@@ -1098,6 +1141,7 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST".split())
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
 _SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())

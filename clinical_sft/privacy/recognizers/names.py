@@ -39,8 +39,8 @@ TITLES = frozenset(
     "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME DEPUTY SHERIFF IMAM SHEIKH FATHER-IN-CHARGE "
     "SRTA KAHU ABBA ABUNA DEACON BISHOP".split())
 CREDENTIALS = frozenset(
-    "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
-    "MBBS APRN CNS CNM FNP ANP ACNP MPH MBA JD SW".split())
+    "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW LMSW LSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
+    "MBBS APRN CNS CNM FNP ANP ACNP AGACNP MPH MBA JD SW CCRN CCP SLP".split())
 RELATIVES = frozenset(
     "WIFE HUSBAND SPOUSE SON SONS DAUGHTER DAUGHTERS DTR MOTHER MOM FATHER DAD SISTER SIS BROTHER BRO FRIEND "
     "FRIENDS NIECE NEPHEW AUNT UNCLE COUSIN GRANDSON GRANDDAUGHTER GRANDMOTHER GRANDFATHER GRANDCHILD "
@@ -289,6 +289,18 @@ def find_names(text: str) -> list[Hit]:
             if toks[nx].up == "SW" and k == NOT_NAME or (nx + 1 < len(toks) and toks[nx + 1].up in (
                     "NOTE", "NOTES", "CONSULT", "EVAL", "REFERRAL", "FOLLOWING", "F/U")):
                 nx = -1  # "UNHOUSED, SW CONSULT", "SEE SW NOTE": social work, not a signature
+            # a signature: "--K. PRICE RRT", "D. KING RN", "-SHORT, RRT" (a plain word signs as well as a name)
+            signed = nx >= 0 and toks[nx].start - t.end <= 3 and base.isalpha() and len(base) >= 2 \
+                and base not in lex.clinical and base not in CREDENTIALS and base not in _ROLE_WORDS \
+                and base not in _STOP and base not in TITLES and (not sc.mixed_case or t.is_title or t.is_upper) and (
+                    (i >= 2 and toks[i - 1].text == "." and toks[i - 1].start == toks[i - 2].end
+                     and len(toks[i - 2].text) == 1 and toks[i - 2].text.isupper()
+                     and (i < 3 or toks[i - 3].kind == "p" or "\n" in sc.gap(i - 3, i - 2)))
+                    or (i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
+                        and (i < 2 or toks[i - 2].text in ".;-" or "\n" in sc.gap(i - 2, i - 1))))
+            if signed:
+                flag[i] = max(flag.get(i, 0), 0.75)
+                continue
             if nx >= 0 and toks[nx].start - t.end <= 3 and base not in CREDENTIALS and base not in _ROLE_WORDS \
                     and not (sc.mixed_case and t.is_lower and not sc.sentence_initial(i) and (
                         len(base) < 6 or lex.is_known_word(base))) and ((  # not "seen by derm NP"
@@ -724,6 +736,11 @@ def find_names(text: str) -> list[Hit]:
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
+    for m in _REPORT_TO.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
+                not sc.mixed_case or m.group(1)[:1].isupper()):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "REPORT GIVEN TO DEB ON FARR 4", "HANDOFF TO KIM"
     for m in _NAME_BEFORE_PHONE.finditer(text):
         contact = m.group(1)
         u = fold(contact).upper()
@@ -742,7 +759,9 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         letters = u.rstrip("0123456789")
         by = m.group(1)[-1].isdigit() or (not sc.mixed_case and re.search(
-            r"(?:\bBY|\bUNDER|\bPER|--)[ \t]*$", text[max(0, m.start(1) - 8):m.start(1)]) is not None)
+            r"(?:\bBY|\bUNDER|\bPER|--)[ \t]*$", text[max(0, m.start(1) - 8):m.start(1)]) is not None) or (
+            not sc.mixed_case and len(letters) >= 5 and (  # "FOR jokafor", "PRECEPTOR: kmcdonough": an initial + a surname
+                lex.last_pct.get(letters[1:], 0.0) > 0.0 or lex.last_pct.get(letters[2:], 0.0) > 0.0))
         if by and u not in lex.clinical and letters not in lex.clinical and not lex.is_known_word(letters) \
                 and not medical_shape(letters):
             hits.append((m.start(1), m.end(1), "NAME", 0.65))  # "ORDERS ENTERED UNDER kkaczmarczyk", "BY jmatti2"
@@ -757,6 +776,10 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
+# the nurse a report goes to or comes from: "REPORT GIVEN TO DEB", "gave report to Kim", "HANDOFF FROM PAT"
+_REPORT_TO = re.compile(r"\b(?:report(?:[ \t]{1,2}(?:given|called|received|taken))?|handoff|hand-off|sign-?out)"
+                        r"[ \t]{1,2}(?:to|from)[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b(?![ \t]{0,2}(?:RN|MD|NP)\b)",
+                        re.IGNORECASE)
 _NICKNAME_QUOTED = re.compile(r"\b(?:nickname(?:d)?|goes[ \t]by|known[ \t]as|aka|a\.k\.a\.|alias|prefers[ \t]to[ \t]be[ \t]"
                               r"called|calls[ \t](?:him|her)self)(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
                               re.IGNORECASE)

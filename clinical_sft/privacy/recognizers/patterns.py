@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ._lexicons import get_lexicons
+
 __all__ = ["find_ages", "find_contacts", "find_dates", "find_ids"]
 
 Hit = tuple[int, int, str, float]
@@ -166,7 +168,7 @@ def _date_context(prev: list[str]) -> bool:
     """Whether the words before a number say it is a date (``ADMITTED 3/4``, ``LAST HD 11/20``, ``CABG X4 5-14``)."""
     if not prev:
         return False
-    p = prev[-1].rstrip(":")
+    p = prev[-1].rstrip(":").rsplit("/", 1)[-1] if len(prev[-1]) > 4 else prev[-1].rstrip(":")  # "DEBRIDEMENT/REPAIR"
     if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS") or p.endswith(_PROCEDURE_ENDINGS):
         return True  # "S/P LOBECTOMY 6-11", "CRANIOTOMY 3/2"
     return len(prev) == 2 and prev[0] in _DATE_CTX_FAR
@@ -211,12 +213,15 @@ def find_dates(text: str) -> list[Hit]:
         mo, d = int(m.group(3)), int(m.group(4))
         if 1 <= mo <= 12 and 1 <= d <= 31:
             hits.append((m.start(), m.end(), "DATE", 0.95))
+    listed_end, listed_sep = -1, ""  # the end of the last numeric date, for lists ("12/27, 1/2 AND 1/5")
     for m in _DATE_NUM.finditer(text):
         a, sep, b, y = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
         month_day = (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
         if not month_day:
             continue
-        if y is None:
+        if y is None and sep == listed_sep and 1 <= a <= 12 and _LIST_GAP.fullmatch(text, listed_end, m.start()):
+            score = 0.7
+        elif y is None:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
             ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None
@@ -248,6 +253,15 @@ def find_dates(text: str) -> list[Hit]:
         else:
             score = 0.95
         hits.append((m.start(), m.end(), "DATE", score))
+        listed_end, listed_sep = m.end(), sep
+    for m in _YEAR_RANGE.finditer(text):
+        y1, y2 = int(m.group(1)), int(m.group(2))
+        clocks = all(int(v[2:]) < 60 and int(v) <= 2359 for v in m.group(1, 2))
+        prev = _prev_words(text, m.start(), 1)
+        if y1 < y2 <= y1 + 90 and (not clocks or (prev and prev[-1] in _YEAR_CONTEXT)) \
+                and _next_word(text, m.end()) not in _UNITS and not (prev and prev[-1] in _CLOCK_BEFORE):
+            hits.append((m.start(1), m.end(1), "DATE", 0.7))  # "SERVED 1958-1978", "(ARMY, 1966-1968)"
+            hits.append((m.start(2), m.end(2), "DATE", 0.7))
     for m in _YEAR_ALONE.finditer(text):
         prev = _prev_words(text, m.start(), 2)
         nxt = _next_word(text, m.end())
@@ -266,7 +280,8 @@ def find_dates(text: str) -> list[Hit]:
         if _ARRIVAL_BEFORE.search(text, max(0, m.start() - 40), m.start()):
             hits.append((m.start(), m.end(), "DATE", 0.65))  # "CAME TO U.S. 2003", "LAID OFF 2009"
             continue
-        if (prev and prev[-1] in _YEAR_EVENTS) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
+        if (prev and prev[-1] in _YEAR_EVENTS) or (len(prev) == 2 and prev[0] in _YEAR_EVENTS - _YEAR_IMAGING
+                                                  and _YEAR_EVENT_TAIL.fullmatch(prev[1])) or (prev and prev[-1] in _YEAR_CONTEXT) or (len(prev) == 2 and prev[0] in _YEAR_CONTEXT) or "'" in seg \
                 or m.group().lower().endswith("s"):
             hits.append((m.start(), m.end(), "DATE", 0.7))
         elif val.isdigit() and not (int(val[2:]) < 60 and int(val) <= 2359) and _not_a_quantity(text, m, nxt):
@@ -276,6 +291,15 @@ def find_dates(text: str) -> list[Hit]:
     for m in _APOS_YEAR.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.6))
     return hits
+
+
+# between dates of a list: "12/27, 1/2, AND 1/5"
+_LIST_GAP = re.compile(r"[ \t]{0,2}(?:[,;&][ \t]{0,2}(?:and[ \t]{1,2}|&[ \t]{0,2})?|and[ \t]{1,2}|or[ \t]{1,2})", _F)
+_YEAR_RANGE = re.compile(r"(?<![\w./\-:$#])((?:19|20)\d\d)[ \t]?[\-–][ \t]?((?:19|20)\d\d)(?![\w/%:]|\.\d|-\d)")
+# "CABG X4 2001", "ICD PLACED 2008": a count or a participle between a procedure and its year;
+# studies that may be done at 2030 tonight ("CT DONE 2030") are left out
+_YEAR_IMAGING = frozenset("CT MRI PET ECHO CATH EGD COLONOSCOPY BX BIOPSY LAST SINCE HD".split())
+_YEAR_EVENT_TAIL = re.compile(r"X\d|PLACED|IMPLANTED|DONE|REPAIRED|REVISED|DX'D|DIAGNOSED")
 
 
 # arrival in the country and leaving a job, right before a year
@@ -343,7 +367,7 @@ _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2
 _IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b", _F)
 _SSN = re.compile(r"(?<![\d\-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d\-])")
 _PHONE = re.compile(
-    r"(?<![\w\-/.])(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?:[ \t]{0,2}(?:x|ext\.?|#)[ \t]{0,2}\d{1,6})?(?![\w\-/])",
+    r"(?<![\w\-/.])(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[ .\-]|[2-9]\d\d/(?=[2-9]\d\d-))\d{3}(?:[ .\-]| -|- )\d{4}(?:[ \t]{0,2}(?:x|ext\.?|#)[ \t]{0,2}\d{1,6})?(?![\w\-/])",
     _F)
 _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
@@ -415,9 +439,16 @@ _ID_CTX = re.compile(
     r"beneficiary|hicn|mbi|license|licence|lic|dl|dea|npi|upin|certificate|cert|serial|s/n|sn|device|lot|"
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
     r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
-    r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id)(?![a-z])"
+    r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id|application|"
+    r"inmate|permit|voucher)(?![a-z])"
+    r"(?:[ \t]{0,2}\((?-i:[A-Z]{2,8})\))?"  # "MRN (NSRH) NS-116-0453": the issuer in parentheses
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
-    r"(\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9])", _F)
+    r"(\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|"
+    # a letter prefix and space-separated digit groups: "WC 09-00413", "C-28 441 906", "TREM 4702 1518"
+    r"(?:(?-i:[A-Z]{1,5})[ ](?=\d))?[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9](?:[ ]\d{3,4}(?![\w\-/])){0,3})", _F)
+# a multi-part code after a bare "#": "CLINIC # 4-118-902", "RAMQ # TREM 4702 1518"
+_HASH_CODE = re.compile(r"(?<![\w#])#[ \t]{0,2}((?:(?-i:[A-Z]{1,5})[ \-]?)?\d{1,6}(?:[ \-]\d{2,6}){1,4}"
+                        r"(?:-(?-i:[A-Z]{1,3}))?)(?![\w\-/])")
 _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})?(?![\w\-/])|"
                        r"(?<![\w\-/.])[A-Z]{1,3}\d{4,}[A-Z]{0,3}(?![\w\-/])|"
                        r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
@@ -431,11 +462,22 @@ _WEAK_ID_WORDS = frozenset("PLAN ORDER CASE VISIT RECORD REF REFERENCE GROUP MOD
 def find_ids(text: str) -> list[Hit]:
     """Record, account, plan, licence and device numbers (by context or by shape)."""
     hits: list[Hit] = []
-    for m in _ID_CTX.finditer(text):
+    pos = 0
+    while (m := _ID_CTX.search(text, pos)) is not None:
+        # a rejected value may itself be the next keyword ("insurance policy # TRV-8830-2219-04")
+        pos = m.start(1)
         val = m.group(1)
         digits = sum(c.isdigit() for c in val)
-        if digits < 3 or digits * 2 < len(val.replace("-", "")) - 2 and digits < 4:
+        if digits < 3 or digits * 2 < len(val.replace("-", "")) - 2 and digits < 4 or " " in val and (digits < 6 or re.search(r"\d\.\d", val)):
             continue
+        pos = m.end()
+        s1 = m.start(1)
+        head = re.match(r"([A-Za-z]{2,5}) (?=\d)", val)
+        if head and get_lexicons().is_known_word(head.group(1).upper()):
+            s1 += len(head.group())  # "MRN HERE 00731552", "# IS 781-555-0164": a word, not the number's prefix
+            val = val[len(head.group()):]
+            if "/" in val:
+                continue  # "REPORT FILED 11/5 0930": a date and a time
         up = val.upper()
         # a dose or value with a unit is not an identifier
         if re.fullmatch(r"\d{1,4}(?:\.\d{1,3})?(?:MG|MCG|G|ML|CC|L|MEQ|MMOL|U|UNITS|MM|CM|KG|%)", up):
@@ -445,7 +487,14 @@ def find_ids(text: str) -> list[Hit]:
         if "#" not in m.group() and re.fullmatch(
                 r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
             continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
-        hits.append((m.start(1), m.end(1), "ID", 0.85))
+        hits.append((s1, m.end(1), "ID", 0.85))
+    for m in _HASH_CODE.finditer(text):
+        s1, val = m.start(1), m.group(1)
+        head = re.match(r"([A-Za-z]{2,5})[ \-](?=\d)", val)
+        if head and get_lexicons().is_known_word(head.group(1).upper()):
+            s1, val = s1 + len(head.group()), val[len(head.group()):]
+        if sum(c.isdigit() for c in val) >= 6 and not _PHONE.fullmatch(val):
+            hits.append((s1, m.end(1), "ID", 0.6))
     for m in _ID_SHAPE.finditer(text):
         val = m.group()
         up = val.upper()
