@@ -37,6 +37,9 @@ STATES = {
     "NORTH CAROLINA", "NORTH DAKOTA", "OHIO", "OKLAHOMA", "OREGON", "PENNSYLVANIA", "RHODE ISLAND",
     "SOUTH CAROLINA", "SOUTH DAKOTA", "TENNESSEE", "TEXAS", "UTAH", "VERMONT", "VIRGINIA", "WASHINGTON",
     "WEST VIRGINIA", "WISCONSIN", "WYOMING", "PUERTO RICO", "DISTRICT OF COLUMBIA",
+    # Canadian provinces (snowbirds, transfers across the border)
+    "ONTARIO", "QUEBEC", "MANITOBA", "SASKATCHEWAN", "ALBERTA", "BRITISH COLUMBIA", "NOVA SCOTIA", "NEW BRUNSWICK",
+    "NEWFOUNDLAND", "PRINCE EDWARD ISLAND",
 }
 STATE_ABBR = frozenset(
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
@@ -213,6 +216,12 @@ def find_places(text: str) -> list[Hit]:
             if _place_context(sc, up, s, e, rare=True) or "," in before or "(" in before:
                 hits.append((s, e, "LOCATION", 0.65))  # "FROM CHIHUAHUA, MEXICO", "TREATED IN CHINA"
             continue
+        if kind == "STATE" and text[max(0, s - 2):s].strip() == ",":
+            city = _city_before(sc, lex, s)
+            if city and fold(text[city[0]:city[1]]).upper() in lex.cities:
+                hits.append((city[0], city[1], "LOCATION", 0.65))  # "from Columbus, Ohio", "Sudbury, Ontario"
+                hits.append((s, e, "LOCATION", 0.65))
+                continue
         if kind == "LOCATION" and word in _STOP_PLACE:
             continue  # HOME (a town in Pennsylvania)
         if kind == "LOCATION" and word in lex.clinical and not _place_context(sc, up, s, e, rare=False, strong=True):
@@ -242,11 +251,14 @@ def find_places(text: str) -> list[Hit]:
             zip_next = i + 1 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) == 5
             comma = toks[i - 1].text == "," or (  # "(MANCHESTER NH)"
                 t.is_upper and i + 1 < n and toks[i + 1].text == ")" and i >= 2 and toks[i - 2].text == "(")
-            if (t.is_upper or zip_next) and (comma or zip_next):
+            bare = t.is_upper and t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i - 1].kind == "w" \
+                and (i + 1 >= n or toks[i + 1].kind == "p" and toks[i + 1].text in ",.;)") \
+                and toks[i - 1].up in lex.cities and toks[i - 1].up not in lex.clinical  # "from Sheboygan WI, adm"
+            if (t.is_upper or zip_next) and (comma or zip_next or bare):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
-                if zip_next or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
-                                                         or in_lex)):
+                if zip_next or bare or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
+                                                                 or in_lex)):
                     if city_span:
                         hits.append((city_span[0], city_span[1], "LOCATION", 0.75))
                     hits.append((t.start, t.end, "LOCATION", 0.7))
@@ -790,7 +802,8 @@ def find_facilities(text: str) -> list[Hit]:
             if tj.kind == "p":
                 if tj.text == "&" or (tj.text in ".'-" and j > 0 and toks[j - 1].kind == "w"
                                       and toks[j - 1].end == tj.start
-                                      and (tj.text != "." or len(toks[j - 1].text) <= 3)):  # ST. / MT. / W.W.
+                                      and (tj.text != "." or len(toks[j - 1].text) <= 3
+                                           and toks[j - 1].up not in STATE_ABBR - {"MT"})):  # ST. / MT. / W.W.
                     j -= 1
                     continue
                 break

@@ -504,7 +504,17 @@ def find_names(text: str) -> list[Hit]:
                         and _nameish(lex, toks[j + direction].up):
                     flag[j] = 0.6
                     changed = True
-                elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) and uj not in RELATIVES \
+                elif uj == "ST" and direction == 1 and j + 2 < len(toks) and toks[j + 1].text == "." \
+                        and toks[j + 2].kind == "w" and toks[j + 2].start - toks[j + 1].end == 1 \
+                        and toks[j + 2].up not in lex.clinical and (
+                            lex.klass(toks[j + 2].up) == PURE or not lex.is_known_word(toks[j + 2].up)) \
+                        and _nameish(lex, toks[j + 2].up) and (not sc.mixed_case or toks[j + 2].is_title):
+                    flag[j] = flag[j + 2] = 0.6  # "Wilner St. Fleur", "JEAN-ROBERT ST. FLEUR"
+                    changed = True
+                elif ((sc.mixed_case and direction == 1 and tj.is_title and toks[i].is_title and flag[i] >= 0.75
+                       and len(uj) <= 3 and lex.last_pct.get(uj, 0.0) >= 0.001
+                       and uj not in _NOT_A_NAME)  # "Kenny Ng"
+                      or _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj))) and uj not in RELATIVES \
                         and (uj not in lex.clinical or (sc.mixed_case and tj.is_title and toks[i].is_title
                                                         and lex.klass(uj) != NOT_NAME)) \
                         and (lex.zipf(uj) < 4.5 or lex.klass(uj) == PURE or lex.last_pct.get(uj, 0.0) >= 0.01

@@ -64,6 +64,7 @@ _ORDINAL_DAY = re.compile(r"\b(?:on|since|until|till|by|from|the|of|before|after
 _MONTH_CTX = re.compile(r"\b(?:in|last|next|since|early|late|mid|until|till|by|this|of|during)[ \t\-]{1,3}"
                         r"(march|may|jan|feb|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
                         r"(?![ \t]{1,3}(?:be|have|need|require|benefit|not|also|help|want))", _F)
+_MONTH_RANGE = re.compile(rf"\b({_MONTH})\.?[ \t]{{0,2}}(?:-|–|to|thru|through|until|till)[ \t]{{0,2}}({_MONTH})\b\.?", _F)
 _APOS_YEAR = re.compile(r"(?<![\w'])'\d\d\b")
 
 # words that make "10/5" a setting or a ratio rather than a date
@@ -207,6 +208,11 @@ def find_dates(text: str) -> list[Hit]:
         hits.append((m.start(1), m.end(1), "DATE", 0.6))
     for m in _MONTH_CTX.finditer(text):
         hits.append((m.start(1), m.end(1), "DATE", 0.6))
+    for m in _MONTH_RANGE.finditer(text):
+        a, b = m.group(1, 2)
+        if a.lower() != b.lower() and not any(w.lower() == "may" or w == "MAR" for w in (a, b)):
+            hits.append((m.start(1), m.end(1), "DATE", 0.6))  # "SPENDS JAN-MAR IN YUMA", "from Nov to April"
+            hits.append((m.start(2), m.end(2), "DATE", 0.6))
     for m in _HOLIDAY.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.7))
     for m in _DATE_ISO.finditer(text):
