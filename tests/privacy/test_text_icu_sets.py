@@ -119,6 +119,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "LIDOCAINE LOCAL 10 ML. SATS 92 PCT ON 40 PCT FIO2. GIVEN 1/2 AMP, 1/4 TAB. PAIN 4/10, 3/10 LATER.",
     "HEAD CT DONE 2030. VISITING 1900-2000. NGT PLACED 2015. REPORT GIVEN TO FLOOR RN. REPORT TO NIGHT RN.",
     "BACK ON A/C 500 X 12 FOR REST. APS REPORT FILED 0930. MD AT BEDSIDE. PT WENT TO THE GYM.",
+    "L NC AFTER SBT 30 MIN ON 5/5. SMALL AIRLEAK 1/7. TIMI 5/7. SAH 2/2 ACOM ANEURYSM. OSBORN WAVES ON EKG.",
+    "OSHA NOTIFIED BY EMPLOYER. FMLA FORMS. ROSC AFTER 2 SHOCKS. HEARTMATE II. GPA (WEGENER'S).",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -352,6 +354,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Beach FL 33785 from Nov to April. Primary care there", "Nov"),
     ("Quincy w/ husband Kenny Ng. Family attends church", "Ng"),
     ("Son Wilner St. Fleur is HCP, daughter in Haiti", "Fleur"),
+    ("1.9L. ACCEPTED AT BURKE (WHITE PLAINS), BED 214.", "WHITE PLAINS"),
+    ("CALLED - PASTOR FRANK MOON, FIRST BAPTIST (480-555-0166)", "FIRST BAPTIST"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -347,7 +347,9 @@ def find_places(text: str) -> list[Hit]:
             continue
         m = _PAREN_AFTER.match(text, e0)
         words = m.group(1).split() if m else []
-        if m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and (
+        if m and fold(m.group(1)).upper() in lex.cities and m.group(1).upper() not in lex.clinical:
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "ACCEPTED AT BURKE (WHITE PLAINS)"
+        elif m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and (
                 not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper())
                 or (len(words) == 2 and k == 0 and words[1].upper() in STREET_SUFFIX))  # "SOMERVILLE (UNION SQ)"
                      for k, w in enumerate(words)):
@@ -812,6 +814,11 @@ def find_facilities(text: str) -> list[Hit]:
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
             if u in _TITLE_STOP or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
                 break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
+            if u in ("FIRST", "SECOND", "THIRD", "GREATER", "UNITED") and t.up in _FAITH_HEADS and i - j <= 2 \
+                    and not tj.is_lower:
+                first = j  # "FIRST BAPTIST", "GREATER LOVE TABERNACLE", "SECOND PRESBYTERIAN"
+                named = True
+                break
             if u == "OUR" and toks[j + 1].up == "LADY":
                 first = j  # "OUR LADY OF LOURDES HOSPITAL"
                 named = True

@@ -74,7 +74,10 @@ _NOT_DATE_BEFORE = frozenset(
     "APGAR DIGITS FINGERS TOES X BREATHS MURMUR SYSTOLIC DIASTOLIC HR RATE PUPILS PERRL DOSE DOSES "
     "TITRATE PRESSURE PRESSURES PRESS TIDAL FLOW INSP PULSES PULSE DAYS POD CYCLE WEEK TOF ICP CPP "
     "RIB RIBS RASS HA CP GOAL RANGE LEVEL LEVELS UE LE ARM ARMS LEG LEGS GRIP GRIPS DELTOIDS BICEPS TRICEPS "
-    "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE SEM HSM DSM MURMURS BASELINE".split())
+    "RESIDUAL RESIDUALS UO OUTPUT VOLUME VOLUMES LOSS LOSSES DRAINAGE SEM HSM DSM MURMURS BASELINE "
+    "LEAK LEAKS AIRLEAK TIMI CHADS CHADS2 VASC HESS FISHER".split())
+# ventilator words before "ON 10/5" (pressure support over PEEP)
+_VENT_WORDS = frozenset("SBT CPAP PSV PS PEEP BIPAP IPAP EPAP VENT VENTILATOR WEAN WEANED WEANING TRIAL SIMV".split())
 # limbs graded x/5: a day over 12 after one is a date ("GRAFT TO L ARM 3/30")
 _LIMBS = frozenset("UE LE ARM ARMS LEG LEGS".split())
 _NOT_DATE_AFTER = frozenset(
@@ -231,6 +234,10 @@ def find_dates(text: str) -> list[Hit]:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
             ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None
+            if sep == "/" and (
+                    (a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)))
+                    or (a == b == 2 and nxt and nxt not in _AFTER_DATE)):
+                continue  # "SBT 30 MIN ON 5/5": pressure support over PEEP; "SAH 2/2 ACOM ANEURYSM": secondary to
             # alone in parentheses after an event: "TV RING (5/3)", "BARIUM SWALLOW POD 7 (10/29)"
             paren = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")" and sep != "." \
                 and 1 <= a <= 12 and not _score_shape(a, sep, b) \
