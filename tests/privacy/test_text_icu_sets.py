@@ -121,6 +121,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "BACK ON A/C 500 X 12 FOR REST. APS REPORT FILED 0930. MD AT BEDSIDE. PT WENT TO THE GYM.",
     "L NC AFTER SBT 30 MIN ON 5/5. SMALL AIRLEAK 1/7. TIMI 5/7. SAH 2/2 ACOM ANEURYSM. OSBORN WAVES ON EKG.",
     "OSHA NOTIFIED BY EMPLOYER. FMLA FORMS. ROSC AFTER 2 SHOCKS. HEARTMATE II. GPA (WEGENER'S).",
+    "DR WILL CALL BACK. DR. PAGED. DR. NOTIFIED. DR. CALLED. DR AT BS. MD MAY ADJUST.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -356,6 +357,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Son Wilner St. Fleur is HCP, daughter in Haiti", "Fleur"),
     ("1.9L. ACCEPTED AT BURKE (WHITE PLAINS), BED 214.", "WHITE PLAINS"),
     ("CALLED - PASTOR FRANK MOON, FIRST BAPTIST (480-555-0166)", "FIRST BAPTIST"),
+    ("CARDS FELLOW (DR. BISHOP) AWARE OF RUN OF VT", "BISHOP"),
+    ("K 3.1, REPLETED. DR. MAY AWARE.", "MAY"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

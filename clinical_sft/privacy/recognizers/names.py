@@ -237,6 +237,12 @@ def find_names(text: str) -> list[Hit]:
                         and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
                     continue
+                if pu in ("DR", "DRS", "DOCTOR") and base in _NOT_A_NAME and lex.last_pct.get(base, 0.0) > 0.0 \
+                        and (base not in _STOP or base in lex.first) and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
+                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)" or toks[i + 1].up in (
+                            "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING")):
+                    flag[i] = max(flag.get(i, 0), 0.75)  # "DR. MAY AWARE", "(DR. BISHOP)": a surname that is a word
+                    continue
                 if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) and (
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
