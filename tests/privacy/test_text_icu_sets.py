@@ -122,6 +122,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "L NC AFTER SBT 30 MIN ON 5/5. SMALL AIRLEAK 1/7. TIMI 5/7. SAH 2/2 ACOM ANEURYSM. OSBORN WAVES ON EKG.",
     "OSHA NOTIFIED BY EMPLOYER. FMLA FORMS. ROSC AFTER 2 SHOCKS. HEARTMATE II. GPA (WEGENER'S).",
     "DR WILL CALL BACK. DR. PAGED. DR. NOTIFIED. DR. CALLED. DR AT BS. MD MAY ADJUST.",
+    "TRANSFERRED FROM NH. PT CAME FROM NH. WEANED BACK TO NC. SEROSANG FROM JP. GOING HOME IN AM. LIVES AT HOME IN BED.",
+    "SBP 80S -> GENERAL SURGERY CONSULTED. FIO2 50 -> MEDICAL TEAM AWARE. DRAIN IN SOUTH END OF WOUND.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -359,6 +361,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("CALLED - PASTOR FRANK MOON, FIRST BAPTIST (480-555-0166)", "FIRST BAPTIST"),
     ("CARDS FELLOW (DR. BISHOP) AWARE OF RUN OF VT", "BISHOP"),
     ("K 3.1, REPLETED. DR. MAY AWARE.", "MAY"),
+    ("NEPHEW BUD IS HCP, LIVES IN NH, REACHED BY PHONE", "NH"),
+    ("Fiancee here from VT, brought pt's glasses", "VT"),
+    ("4 CHILDREN AT HOME IN JP; CHILDREN TO BE SCREENED", "JP"),
+    ("PT FROM NORTH END, FAMILY VERY INVOLVED", "NORTH END"),
+    ("Pt accepted to Regency Hospital of Portland (LTACH) for vent wean", "Portland"),
+    ("OFFER FROM KINDRED PARK VIEW ANTICIPATED.", "PARK VIEW"),
+    ("FORKS COMMUNITY HOSPITAL -> OLYMPIC MEDICAL CENTER (PORT ANGELES)", "OLYMPIC"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -104,6 +104,7 @@ class Lexicons:
     clinical: set[str] = field(default_factory=set)
     cities: set[str] = field(default_factory=set)
     minor_places: set[str] = field(default_factory=set)
+    neighborhoods: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
     name_class: dict[str, int] = field(default_factory=dict)
@@ -210,6 +211,7 @@ def _build() -> Lexicons:
     lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
     lex.cities = {fold(c) for f in ("cities.txt", "places_major.txt") for c in _data_lines(f)}
     lex.minor_places = {fold(c) for f in ("places_minor.txt", "neighborhoods.txt") for c in _data_lines(f)} - lex.cities
+    lex.neighborhoods = {fold(c) for c in _data_lines("neighborhoods.txt")}
     lex.countries = {fold(c) for c in _data_lines("countries.txt")}
     lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")

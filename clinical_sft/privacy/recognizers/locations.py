@@ -204,6 +204,15 @@ def find_places(text: str) -> list[Hit]:
                 kind == "HOSPITAL" and re.search(r"\b(?:to|from|at|via)[ \t]{1,2}$", text[max(0, s - 6):s], re.I)):
             continue  # "PARKLAND FORMULA", "BOGOTA BAG", "ST JUDE VALVE": a device or a method, not a place
         if kind == "HOSPITAL":
+            # a campus or branch after a listed name: "KINDRED PARK VIEW", "Lahey North", "SPAULDING CAPE COD"
+            for _ in range(3):
+                w = re.match(r"[ \t]([A-Za-z]{3,15})\b", text[e:e + 20])
+                if w is None or (sc.mixed_case and not w.group(1)[:1].isupper()):
+                    break
+                wu = w.group(1).upper()
+                if not (wu in _BRANCH_WORDS or (wu in lex.cities and wu not in lex.clinical)):
+                    break
+                e += w.end()
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
         words = word.split()
@@ -226,6 +235,10 @@ def find_places(text: str) -> list[Hit]:
             continue  # HOME (a town in Pennsylvania)
         if kind == "LOCATION" and word in lex.clinical and not _place_context(sc, up, s, e, rare=False, strong=True):
             continue  # OSH (a city in Kyrgyzstan), LIMA: a place only after LIVES IN or before a state
+        if len(words) > 1 and word in lex.neighborhoods and (not sc.mixed_case or text[s:s + 1].isupper()) \
+                and _AFTER_IN_FROM.search(text, max(0, s - 14), s) and not re.match(r"[ \t]{1,2}of\b", text[e:e + 5], re.I):
+            hits.append((s, e, "LOCATION", 0.6))  # "FROM NORTH END", "IN FIELDS CORNER": a listed district
+            continue
         if word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
                                            for w in words):
             # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
@@ -372,12 +385,26 @@ def find_places(text: str) -> list[Hit]:
             if text[s0:s0 + 6].lower() == "union ":
                 s0 += 6  # "union Local 33": the union's name is the local
             hits.append((s0, m.end(), "LOCATION", 0.6))
+    # a state abbreviation after a residence or travel verb: "LIVES IN NH", "FIANCEE HERE FROM VT,", "FLYING IN FROM PR"
+    for m in _STATE_AFTER_MOVE.finditer(text):
+        st = m.group("st")
+        if st in STATE_ABBR and st not in ("IN", "OR", "OK", "HI") and (m.group("res") or m.group("trav") or (st not in lex.clinical and st not in _AMBIG_ABBR)):
+            hits.append((m.start("st"), m.end("st"), "LOCATION", 0.6))  # (not "CAME FROM NH", "BACK TO NC")
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
     return hits
 
 
+_AFTER_IN_FROM = re.compile(r"\b(?:in|from|near)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
+_RESIDENCE = frozenset("LIVES LIVING RESIDES RESIDING HOME STAYS STAYING".split())
+_STATE_AFTER_MOVE = re.compile(
+    r"\b((?P<res>lives|living|resides|residing|home|moved|relocated|originally|wintering|summers|winters)|"
+    r"(?P<trav>visiting|flying|flew|driving|drove|here|vacationing)|arrived|arriving|coming|came|up|down|back)"
+    r"(?:[ \t]{1,2}(?:in|up|down|over|back|here))?[ \t]{1,2}(?:in|to|from)[ \t]{1,2}(?P<st>(?-i:[A-Z]{2}))"
+    r"(?=[ \t]{0,2}(?:[,.;)]|$|\n|(?-i:AND|W/|WITH|FOR|TO)\b))", re.IGNORECASE | re.MULTILINE)
+_BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARBOR LAKE LAKES PINES OAKS NORTH SOUTH EAST "
+                          "WEST CENTRAL".split())
 _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters)[ \t]{1,2})?"
                           r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|"
                           r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
@@ -421,11 +448,14 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
         return True  # "IN THE NORTH END", "FROM THE BRONX": a district of the lexicon
     if prev in ("NEAR", "OUTSIDE") and not strong:
         return True  # "NEAR KEY LARGO", "OUTSIDE MOUNTAIN HOME": a place of the lexicon
+    if prev == "IN" and any(w in _RESIDENCE for w in before[-5:-1]):
+        return True  # "HOME IN JP", "LIVES W/ HER IN SOMERVILLE"
     if strong:
         if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
             return True
     elif prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
         return True
+
     m = _STATE_AFTER.match(sc.text, e)
     if m:
         nxt = m.group().strip(" \t,").upper()
@@ -904,7 +934,8 @@ def find_facilities(text: str) -> list[Hit]:
             plain_ok = cared or not faith or (k >= 0 and toks[k].up in ("AT", "FROM")) or any(
                 toks[q].up == "OF" for q in range(k + 1, i)) or (
                 k >= 1 and toks[k].text == "(" and toks[k - 1].up in _FAITH_FIELDS)  # "CHURCH (KOREAN CENTRAL ...)"
-            if not sc.mixed_case and k >= 0 and k < i - 1 and toks[k].up in preps and plain_ok:
+            arrow = k >= 1 and toks[k].text == ">" and toks[k - 1].text == "-" and toks[k - 1].end == toks[k].start
+            if not sc.mixed_case and k >= 0 and k < i - 1 and (toks[k].up in preps or arrow) and plain_ok:
                 first, named = k + 1, True
         if not named and sc.mixed_case and t.up in _FAITH_HEADS and t.is_title and 1 <= first < i \
                 and all(toks[q].is_title or toks[q].up in ("OF", "THE") for q in range(first, i)) \
@@ -920,7 +951,8 @@ def find_facilities(text: str) -> list[Hit]:
                     toks[k].up in ("THE", "OF") or not lex.is_known_word(toks[k].up) or toks[k].up in lex.cities
                     or toks[k].up in _STATE_WORDS  # "REHABILITATION INSTITUTE OF MICHIGAN"
                     or (sc.mixed_case and toks[k].is_title) or toks[k].up in FACILITY_WORDS
-                    or lex.klass(toks[k].up) != NOT_NAME) and toks[k].up not in lex.clinical:
+                    or lex.klass(toks[k].up) != NOT_NAME) and (toks[k].up not in lex.clinical or (
+                        toks[k - 1].up == "OF" and toks[k].up in lex.cities)):  # "Regency Hospital of Portland"
                 if toks[k].up not in ("THE", "OF"):
                     e = toks[k].end
                     named = True
