@@ -124,6 +124,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "DR WILL CALL BACK. DR. PAGED. DR. NOTIFIED. DR. CALLED. DR AT BS. MD MAY ADJUST.",
     "TRANSFERRED FROM NH. PT CAME FROM NH. WEANED BACK TO NC. SEROSANG FROM JP. GOING HOME IN AM. LIVES AT HOME IN BED.",
     "SBP 80S -> GENERAL SURGERY CONSULTED. FIO2 50 -> MEDICAL TEAM AWARE. DRAIN IN SOUTH END OF WOUND.",
+    "PT WANTS TO GO HOME. DETECTIVE LEFT CARD. IV X1 PER HOUSE OFFICER. REORIENTED FREQUENTLY. OFFICER PRESENT.",
+    "SEEN BY RN (ED) AND NP (ID). RN (NIGHT) AWARE. TEAM (ICU) AWARE. transferred from Internal Medicine.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -368,6 +370,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Pt accepted to Regency Hospital of Portland (LTACH) for vent wean", "Portland"),
     ("OFFER FROM KINDRED PARK VIEW ANTICIPATED.", "PARK VIEW"),
     ("FORKS COMMUNITY HOSPITAL -> OLYMPIC MEDICAL CENTER (PORT ANGELES)", "OLYMPIC"),
+    ("RSBI 58. RT (WILL) WILL TRIAL PS IN AM", "WILL"),
+    ("OOB TO CHAIR WITH PT/OT (KAI AND BO), TOL 45 MIN.", "BO"),
+    ("SON WILL WILL BRING CLOTHES TOMORROW", "WILL"),
+    ("BPD DETECTIVE CASH WAS HERE 2100, LEFT CARD", "CASH"),
+    ("(DEKALB COUNTY PD, DET. YOUNG) IN TO SPEAK W/ PT", "YOUNG"),
+    ("Pt transferred from Holy Redeemer via Medflight", "Holy Redeemer"),
+    ("WOULD LIKE PT TO GO TO HRC (HEBREW REHAB) AFTER", "HRC"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

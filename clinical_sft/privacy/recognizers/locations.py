@@ -1054,8 +1054,9 @@ def find_facilities(text: str) -> list[Hit]:
         if i + 2 < n and (toks[i + 2].up in ("UNIT", "FLOOR", "SERVICE", "TEAM", "CLINIC", "STAFF") or (
                 word and not acronym and (toks[i + 2].up in lex.clinical or medical_shape(toks[i + 2].up)))):
             continue  # "BACK TO BMT UNIT": a unit of this hospital; "to Interventional Radiology": a service
-        if before & _CARE_WORDS or any(medical_shape(w) and w.endswith(_PROCEDURES) for w in before):
-            hits.append((a.start, a.end, "HOSPITAL", 0.6))  # also "CHOLECYSTECTOMY AT NWH"
+        if before & _CARE_WORDS or (acronym and before & _GO_WORDS) \
+                or any(medical_shape(w) and w.endswith(_PROCEDURES) for w in before):
+            hits.append((a.start, a.end, "HOSPITAL", 0.6))  # also "CHOLECYSTECTOMY AT NWH", "GO TO HRC"
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
     for i, t in enumerate(toks):
         if t.up in ("ST", "SAINT") and i + 1 < n:
@@ -1102,7 +1103,10 @@ def find_facilities(text: str) -> list[Hit]:
             run.pop()  # "TO FAXTON TODAY"
         if run and (any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
                         for r in run if toks[r].up not in lex.clinical)
-                    or (k0 == i + 1 and sc.mixed_case and all(toks[r].is_title for r in run))):
+                    or (k0 == i + 1 and sc.mixed_case and all(toks[r].is_title for r in run))
+                    or (sc.mixed_case and len(run) > 1 and all(  # "transferred from Holy Family (Methuen)"
+                        toks[r].is_title and toks[r].up not in lex.clinical and not medical_shape(toks[r].up)
+                        and toks[r].up not in _UNIT_AFTER_GENERAL for r in run))):
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.6))
     # congregations named head first: "Monks from Wat Khmer Samaki", "TEMPLE BETH EL", "Chabad of Brighton Beach"
     for i, t in enumerate(toks):
@@ -1193,6 +1197,7 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_GO_WORDS = frozenset("GO GOING GOES WENT".split())
 _CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST".split())
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")

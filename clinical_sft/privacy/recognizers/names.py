@@ -37,7 +37,7 @@ Hit = tuple[int, int, str, float]
 TITLES = frozenset(
     "DR DRS DOCTOR MR MRS MS MISS MX PROF PROFESSOR REV REVEREND RABBI FR CHAPLAIN PASTOR NURSE "
     "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME DEPUTY SHERIFF IMAM SHEIKH FATHER-IN-CHARGE "
-    "SRTA KAHU ABBA ABUNA DEACON BISHOP".split())
+    "SRTA KAHU ABBA ABUNA DEACON BISHOP DET DETECTIVE OFFICER OFC SGT SERGEANT TROOPER INVESTIGATOR".split())
 CREDENTIALS = frozenset(
     "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW LMSW LSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
     "MBBS APRN CNS CNM FNP ANP ACNP AGACNP MPH MBA JD SW CCRN CCP SLP".split())
@@ -72,6 +72,7 @@ _WEAK_VERBS = frozenset(
     "RN CM SW PT PATIENT VISITED VISITORS VISITOR GOES TECH TECHNICIAN AIDE CNA PCA SITTER BIOMED SECRETARY CLERK "
     "ESCORT TRANSPORTER PHARMACIST DIETITIAN NUTRITIONIST PHLEBOTOMIST NP MD PER RE NAME REP RES".split())
 # relatives' abbreviations that are also clinical shorthand ("BIL UE" = bilateral): lexicon names only
+_POLICE_TITLES = frozenset("DET DETECTIVE OFFICER OFC SGT SERGEANT TROOPER INVESTIGATOR".split())
 _HONORIFICS = frozenset("MR MRS MS MISS MX".split())
 _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON AT FOR WITH".split())
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO BF GF".split())
@@ -205,7 +206,8 @@ def find_names(text: str) -> list[Hit]:
             continue  # "SPEAKS KAREN", "27 YO KAREN F": a language or a people
         # --- left context: title, relative, reporting verb ----------------------------------------
         p = sc.prev_word(i, _CTX_SKIP)
-        if p >= 0 and toks[p].up not in TITLES and any(toks[q].text in ".;" for q in range(p + 1, i)) \
+        if p >= 0 and (toks[p].up not in TITLES or (toks[p].up in _POLICE_TITLES and len(toks[p].up) > 4)) \
+                and any(toks[q].text in ".;" for q in range(p + 1, i)) \
                 and not (i == p + 2 and toks[p + 1].start == toks[p].end and len(toks[p].up) <= 4
                          and toks[p].up in VERBS):  # but "BPD DET. WALSH", "SGT. ORTIZ"
             p = -1  # "DAUGHTER IS HCP. CODE STATUS": a relative in the last sentence is no context
@@ -213,7 +215,10 @@ def find_names(text: str) -> list[Hit]:
             pu = toks[p].up
             if pu == "CC" and p >= 1 and toks[p - 1].kind == "n":
                 pu = ""  # "40CC SEROSANG", "40 CC BALLOON": a volume, not a carbon copy
-            strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME)
+            strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME) and (
+                pu not in _POLICE_TITLES or k == PURE or lex.last_pct.get(base, 0.0) >= 0.005
+                or not lex.is_known_word(base)) and not (  # "DET. YOUNG", not "DETECTIVE LEFT CARD"
+                pu in _POLICE_TITLES and len(pu) > 4 and any(toks[q].text == "." for q in range(p + 1, i)))
             if not strong and (_eponym_or_field(sc, i) or _value_next(sc, i)):
                 pu = ""  # "PER PORTLAND PROTOCOL", "SW 2": a method or a value, not a person
             if strong or pu in RELATIVES or pu in VERBS:
@@ -752,6 +757,15 @@ def find_names(text: str) -> list[Hit]:
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
+    for m in _ROLE_PAREN.finditer(text):
+        for g in (1, 2):
+            w = m.group(g)
+            u = fold(w).upper() if w else ""
+            if u and u in lex.first and (u not in _STOP or len(u) >= 3) and u not in _SERVICES \
+                    and (u not in lex.clinical or len(u) >= 3 or u in NAME_PARTS) and (not sc.mixed_case or w[:1].isupper()):
+                hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "RT (WILL) WILL TRIAL", "PT/OT (KAI AND BO)"
+    for m in _WILL_WILL.finditer(text):
+        hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
     for m in _REPORT_TO.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
@@ -792,6 +806,13 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
+# colleagues named in parentheses after their role: "RT (WILL) WILL TRIAL PS", "PT/OT (KAI AND BO)", "IV TEAM (BO)"
+_ROLE_PAREN = re.compile(r"\b(?:RN|RT|RRT|NP|MD|PA|SW|CM|OT|PT/OT|OT/PT|SLP|TEAM|COORDINATOR|CHAPLAIN|INTERPRETER|NEOB|"
+                         r"BIOMED|TECH|HO|RESIDENT|FELLOW|INTERN|NURSE)S?[ \t]{0,2}\(([A-Za-z]{2,12})(?:(?:,|[ \t]{1,2}and|"
+                         r"[ \t]{0,2}&)[ \t]{0,2}([A-Za-z]{2,12}))?\)", re.IGNORECASE)
+# a relative named Will before the verb will: "SON WILL WILL BRING CLOTHES", "brother will will be here"
+_WILL_WILL = re.compile(r"\b(?:son|husband|brother|father|dad|nephew|grandson|uncle|cousin|friend|boyfriend|partner)"
+                        r"[ \t]{1,2}(will)[ \t]{1,2}will\b", re.IGNORECASE)
 # the nurse a report goes to or comes from: "REPORT GIVEN TO DEB", "gave report to Kim", "HANDOFF FROM PAT"
 _REPORT_TO = re.compile(r"\b(?:report(?:[ \t]{1,2}(?:given|called|received|taken))?|handoff|hand-off|sign-?out)"
                         r"[ \t]{1,2}(?:to|from)[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b(?![ \t]{0,2}(?:RN|MD|NP)\b)",
