@@ -126,6 +126,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "SBP 80S -> GENERAL SURGERY CONSULTED. FIO2 50 -> MEDICAL TEAM AWARE. DRAIN IN SOUTH END OF WOUND.",
     "PT WANTS TO GO HOME. DETECTIVE LEFT CARD. IV X1 PER HOUSE OFFICER. REORIENTED FREQUENTLY. OFFICER PRESENT.",
     "SEEN BY RN (ED) AND NP (ID). RN (NIGHT) AWARE. TEAM (ICU) AWARE. transferred from Internal Medicine.",
+    "GIVEN DOSE 1/2 TAB. LICENSE PLATE ON FILE. DL SUSPENDED. EXT 200 MG? HALF 95 AND A HALF PERCENT.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -377,6 +378,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("(DEKALB COUNTY PD, DET. YOUNG) IN TO SPEAK W/ PT", "YOUNG"),
     ("Pt transferred from Holy Redeemer via Medflight", "Holy Redeemer"),
     ("WOULD LIKE PT TO GO TO HRC (HEBREW REHAB) AFTER", "HRC"),
+    ("SEE MAR. LAST ZOSYN DOSE 11/18 0600 (COURSE COMPLETE)", "11/18"),
+    ("per proxy form signed 2007), brother aware", "2007"),
+    ("LAST PFTS 2011 FEV1 32%. ON BIPAP AT NIGHT", "2011"),
+    ('ANNOUNCED TO EVERYONE HE\'S "93 AND A HALF" AND WANTS CAKE', "93"),
+    ("spoke w/ Andrea at facility, ext 231, who states", "231"),
+    ("COMMERCIAL DRIVER LICENSE #WA-DHALIGS512NB - EMPLOYER NEEDS", "WA-DHALIGS512NB"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

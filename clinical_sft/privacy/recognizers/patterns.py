@@ -78,6 +78,8 @@ _NOT_DATE_BEFORE = frozenset(
     "LEAK LEAKS AIRLEAK TIMI CHADS CHADS2 VASC HESS FISHER".split())
 # ventilator words before "ON 10/5" (pressure support over PEEP)
 _VENT_WORDS = frozenset("SBT CPAP PSV PS PEEP BIPAP IPAP EPAP VENT VENTILATOR WEAN WEANED WEANING TRIAL SIMV".split())
+# "LAST DOSE VANCO 4/23", "LAST ZOSYN DOSE 11/18 0600": a day over 12 after a dose is a date
+_DOSE_WORDS = frozenset("DOSE DOSES".split())
 # limbs graded x/5: a day over 12 after one is a date ("GRAFT TO L ARM 3/30")
 _LIMBS = frozenset("UE LE ARM ARMS LEG LEGS".split())
 _NOT_DATE_AFTER = frozenset(
@@ -89,7 +91,7 @@ _YEAR_CONTEXT = frozenset(
     "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
     "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
     "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED DIED PASSED DECEASED MARRIED "
-    "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN".split())
+    "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN SIGNED".split())
 # words before a four-digit time of day ("UNTIL 2000", "AT 1930")
 _CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
                           "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR STARTED RESTARTED "
@@ -100,7 +102,8 @@ _YEAR_EVENTS = frozenset(
     "APPY APPENDECTOMY CHOLECYSTECTOMY HYSTERECTOMY TAH BSO THR TKR THA TKA ORIF ARTHROPLASTY LAMINECTOMY "
     "FUSION SURGERY REPAIR RESECTION COLECTOMY MASTECTOMY LUMPECTOMY CRANIOTOMY TRANSPLANT DX'D DIAGNOSED "
     "DX PE DVT FX FRACTURE ECHO CATH EGD COLONOSCOPY MRI CT PET BX BIOPSY CHEMO XRT RADIATION SZ SEIZURE "
-    "STROKE PNA CHF AFIB ESRD HD ABLATION PACER PACEMAKER LAST SINCE S/P BKA AKA AMPUTATION CABG'D".split())
+    "STROKE PNA CHF AFIB ESRD HD ABLATION PACER PACEMAKER LAST SINCE S/P BKA AKA AMPUTATION CABG'D PFT PFTS "
+    "FEM-POP BYPASS ENDARTERECTOMY CEA".split())
 _UNITS = frozenset(
     "MG MCG G GM GRAM GRAMS KG ML CC L LITER LITERS MEQ MMOL U UNIT UNITS IU MM CM MMHG HR HRS MIN MINS SEC "
     "KCAL CAL CALS LBS LB OZ MICROGRAMS MILLIGRAMS X TIMES PERCENT PCT BPM ML/HR CC/HR".split())
@@ -250,14 +253,15 @@ def find_dates(text: str) -> list[Hit]:
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
             elif nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
-                    sep == "/" and prev[-1] in _LIMBS and 1 <= a <= 12 and b >= 13) and not (
+                    sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
                     len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b))):
                 continue  # but "LAST DOSE 11/4"
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
             if not ctx and (_not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or (not padded and (
-                    _score_shape(a, sep, b) or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE)
+                    _score_shape(a, sep, b) or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE
+                                                and not (prev[0] in _DOSE_WORDS and 1 <= a <= 12 and b >= 13))
                     or (prev and prev[-1] == "DAY" and a < b)))):
                 continue
             if sep == "-" and not padded and a < b <= 20 and nxt and nxt not in _AFTER_DATE:
@@ -339,6 +343,7 @@ _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|
                         r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
 # an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
 # "HER 98TH BIRTHDAY", "101st bday": an ordinal birthday
+_AGE_HALF = re.compile(r"\b(9\d|1[0-4]\d)[ \t]{1,2}and[ \t]{1,2}a[ \t]{1,2}half\b(?![ \t]{0,2}(?:%|percent|mg|ml|cc|hours|hrs|min))", _F)
 _AGE_BIRTHDAY = re.compile(r"\b(9\d|1[0-4]\d)(?:st|nd|rd|th)[ \t]{1,2}(?:birthday|bday|b-day)\b", _F)
 # "HIS MOTHER LIVED TO 102", "I'VE HAD 91 GOOD YEARS"
 _AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|had[ \t]{1,2})[ \t]{0,2}(9\d|1[0-4]\d)"
@@ -360,7 +365,7 @@ def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
-                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7)):
+                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
@@ -386,7 +391,7 @@ _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
     r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
     r"call|callback|number|no)|(?<![\w#])#)[ \t.:#(]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
-    r"\b(?:pager|pgr|beeper|beep)[ \t.:#]{0,4}(\d{3})\b|"
+    r"\b(?:pager|pgr|beeper|beep|ext|extension)[ \t.:#]{0,4}(\d{3})\b(?![ \t]{0,2}(?:mg|ml|cc|mcg|units|%))|"
     r"\b(?:paged|page)[ \t]{1,2}at[ \t]{1,2}(\d-\d{4})\b", _F)
 _PAGED_AT = re.compile(r"\b(?:paged|page|pager|beeper|called)[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
@@ -481,7 +486,10 @@ def find_ids(text: str) -> list[Hit]:
         pos = m.start(1)
         val = m.group(1)
         digits = sum(c.isdigit() for c in val)
-        if digits < 3 or digits * 2 < len(val.replace("-", "")) - 2 and digits < 4 or " " in val and (digits < 6 or re.search(r"\d\.\d", val)):
+        lettered = digits >= 1 and len(val) >= 6 and " " not in val and re.match(
+            r"(?i)(?:license|licence|lic|dl|passport|plate|vin)\b", m.group()) is not None  # "LICENSE #WA-DHALIGS512NB"
+        if (digits < 3 or digits * 2 < len(val.replace("-", "")) - 2 and digits < 4 or " " in val and (
+                digits < 6 or re.search(r"\d\.\d", val))) and not lettered:
             continue
         pos = m.end()
         s1 = m.start(1)
