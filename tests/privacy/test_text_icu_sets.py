@@ -127,6 +127,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT WANTS TO GO HOME. DETECTIVE LEFT CARD. IV X1 PER HOUSE OFFICER. REORIENTED FREQUENTLY. OFFICER PRESENT.",
     "SEEN BY RN (ED) AND NP (ID). RN (NIGHT) AWARE. TEAM (ICU) AWARE. transferred from Internal Medicine.",
     "GIVEN DOSE 1/2 TAB. LICENSE PLATE ON FILE. DL SUSPENDED. EXT 200 MG? HALF 95 AND A HALF PERCENT.",
+    "HR 110 SINUS ST, 2 LEADS ST ELEVATION. 2 HEAD CT DONE. 3 PT DR AWARE. PT ON PS 10. HEAD CT & CHEST CT.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -384,6 +385,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ('ANNOUNCED TO EVERYONE HE\'S "93 AND A HALF" AND WANTS CAKE', "93"),
     ("spoke w/ Andrea at facility, ext 231, who states", "231"),
     ("COMMERCIAL DRIVER LICENSE #WA-DHALIGS512NB - EMPLOYER NEEDS", "WA-DHALIGS512NB"),
+    ("HOUSE FIRE ~0300 AT 212 PLEASANT ST, FALL RIVER", "212 PLEASANT ST"),
+    ("SOCIAL: LIVES AT 204 COUNTRY MEADOW DR, SMYRNA, TN W/ WIFE", "204 COUNTRY MEADOW DR"),
+    ("STRUCK BY BOX TRUCK ON CENTRE ST 8/28; SEVERE TBI", "CENTRE ST"),
+    ("LIVES W/ SON ON COUNTY ST, NEW BEDFORD", "COUNTY ST"),
+    ("STRUCK BY SUV WHILE CROSSING BLUE HILL AVE AT 2200", "BLUE HILL AVE"),
+    ("MBTA BUS AT HANOVER ST & CROSS ST. BIL SUPERIOR RAMI FX", "CROSS ST"),
+    ("works at Stop & Shop on Morrissey Blvd; concerned about job", "Morrissey Blvd"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -687,7 +687,9 @@ def find_addresses(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             if tj.up in STREET_SUFFIX and words >= 1:
-                if tj.up in _WEAK_SUFFIX and not all(
+                city_next = j + 2 < n and toks[j + 1].text == "," and (
+                    toks[j + 2].up in lex.cities or toks[j + 2].up in STATE_ABBR)  # "204 COUNTRY MEADOW DR, SMYRNA"
+                if tj.up in _WEAK_SUFFIX and not city_next and not all(
                         toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH", "N", "S", "E", "W") or (
                             toks[q].is_title if sc.mixed_case else (
                                 not lex.is_known_word(toks[q].up) or lex.klass(toks[q].up) != NOT_NAME))
@@ -710,9 +712,13 @@ def find_addresses(text: str) -> list[Hit]:
         # "2 HEAD CT", "3 PT DR": a clinical word right before the suffix is no street
         prev = toks[found - 1]
         ordinal = prev.up in ("ST", "ND", "RD", "TH") and toks[found - 2].kind == "n"
-        if prev.kind == "w" and not ordinal and not prev.is_title and (prev.up in lex.clinical or prev.up in ("HEAD", "CHEST", "ABDOMINAL", "SPINE",
-                                                                         "PELVIS", "NECK", "BRAIN")):
-            continue
+        if prev.kind == "w" and not ordinal and not prev.is_title and (
+                (prev.up in lex.clinical and (len(prev.up) <= 4 or lex.klass(prev.up) == NOT_NAME
+                                              or toks[found].up not in ("ST", "STREET", "AVE", "AVENUE")))
+                or prev.up in ("HEAD", "CHEST", "ABDOMINAL", "SPINE", "PELVIS", "NECK", "BRAIN")
+                or (toks[found].up == "ST" and lex.is_known_word(prev.up) and lex.klass(prev.up) == NOT_NAME
+                    and prev.up not in lex.cities)):
+            continue  # "HR 110 SINUS ST" (but "212 PLEASANT ST", "45 CENTRE ST": a name or a place before ST)
         e = toks[found].end
         k = found + 1
         if k < n and toks[k].text == "." and toks[k].start == e:
@@ -744,13 +750,17 @@ def find_addresses(text: str) -> list[Hit]:
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
-    for mt in _STREET_NO_NUMBER.finditer(text):
+    pos = 0
+    while (mt := _STREET_NO_NUMBER.search(text, pos)) is not None:
+        pos = mt.start(1)  # "Stop & Shop on Morrissey Blvd": a rejected run may hide the street after it
         street_words = mt.group(1).upper().split()
         if all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
-               for w in street_words) and any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
-                                       for w in street_words) and (
+               for w in street_words) and (any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
+                                        for w in street_words) or _CITY_AFTER.match(text, mt.end()) and (
+                    fold(_CITY_AFTER.match(text, mt.end()).group(1)).upper() in lex.cities)) and (
                 not sc.mixed_case or all(w[:1].isupper() for w in mt.group(1).split())):
             hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE"
+            pos = mt.end()
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
@@ -783,9 +793,10 @@ _STREET_FIRST = re.compile(
     r"(?:(?:de|del|la|las|los|el)[ \t]{1,2}){0,2}[A-ZÁÉÍÓÚÑ][\w'’]+(?:[ \t](?!(?:spc|space|lot|apt)\b)[A-ZÁÉÍÓÚÑ][\w'’]+)?"
     r"(?:,?[ \t]{1,2}(?:spc|space|lot|apt|#)\.?[ \t]{0,2}#?\d{1,5}[A-Z]?)?", re.IGNORECASE)
 # a street without a house number where a person was found or lives: "FOUND DOWN ON BLUE HILL AVE"
+_CITY_AFTER = re.compile(r",[ \t]{0,2}([A-Za-z]+(?:[ \t][A-Za-z]+)?)")
 _STREET_NO_NUMBER = re.compile(
-    r"\b(?:on|at|off|near|corner of)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
-    r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d)", re.IGNORECASE)
+    r"(?:\b(?:on|at|off|near|corner of|crossing|along)|&)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
+    r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
                      r"\b(?:HC|RR|R\.R\.|RURAL ROUTE|STAR ROUTE|HCR)[ \t]{0,2}\d{1,4},?[ \t]{1,2}BOX[ \t]{0,2}#?\d{1,6}\b",
