@@ -128,6 +128,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "SEEN BY RN (ED) AND NP (ID). RN (NIGHT) AWARE. TEAM (ICU) AWARE. transferred from Internal Medicine.",
     "GIVEN DOSE 1/2 TAB. LICENSE PLATE ON FILE. DL SUSPENDED. EXT 200 MG? HALF 95 AND A HALF PERCENT.",
     "HR 110 SINUS ST, 2 LEADS ST ELEVATION. 2 HEAD CT DONE. 3 PT DR AWARE. PT ON PS 10. HEAD CT & CHEST CT.",
+    "STAYING AT PT'S HOUSE. WENT TO HER HOUSE. SOBER HOUSE. GROUP HOME. SEEN BY PULMONARY ASSOCIATES.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -392,6 +393,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("STRUCK BY SUV WHILE CROSSING BLUE HILL AVE AT 2200", "BLUE HILL AVE"),
     ("MBTA BUS AT HANOVER ST & CROSS ST. BIL SUPERIOR RAMI FX", "CROSS ST"),
     ("works at Stop & Shop on Morrissey Blvd; concerned about job", "Morrissey Blvd"),
+    ("Pt transferred 1/8/09 from Meadows Regional in Vidalia w/ sepsis", "Meadows Regional"),
+    ("STROKE, LKW 0830, ARRIVED SAGE MEMORIAL ED 1015 -> TPA", "SAGE MEMORIAL"),
+    ("speaking F from Warren Park Nursing Pavilion, admitted w/ UTI", "Nursing Pavilion"),
+    ("Pt is 91 yo F from Covenant Gardens (nursing home)", "Covenant Gardens"),
+    ("PT LIVED AT LASELL HOUSE IN NEWTON SINCE 2001", "LASELL HOUSE"),
+    ("F/U WITH DR. FRANK AT SPARTANBURG PULMONARY ASSOC, NEXT APPT", "SPARTANBURG PULMONARY ASSOC"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

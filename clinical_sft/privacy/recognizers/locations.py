@@ -63,7 +63,11 @@ _ORG_HEADS = (
     "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
     "FAMILY COURT", "PROBATE AND FAMILY COURT", "FAMILY AND CHILDREN'S SERVICE", "FAMILY AND CHILDREN'S SERVICES",
     "HOUSING COURT", "JUVENILE COURT", "SUPERIOR COURT", "MUNICIPAL COURT", "BEVERAGES", "ELECTRIC",
-    "GYM", "TAVERN", "PUB", "GRILL", "SALOON",
+    "GYM", "TAVERN", "PUB", "GRILL", "SALOON", "GARDENS", "HOUSE", "NURSING PAVILION",
+    *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
+                                    "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
+                                    "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
+      for head in ("ASSOC", "ASSOCIATES", "GROUP", "CONSULTANTS", "SPECIALISTS", "PRACTICE")),
 )
 FACILITY_HEADS = (
     "HOSPITAL", "MEDICAL CENTER", "MEDICAL CTR", "MED CTR", "MEDICAL CENTRE", "HEALTH CENTER", "HEALTH CENTRE",
@@ -114,7 +118,7 @@ _NOT_FACILITY = frozenset(
     "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
     "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
     "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL ROMAN DEVOUT "
-    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS".split())
+    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP".split())
 _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
@@ -828,7 +832,7 @@ def find_facilities(text: str) -> list[Hit]:
             continue  # "CO 4.5", "CO/CI": cardiac output, not a company
         if head_end == i and t.up in ("GENERAL", "MEDICAL", "REGIONAL") and i + 1 < n and toks[i + 1].kind == "w" \
                 and len(toks[i + 1].text) >= 2 and toks[i + 1].up not in _FAC_TAIL \
-                and not toks[i + 1].up.endswith(("ED", "ING")) \
+                and not toks[i + 1].up.endswith(("ED", "ING")) and toks[i + 1].up not in _STOP \
                 and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
@@ -927,7 +931,7 @@ def find_facilities(text: str) -> list[Hit]:
                 and toks[j].up not in _NOT_FACILITY \
                 and toks[j].up not in _STOP_PLACE:
             first = j  # "FROM BLUE HILLS MANOR", "FROM SHRINE OF HOPE PARISH": an ordinary word opening the name
-        if not named and i >= 2:
+        if not named and i >= 2 and t.up != "HOUSE":  # (not "STAYING AT PT'S HOUSE")
             # "AT CAPE COD HOSPITAL": in ALL-CAPS text, 1-3 plain words between a place preposition and a head
             k = i - 1
             cared = employer or any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
@@ -1210,7 +1214,7 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
 
 _GO_WORDS = frozenset("GO GOING GOES WENT".split())
 _CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST".split())
-_FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX".split())
+_FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX ARRIVED".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
 _SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())
 _TITLE_STOP = frozenset("DR DRS MR MRS MS REV FR PASTOR RABBI IMAM SHEIKH CHAPLAIN DEACON BISHOP FATHER SISTER BROTHER "
