@@ -129,6 +129,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "GIVEN DOSE 1/2 TAB. LICENSE PLATE ON FILE. DL SUSPENDED. EXT 200 MG? HALF 95 AND A HALF PERCENT.",
     "HR 110 SINUS ST, 2 LEADS ST ELEVATION. 2 HEAD CT DONE. 3 PT DR AWARE. PT ON PS 10. HEAD CT & CHEST CT.",
     "STAYING AT PT'S HOUSE. WENT TO HER HOUSE. SOBER HOUSE. GROUP HOME. SEEN BY PULMONARY ASSOCIATES.",
+    "SENT FROM ED. TRANSFERRED FROM ED RN TO ICU. SEEN IN ED, RN ED NOTE REVIEWED. RT ED.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -399,6 +400,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Pt is 91 yo F from Covenant Gardens (nursing home)", "Covenant Gardens"),
     ("PT LIVED AT LASELL HOUSE IN NEWTON SINCE 2001", "LASELL HOUSE"),
     ("F/U WITH DR. FRANK AT SPARTANBURG PULMONARY ASSOC, NEXT APPT", "SPARTANBURG PULMONARY ASSOC"),
+    ("1030 -> 40% COOL NEB. RT ED FOLLOWING, NEB Q4", "ED"),
+    ("TEACHING W/ VAD COORDINATOR ED, WHO CAN BE REACHED", "ED"),
+    ("letter to be written by SW Tamika Bell, who will email", "Bell"),
+    ("Family: esposa Maritza Colón and son Wilfredo", "Colón"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

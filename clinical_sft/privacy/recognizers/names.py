@@ -522,10 +522,13 @@ def find_names(text: str) -> list[Hit]:
                         and _nameish(lex, toks[j + 2].up) and (not sc.mixed_case or toks[j + 2].is_title):
                     flag[j] = flag[j + 2] = 0.6  # "Wilner St. Fleur", "JEAN-ROBERT ST. FLEUR"
                     changed = True
-                elif ((sc.mixed_case and direction == 1 and tj.is_title and toks[i].is_title and flag[i] >= 0.75
-                       and len(uj) <= 3 and lex.last_pct.get(uj, 0.0) >= 0.001
-                       and uj not in _NOT_A_NAME)  # "Kenny Ng"
-                      or _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj))) and uj not in RELATIVES \
+                elif sc.mixed_case and direction == 1 and tj.is_title and toks[i].is_title and flag[i] >= 0.75 \
+                        and uj not in _NOT_A_NAME and uj not in RELATIVES and not _eponym_or_field(sc, j) and (
+                            (len(uj) <= 3 and lex.last_pct.get(uj, 0.0) >= 0.001)
+                            or lex.last_pct.get(fold(uj), 0.0) >= 0.02):
+                    flag[j] = 0.6  # "Kenny Ng", "SW Tamika Bell", "esposa Maritza Colón": a common surname in prose
+                    changed = True
+                elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) and uj not in RELATIVES \
                         and (uj not in lex.clinical or (sc.mixed_case and tj.is_title and toks[i].is_title
                                                         and lex.klass(uj) != NOT_NAME)) \
                         and (lex.zipf(uj) < 4.5 or lex.klass(uj) == PURE or lex.last_pct.get(uj, 0.0) >= 0.01
@@ -764,6 +767,12 @@ def find_names(text: str) -> list[Hit]:
             if u and u in lex.first and (u not in _STOP or len(u) >= 3) and u not in _SERVICES \
                     and (u not in lex.clinical or len(u) >= 3 or u in NAME_PARTS) and (not sc.mixed_case or w[:1].isupper()):
                 hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "RT (WILL) WILL TRIAL", "PT/OT (KAI AND BO)"
+    for m in _ROLE_ED.finditer(text):
+        nxt = m.group(2)
+        if nxt is None or nxt.upper() in ("FOLLOWING", "WHO", "WAITED", "WENT", "LEFT", "AND") or (
+                lex.last_pct.get(nxt.upper(), 0.0) >= 0.001 and nxt.upper() not in lex.clinical
+                and nxt.upper() not in _NOT_A_NAME):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "RT ED FOLLOWING", "ED RN ED DALY", "BROTHER ED WAITED"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
     for m in _REPORT_TO.finditer(text):
@@ -810,6 +819,10 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
 _ROLE_PAREN = re.compile(r"\b(?:RN|RT|RRT|NP|MD|PA|SW|CM|OT|PT/OT|OT/PT|SLP|TEAM|COORDINATOR|CHAPLAIN|INTERPRETER|NEOB|"
                          r"BIOMED|TECH|HO|RESIDENT|FELLOW|INTERN|NURSE)S?[ \t]{0,2}\(([A-Za-z]{2,12})(?:(?:,|[ \t]{1,2}and|"
                          r"[ \t]{0,2}&)[ \t]{0,2}([A-Za-z]{2,12}))?\)", re.IGNORECASE)
+# a colleague or relative called Ed (ED is also the emergency department): "RT ED FOLLOWING", "VAD COORDINATOR ED, WHO"
+_ROLE_ED = re.compile(r"\b(?:RT|RN|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
+                      r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",
+                      re.MULTILINE)
 # a relative named Will before the verb will: "SON WILL WILL BRING CLOTHES", "brother will will be here"
 _WILL_WILL = re.compile(r"\b(?:son|husband|brother|father|dad|nephew|grandson|uncle|cousin|friend|boyfriend|partner)"
                         r"[ \t]{1,2}(will)[ \t]{1,2}will\b", re.IGNORECASE)
