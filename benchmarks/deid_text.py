@@ -6,7 +6,7 @@ its own process, one after the other, one thread each; load time is reported apa
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
 ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
-blind once each, then tuned on; the last six sets, held out from tuning; and the PHI-sparse sets that show the
+blind once each, then tuned on; the last ten sets, held out from tuning; and the PHI-sparse sets that show the
 false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
@@ -73,10 +73,11 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                                                "w15_setA.jsonl", "w16_setA.jsonl", "w17_setA.jsonl", "w18_setA.jsonl",
                                                "w19_setA.jsonl", "w20_setA.jsonl", "w21_setA.jsonl",
                                                "w22_setA.jsonl", "w23_setA.jsonl", "w24_setA.jsonl",
-                                               "w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl")),
+                                               "w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl",
+                                               "w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl",
+                                               "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl")),
                         # the last sets written, not used for tuning when this benchmark was run
-                        ("icu_notes_heldout", ("w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl",
-                                               "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl"))):
+                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(34, 44)))):
         if not all((icu / f).exists() for f in files):
             continue
         docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]
