@@ -210,13 +210,13 @@ def find_places(text: str) -> list[Hit]:
         if kind == "HOSPITAL":
             # a campus or branch after a listed name: "KINDRED PARK VIEW", "Lahey North", "SPAULDING CAPE COD"
             for _ in range(3):
-                w = re.match(r"[ \t]([A-Za-z]{3,15})\b", text[e:e + 20])
-                if w is None or (sc.mixed_case and not w.group(1)[:1].isupper()):
+                branch = re.match(r"[ \t]([A-Za-z]{3,15})\b", text[e:e + 20])
+                if branch is None or (sc.mixed_case and not branch.group(1)[:1].isupper()):
                     break
-                wu = w.group(1).upper()
+                wu = branch.group(1).upper()
                 if not (wu in _BRANCH_WORDS or (wu in lex.cities and wu not in lex.clinical)):
                     break
-                e += w.end()
+                e += branch.end()
             hits.append((s, e, "HOSPITAL", 0.8))
             continue
         words = word.split()
@@ -755,16 +755,17 @@ def find_addresses(text: str) -> list[Hit]:
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
     pos = 0
-    while (mt := _STREET_NO_NUMBER.search(text, pos)) is not None:
-        pos = mt.start(1)  # "Stop & Shop on Morrissey Blvd": a rejected run may hide the street after it
-        street_words = mt.group(1).upper().split()
+    while (ms := _STREET_NO_NUMBER.search(text, pos)) is not None:
+        pos = ms.start(1)  # "Stop & Shop on Morrissey Blvd": a rejected run may hide the street after it
+        street_words = ms.group(1).upper().split()
+        city_after = _CITY_AFTER.match(text, ms.end())
         if all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
                for w in street_words) and (any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
-                                        for w in street_words) or _CITY_AFTER.match(text, mt.end()) and (
-                    fold(_CITY_AFTER.match(text, mt.end()).group(1)).upper() in lex.cities)) and (
-                not sc.mixed_case or all(w[:1].isupper() for w in mt.group(1).split())):
-            hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE"
-            pos = mt.end()
+                                        for w in street_words)
+                                    or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities)) and (
+                not sc.mixed_case or all(w[:1].isupper() for w in ms.group(1).split())):
+            hits.append((ms.start(1), ms.end(), "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE"
+            pos = ms.end()
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits

@@ -762,10 +762,10 @@ def find_names(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
     for m in _ROLE_PAREN.finditer(text):
         for g in (1, 2):
-            w = m.group(g)
-            u = fold(w).upper() if w else ""
+            word = m.group(g) or ""
+            u = fold(word).upper()
             if u and u in lex.first and (u not in _STOP or len(u) >= 3) and u not in _SERVICES \
-                    and (u not in lex.clinical or len(u) >= 3 or u in NAME_PARTS) and (not sc.mixed_case or w[:1].isupper()):
+                    and (u not in lex.clinical or len(u) >= 3 or u in NAME_PARTS) and (not sc.mixed_case or word[:1].isupper()):
                 hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "RT (WILL) WILL TRIAL", "PT/OT (KAI AND BO)"
     for m in _ROLE_ED.finditer(text):
         nxt = m.group(2)
