@@ -137,6 +137,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "HR 110 SINUS ST, 2 LEADS ST ELEVATION. 2 HEAD CT DONE. 3 PT DR AWARE. PT ON PS 10. HEAD CT & CHEST CT.",
     "STAYING AT PT'S HOUSE. WENT TO HER HOUSE. SOBER HOUSE. GROUP HOME. SEEN BY PULMONARY ASSOCIATES.",
     "SENT FROM ED. TRANSFERRED FROM ED RN TO ICU. SEEN IN ED, RN ED NOTE REVIEWED. RT ED.",
+    "PT IS HCP? WIFE IS HCP. WHO IS HCP. SON IS PT'S HCP. CHILDREN (2) AT HOME. CHILDREN (AGES 4 AND 7).",
+    "DR DO NOT DISTURB SIGN. DR AND RN AWARE. DR WILL CALL BACK.",
     "MAR TO MAR RECONCILED. ON 2L NC; PEEP 5. ONTARIO BRAND CATHETER NOT USED.",
     "Mallory-Weiss tear noted. NO ELECTRIC BLANKET. I/O 120/800-1000. ID CONSULT 1400. PLAN FOR 2 UNITS.",
 ])
@@ -411,6 +413,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("TEACHING W/ VAD COORDINATOR ED, WHO CAN BE REACHED", "ED"),
     ("letter to be written by SW Tamika Bell, who will email", "Bell"),
     ("Family: esposa Maritza Colón and son Wilfredo", "Colón"),
+    ("HUSBAND VISITED, MAY IS HCP + PRIMARY CONTACT", "MAY"),
+    ("THEIR CHILDREN (TY, 9 AND KAI, 6) WITH GRANDMOTHER", "KAI"),
+    ("Children (Meron 12, Yonas 9) not allowed to visit", "Yonas"),
+    ("Pt is DNR/DNI per d/w Dr. Do and son Minh", "Do"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -243,9 +243,9 @@ def find_names(text: str) -> list[Hit]:
                     flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
                     continue
                 if pu in ("DR", "DRS", "DOCTOR") and base in _NOT_A_NAME and lex.last_pct.get(base, 0.0) > 0.0 \
-                        and (base not in _STOP or base in lex.first) and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
+                        and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= 0.003) and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
                         and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)" or toks[i + 1].up in (
-                            "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING")):
+                            "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING", "AND")):
                     flag[i] = max(flag.get(i, 0), 0.75)  # "DR. MAY AWARE", "(DR. BISHOP)": a surname that is a word
                     continue
                 if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) and (
@@ -773,6 +773,15 @@ def find_names(text: str) -> list[Hit]:
                 lex.last_pct.get(nxt.upper(), 0.0) >= 0.001 and nxt.upper() not in lex.clinical
                 and nxt.upper() not in _NOT_A_NAME):
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "RT ED FOLLOWING", "ED RN ED DALY", "BROTHER ED WAITED"
+    for m in _NAME_IS_KIN.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in lex.clinical and u not in RELATIVES and u not in ("PT", "PATIENT"):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "MAY IS HCP", "HOPE IS HER HCP"
+    for m in _CHILDREN_AGES.finditer(text):
+        for kid in re.finditer(r"([A-Za-z][A-Za-z'\-]{1,15})[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}\b", m.group(1)):
+            u = fold(kid.group(1)).upper()
+            if u not in lex.clinical and u not in _NOT_A_NAME and (not sc.mixed_case or kid.group(1)[:1].isupper()):
+                hits.append((m.start(1) + kid.start(1), m.start(1) + kid.end(1), "NAME", 0.6))  # "(Meron 12, Yonas 9)"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
     for m in _REPORT_TO.finditer(text):
@@ -823,6 +832,14 @@ _ROLE_PAREN = re.compile(r"\b(?:RN|RT|RRT|NP|MD|PA|SW|CM|OT|PT/OT|OT/PT|SLP|TEAM
 _ROLE_ED = re.compile(r"\b(?:RT|RN|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
                       r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",
                       re.MULTILINE)
+# a first name that is also a word, named as the health-care proxy or a relative: "MAY IS HCP", "HOPE IS HER HCP"
+_NAME_IS_KIN = re.compile(r"\b([A-Za-z]{2,12})[ \t]{1,2}(?:is|was)[ \t]{1,2}(?:the[ \t]{1,2}|her[ \t]{1,2}|his[ \t]{1,2}|"
+                          r"pt'?s[ \t]{1,2})?(?:hcp|proxy|health[ \t]care[ \t]proxy|guardian|nok|next[ \t]of[ \t]kin)\b",
+                          re.IGNORECASE)
+# children and their ages in parentheses: "CHILDREN (TY, 9 AND KAI, 6)", "Children (Meron 12, Yonas 9)"
+_CHILDREN_AGES = re.compile(r"\b(?:children|kids|grandchildren|grandkids|sons|daughters)[ \t]{0,2}\(((?:[A-Za-z][A-Za-z'\-]{1,15}"
+                            r"[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}(?:[ \t]{0,2}(?:,|and|&)[ \t]{0,2})?){1,6})\)",
+                            re.IGNORECASE)
 # a relative named Will before the verb will: "SON WILL WILL BRING CLOTHES", "brother will will be here"
 _WILL_WILL = re.compile(r"\b(?:son|husband|brother|father|dad|nephew|grandson|uncle|cousin|friend|boyfriend|partner)"
                         r"[ \t]{1,2}(will)[ \t]{1,2}will\b", re.IGNORECASE)
