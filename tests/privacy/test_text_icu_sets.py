@@ -56,15 +56,15 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # measured: 0.937 / 0.964 and 0.933 / 0.973 (held out one session at 0.916 / 0.967, then tuned on)
     (["w22_setA.jsonl", "w23_setA.jsonl", "w24_setA.jsonl"], 0.91, 0.94),
     (["w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl"], 0.91, 0.95),
-    # measured: 0.949 / 0.966, 0.953 / 0.949, 0.968 / 0.949, 0.941 / 0.948, 0.920 / 0.967, 0.934 / 0.970 (held out one
-    # session: blind 0.907 / 0.951 pooled, 0.914 / 0.951 at its end; then tuned on)
+    # measured: 0.944 / 0.957 together (held out one session: blind 0.907 / 0.951, 0.914 / 0.951 at its end; then
+    # tuned on)
     (["w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl", "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl"],
      0.92, 0.93),
     # held out (never tuned on; only their scores were read): 0.908 / 0.951 (blind at session start ba049f0:
     # 0.901 / 0.949; w34 0.989, w35 0.961, w36 0.893, w37 0.917, w38 0.941, w39 0.779)
     (["w34_setA.jsonl", "w35_setA.jsonl", "w36_setA.jsonl", "w37_setA.jsonl", "w38_setA.jsonl", "w39_setA.jsonl"],
      0.89, 0.93),
-    # held out, PHI-sparse like a real corpus: 0.928 / 0.958 (blind at ba049f0: 0.914 / 0.951; w40 0.869, w41 0.979,
+    # held out, PHI-sparse like a real corpus: 0.930 / 0.958 (blind at ba049f0: 0.914 / 0.951; w40 0.869, w41 0.979,
     # w42 0.951, w43 0.875)
     (["w40_setA.jsonl", "w41_setA.jsonl", "w42_setA.jsonl", "w43_setA.jsonl"], 0.90, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
