@@ -824,12 +824,14 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
+# care-team roles written right before a colleague's name (regular-expression alternatives)
+_TEAM_ROLES = "RN|RT|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH"
 # colleagues named in parentheses after their role: "RT (WILL) WILL TRIAL PS", "PT/OT (KAI AND BO)", "IV TEAM (BO)"
-_ROLE_PAREN = re.compile(r"\b(?:RN|RT|RRT|NP|MD|PA|SW|CM|OT|PT/OT|OT/PT|SLP|TEAM|COORDINATOR|CHAPLAIN|INTERPRETER|NEOB|"
-                         r"BIOMED|TECH|HO|RESIDENT|FELLOW|INTERN|NURSE)S?[ \t]{0,2}\(([A-Za-z]{2,12})(?:(?:,|[ \t]{1,2}and|"
+_ROLE_PAREN = re.compile(rf"\b(?:{_TEAM_ROLES}|MD|PA|OT|PT/OT|OT/PT|SLP|TEAM|INTERPRETER|NEOB|HO|RESIDENT|FELLOW|INTERN|"
+                         r"NURSE)S?[ \t]{0,2}\(([A-Za-z]{2,12})(?:(?:,|[ \t]{1,2}and|"
                          r"[ \t]{0,2}&)[ \t]{0,2}([A-Za-z]{2,12}))?\)", re.IGNORECASE)
 # a colleague or relative called Ed (ED is also the emergency department): "RT ED FOLLOWING", "VAD COORDINATOR ED, WHO"
-_ROLE_ED = re.compile(r"\b(?:RT|RN|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
+_ROLE_ED = re.compile(rf"\b(?:{_TEAM_ROLES}|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
                       r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",
                       re.MULTILINE)
 # a first name that is also a word, named as the health-care proxy or a relative: "MAY IS HCP", "HOPE IS HER HCP"
