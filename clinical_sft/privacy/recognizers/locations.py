@@ -63,7 +63,10 @@ _ORG_HEADS = (
     "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
     "FAMILY COURT", "PROBATE AND FAMILY COURT", "FAMILY AND CHILDREN'S SERVICE", "FAMILY AND CHILDREN'S SERVICES",
     "HOUSING COURT", "JUVENILE COURT", "SUPERIOR COURT", "MUNICIPAL COURT", "BEVERAGES", "ELECTRIC",
-    "GYM", "TAVERN", "PUB", "GRILL", "SALOON", "GARDENS", "HOUSE", "NURSING PAVILION",
+    "GYM", "TAVERN", "PUB", "GRILL", "SALOON", "GARDENS", "HOUSE", "NURSING PAVILION", "CELLARS", "WINERY",
+    "VINEYARDS", "ORCHARDS", "POULTRY", "CASINO", "STEAMSHIP", "CONTRACTORS", "BUILDERS", "BASILICA", "LODGE",
+    "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
+    "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -132,12 +135,12 @@ _NUMBERED_WARD = re.compile(r"(?:\b([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-
                             r"\b(\d{1,2}(?:st|nd|rd|th))[ \t]ward\b", re.IGNORECASE)
 _PLACE_SUFFIX = frozenset("CAMP CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
-                          "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON".split())
+                          "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON COVE ISLAND BOTTOM HOLLER".split())
 _PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
 # words that begin place names ("NORTH ATTLEBORO", "PORT AU PRINCE", "FT LEE")
 _PLACE_PREFIX = frozenset("NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST NEW PORT FORT FT MOUNT MT ST "
                           "SAINT SAN SANTA LAKE GLEN UPPER LOWER "
-                          "OLD LITTLE GREAT".split())
+                          "OLD LITTLE GREAT BIG".split())
 
 _AUTO: ahocorasick.Automaton | None = None
 _AUTO_LOCK = threading.Lock()
@@ -271,6 +274,11 @@ def find_places(text: str) -> list[Hit]:
             bare = t.is_upper and t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i - 1].kind == "w" \
                 and (i + 1 >= n or toks[i + 1].kind == "p" and toks[i + 1].text in ",.;)") \
                 and toks[i - 1].up in lex.cities and toks[i - 1].up not in lex.clinical  # "from Sheboygan WI, adm"
+            if t.is_upper and toks[i - 1].text == "(" and i >= 2 and i + 1 < n and toks[i + 1].text == ")" \
+                    and toks[i - 2].kind == "w" and toks[i - 2].up in lex.cities and t.up not in ("IN", "OR") \
+                    and toks[i - 2].up not in lex.clinical:
+                hits.append((t.start, t.end, "LOCATION", 0.65))  # "LIVES IN PASADENA (TX)"
+                continue
             if (t.is_upper or zip_next) and (comma or zip_next or bare):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
@@ -308,7 +316,8 @@ def find_places(text: str) -> list[Hit]:
                     not lex.is_known_word(toks[j].up) or toks[j].up in lex.cities
                     or (sc.mixed_case and toks[j].is_title and t.up in _PLACE_CTX)
                     or (toks[j].up in _PLACE_PREFIX and j + 1 < n and toks[j + 1].kind == "w"
-                        and (not lex.is_known_word(toks[j + 1].up) or toks[j + 1].up in lex.cities))
+                        and (not lex.is_known_word(toks[j + 1].up) or toks[j + 1].up in lex.cities
+                             or toks[j + 1].up in _PLACE_SUFFIX))  # "FROM BIG COVE"
                     or (run and toks[j].up in _PLACE_SUFFIX)  # "FROM MONCKS CORNER", "UP WOLFPEN HOLLOW"
                     or (not run and t.up in _PLACE_CTX and lex.klass(toks[j].up) != NOT_NAME
                         and lex.zipf(toks[j].up) < 4.0 and len(toks[j].up) >= 3 and toks[j].up not in UNIT_WORDS
@@ -394,12 +403,19 @@ def find_places(text: str) -> list[Hit]:
         st = m.group("st")
         if st in STATE_ABBR and st not in ("IN", "OR", "OK", "HI") and (m.group("res") or m.group("trav") or (st not in lex.clinical and st not in _AMBIG_ABBR)):
             hits.append((m.start("st"), m.end("st"), "LOCATION", 0.6))  # (not "CAME FROM NH", "BACK TO NC")
+    # a police department by its acronym next to its officers: "BPD OFFICER", "(BPD HOMICIDE)", "CPD Detective"
+    for m in _PD_ACRONYM.finditer(text):
+        hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
     return hits
 
 
+_FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER DTR MOTHER FATHER SISTER BROTHER "
+                         "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY".split())
+_PD_ACRONYM = re.compile(r"\b([A-Z]{1,4}PD)\b(?=[ \t]{1,2}(?:OFFICERS?|DETECTIVES?|DET\b|SGT\b|SERGEANT|HOMICIDE|PATROL|"
+                         r"CUSTODY|COPS?\b|TROOPERS?|[Oo]fficers?|[Dd]etectives?|[Ss]gt\b|[Hh]omicide))")
 _AFTER_IN_FROM = re.compile(r"\b(?:in|from|near)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
 _RESIDENCE = frozenset("LIVES LIVING RESIDES RESIDING HOME STAYS STAYING".split())
 _STATE_AFTER_MOVE = re.compile(
@@ -427,10 +443,13 @@ _STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
 
 def _named_before(sc: Scan, lex: Lexicons, up: str, pos: int) -> bool:
     """Whether a name (unknown or name-lexicon word, or a facility head) ends right before ``pos``
-    (``ST. LUKE'S (``, ``Emerson Hosp (``), not an ordinary word (``C-COLLAR (``)."""
-    m = re.search(r"([A-Z][A-Z'’.\-]*)\s*$", up[max(0, pos - 40):pos])
+    (``ST. LUKE'S (``, ``Emerson Hosp (``, ``ST. MARY'S ED (``), not an ordinary word (``C-COLLAR (``)."""
+    seg = up[max(0, pos - 40):pos]
+    m = re.search(r"([A-Z][A-Z'’.\-]*)(?:[ \t]{1,2}(?:ED|ER|EW|ICU|MICU|SICU|CCU))?\s*$", seg)
     if not m:
         return False
+    if re.search(r"\b(?:ST\.?|SAINT)[ \t]{1,2}$", seg[:m.start(1)]):
+        return True  # a saint's name: "ST. MARY'S ED (GRAND JUNCTION)"
     w = m.group(1).strip(".")
     w = w[:-2] if w.endswith(("'S", "’S")) else w
     return w not in lex.clinical and (not lex.is_known_word(w) or lex.klass(w) == PURE or w in _FACILITY_HEAD_WORDS)
@@ -459,6 +478,8 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
             return True
     elif prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
         return True
+    elif prev == "FROM" and prev2 in _FROM_PEOPLE and " " in up[s:e]:
+        return True  # "FAMILY FROM CUT OFF", "pt from golden meadow": a listed town of two words
 
     m = _STATE_AFTER.match(sc.text, e)
     if m:
@@ -781,14 +802,20 @@ def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
         return None
     run: list[int] = []
     k += 1
+    plain = False
     while k < n and len(run) < 3 and toks[k].kind == "w" and "\n" not in sc.text[toks[k - 1].end:toks[k].start]:
         u = toks[k].up
-        if u in lex.clinical or u in _STOP or u in UNIT_WORDS or u in _STOP_PLACE or (sc.mixed_case and toks[k].is_lower):
+        if sc.mixed_case and toks[k].is_lower:
             return None
+        plain = plain or u in lex.clinical or u in _STOP or u in UNIT_WORDS or u in _STOP_PLACE
         run.append(k)
         k += 1
     if not run or (k < n and toks[k].text not in ".,;)" and toks[k].kind != "n"):
         return None
+    if plain and (len(run) < 2 or " ".join(toks[r].up for r in run) not in lex.cities):
+        return None  # not "12 ELM ST, WAS", but "418 CHERRY ST, BROKEN ARROW," (a listed town)
+    if len(run) == 1 and not sc.mixed_case and toks[run[0]].up not in lex.cities and lex.zipf(toks[run[0]].up) >= 3.5:
+        return None  # "12 ELM ST, ALONE."
     return toks[run[0]].start, toks[run[-1]].end
 
 
@@ -838,6 +865,11 @@ def find_facilities(text: str) -> list[Hit]:
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
         weak = " ".join(toks[q].up for q in range(i, head_end + 1)) in _WEAK_HEADS
+        # in prose a lower-case weak head after a name is left out of the span: "from Holy Ghost parish",
+        # "Charlton Memorial cardiology clinic" (the name is found on its own)
+        lower_head = weak and sc.mixed_case and t.is_lower and i >= 1 and toks[i - 1].text[:1].isupper()
+        lower_head = lower_head or " ".join(toks[q].up for q in range(i, head_end + 1)) in (
+            "PLANT", "ASSEMBLY PLANT", "POWER PLANT")  # "AT GM LORDSTOWN PLANT": the name only
         head_end, weak_chain = _chain_heads(toks, heads, head_end)
         weak = weak and weak_chain
         # walk back over the facility's own name
@@ -959,9 +991,16 @@ def find_facilities(text: str) -> list[Hit]:
             named = True  # "Pastor from Korean Central Presbyterian": peoples and plain words before the faith
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
+        if weak and first >= 1 and named:
+            b = first - 1 - (toks[first - 1].text == "." and first >= 2)
+            if toks[b].up in ("DR", "DRS", "MR", "MRS", "MS", "MISS", "DOCTOR"):
+                named = False  # "Dr. Maria Cardiology today": a titled person before a service
         e = toks[head_end].end
+        if lower_head:
+            e = toks[i - 1].end
+            named = named and 0 <= first < i
         # "Hospital of the University of Pennsylvania", "University Hospital of Boston"
-        if head_end + 1 < n and toks[head_end + 1].up == "OF":
+        elif head_end + 1 < n and toks[head_end + 1].up == "OF":
             k = head_end + 2
             while k < n and toks[k].kind == "w" and (
                     toks[k].up in ("THE", "OF") or not lex.is_known_word(toks[k].up) or toks[k].up in lex.cities
@@ -1249,9 +1288,18 @@ def _care_before(sc: Scan, i: int) -> bool:
     return False
 
 
+_SPECIALTY_MODIFIERS = frozenset("INTERVENTIONAL PEDIATRIC PAEDIATRIC GENERAL ADULT STRUCTURAL PREVENTIVE NONINVASIVE "
+                                  "NON-INVASIVE INVASIVE NUCLEAR CONSULT CONSULTING ELECTROPHYSIOLOGY EP HF CHF "
+                                  "TRANSPLANT IMAGING CARDIAC VASCULAR CARDIOVASCULAR ONCOLOGY".split())
+
+
 def _plain_word(lex: Lexicons, up: str) -> bool:
     """An ordinary word that cannot start a facility's name before a weak head (``GO HOME``, ``FAMILY'S HOME``)."""
     u = up[:-2] if up.endswith(("'S", "’S")) else up
+    if u in _SPECIALTY_MODIFIERS:
+        return True  # "INTERVENTIONAL CARDIOLOGY", "PEDIATRIC CARDIOLOGY": a service, not a practice
+    if u.endswith(("'D", "’D", "'ED", "’ED")) and len(u) <= 7:
+        return True  # "D/C'D HOME", "TX'D HOME": an abbreviated participle
     return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
                                                and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
@@ -1286,7 +1334,8 @@ _CARE_WORDS = frozenset(
     "TRANSPLANT CATH CATHED DIAGNOSED EVALUATED INTUBATED BIOPSY CHEMO RADIATION APPT APPOINTMENT STAYS STAYING "
     "LIVES LIVED RESIDES".split())
 # words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
-_BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO "
+_BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO MEMORIAL "
+                            "SAMARITAN RESURRECTION "
                             "SHRINERS HADASSAH CHILDREN'S CHILDRENS".split())
 _MONTH_WORDS = frozenset("JAN JANUARY FEB FEBRUARY MAR MARCH APR APRIL MAY JUN JUNE JUL JULY AUG AUGUST SEP SEPT "
                          "SEPTEMBER OCT OCTOBER NOV NOVEMBER DEC DECEMBER".split())
@@ -1327,7 +1376,8 @@ def _chain_heads(toks: Sequence[Any], heads: dict[str, list[tuple[str, ...]]], e
         k = end + 1
         if k < n and toks[k].up in ("AND", "&"):
             k += 1
-        best = _head_end(toks, heads, k) if k < n and toks[k].kind == "w" else -1
+        best = _head_end(toks, heads, k) if k < n and toks[k].kind == "w" and not (
+            toks[k].text[:1].islower() and toks[end].text[:1].isupper()) else -1  # not "Memorial cardiology clinic"
         if best < 0 or toks[end + 1].start - toks[end].end > 1:
             return end, weak
         weak = weak and " ".join(toks[q].up for q in range(k, best + 1)) in _WEAK_HEADS

@@ -52,7 +52,8 @@ RELATIVES = frozenset(
     "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER "
     "LANDLORD HOUSEMATE TUTU TITA TITO HALMONI HALABEOJI BABUSHKA ABUELA ABUELO BUBBE ZAYDE MANONG MANANG KUYA "
     "GRANNY GRANDPARENTS DAU DAUS DAUGHTERS-IN-LAW GRANDDAU GRANDDAUS BUDDY TEAMMATE STEPDAD STEPMOM STEPBROTHER "
-    "STEPSISTER HALF-BROTHER HALF-SISTER GRANDNIECE GRANDNEPHEW GODCHILD BF GF".split())
+    "STEPSISTER HALF-BROTHER HALF-SISTER GRANDNIECE GRANDNEPHEW GODCHILD BF GF GRANDDTR GRANDDTRS GDTR GRDTR "
+    "DAUGTHER DAUGHER DAUHGTER DUAGHTER HUSBNAD HUSBAN NEPHW".split())
 # relatives in the plural: a list of names follows ("SONS TOU AND PAO", "DTRS JOY AND CHERRY")
 _PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS DAUS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
                               "NEPHEWS COUSINS PARENTS CHILDREN KIDS SIBLINGS FRIENDS".split())
@@ -94,7 +95,7 @@ _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
     "THIS THAT THESE THOSE IT ITS HE SHE HIS HER HIM THEY THEM THEIR WE US OUR YOU YOUR I ME MY BUT SO IF "
     "THEN THAN WHO WHOM WHICH WHAT WHEN WHERE WHY HOW ALL ANY SOME EACH ALSO VERY WILL WOULD CAN COULD "
-    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X BORN".split())
+    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X BORN VIA".split())
 
 # words before a credential that name a role, not a person ("NIGHT RN", "CHARGE RN", "EP NP")
 _ROLE_WORDS = frozenset(
@@ -136,6 +137,11 @@ def _rare_unknown(lex: Lexicons, base: str) -> bool:
 # kin words that are nicknames too ('CALLS HIMSELF "BUDDY"')
 _KIN_NICKNAMES = frozenset("BUDDY GRANNY".split())
 _NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS) - _KIN_NICKNAMES
+
+
+# listed first names that read as plurals or verbs after a relative ("DAUGHTER MILES AWAY", "SON TIES HIS SHOES")
+_PLURAL_WORDS_AS_NAMES = frozenset("LIES NUMBERS VALVES TIES THERES RARES MANS MADS MACS MILES TOMS MARS ARES FARES "
+                                   "AUGUSTS BLESSING".split())
 
 
 def _inflected(lex: Lexicons, base: str) -> bool:
@@ -256,7 +262,8 @@ def find_names(text: str) -> list[Hit]:
                             i + 2 < len(toks) and toks[i + 1].text == "("
                             and any(toks[q].up in VERBS for q in range(i + 2, min(i + 5, len(toks)))))))) \
                         and clinical_ok and cap_ok and freq_ok \
-                        and (strong or k == PURE or not _inflected(lex, base)):
+                        and (strong or k == PURE or not _inflected(lex, base)
+                             or (relative and base in lex.first and base not in _PLURAL_WORDS_AS_NAMES)):
                     flag[i] = max(flag.get(i, 0), 0.85)
                     continue
                 elif not freq_ok and cap_ok and base in lex.first and base not in lex.clinical and (
@@ -353,7 +360,7 @@ def find_names(text: str) -> list[Hit]:
         # --- "SW GRACE,", "CM Hope (ext 4410)": a role and a lexicon first name closing a list item ------
         if p == i - 1 and toks[p].up in _NAMED_ROLES \
                 and base in lex.first and base not in lex.clinical and base not in _NOT_A_NAME \
-                and i + 1 < len(toks) and toks[i + 1].text in ",;)(." and (not sc.mixed_case or t.is_title):
+                and i + 1 < len(toks) and toks[i + 1].text in ",;)(.@" and (not sc.mixed_case or t.is_title):
             flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "MR. BIN SALEH", "DR. VAN DER BERG": a particle after a title opens the name -----------
@@ -426,6 +433,15 @@ def find_names(text: str) -> list[Hit]:
                 and not (sc.mixed_case and t.is_lower and len(base) > 3) \
                 and not (len(base) <= 3 and base in lex.clinical and not _line_end(sc, i)):
             # not "-- explained that", "-- DOOR LEFT OPEN", "-- CT surgery NP to see"
+            flag[i] = max(flag.get(i, 0), 0.7)
+            continue
+
+        # --- initials signing the note after one dash: "... PLACED. -KM", "visit. -apr" --------------
+        if i >= 1 and toks[i - 1].text in ("-", "–", "—") and 2 <= len(base) <= 3 and base.isalpha() \
+                and all(q.kind == "p" and q.text in ".)" for q in toks[i + 1:]) \
+                and (i < 2 or toks[i - 2].end < toks[i - 1].start or toks[i - 2].text in ".;") \
+                and toks[i - 1].end == t.start and base not in CREDENTIALS and base not in _ROLE_WORDS \
+                and base not in TITLES and base not in _STOP and lex.zipf(base) < 5.0:
             flag[i] = max(flag.get(i, 0), 0.7)
             continue
 
@@ -527,6 +543,11 @@ def find_names(text: str) -> list[Hit]:
                             (len(uj) <= 3 and lex.last_pct.get(uj, 0.0) >= 0.001)
                             or lex.last_pct.get(fold(uj), 0.0) >= 0.02):
                     flag[j] = 0.6  # "Kenny Ng", "SW Tamika Bell", "esposa Maritza Colón": a common surname in prose
+                    changed = True
+                elif direction == 1 and uj in _SECOND_FIRST and flag[i] >= 0.85 and toks[i].up in lex.first \
+                        and (j + 1 >= len(toks) or toks[j + 1].text in "(,;.") \
+                        and (not sc.mixed_case or tj.is_title or tj.is_upper):
+                    flag[j] = 0.6  # "WIFE WILLIE MAE (80S", "sister Mary Beth,": a double first name
                     changed = True
                 elif _nameish(lex, uj, strict=uj in lex.clinical or lex.is_known_word(uj)) and uj not in RELATIVES \
                         and (uj not in lex.clinical or (sc.mixed_case and tj.is_title and toks[i].is_title
@@ -770,9 +791,19 @@ def find_names(text: str) -> list[Hit]:
     for m in _ROLE_ED.finditer(text):
         nxt = m.group(2)
         if nxt is None or nxt.upper() in ("FOLLOWING", "WHO", "WAITED", "WENT", "LEFT", "AND") or (
+                len(nxt) >= 5 and nxt.upper().endswith(("ING", "ED")) and nxt.upper() not in lex.clinical) or (
                 lex.last_pct.get(nxt.upper(), 0.0) >= 0.001 and nxt.upper() not in lex.clinical
                 and nxt.upper() not in _NOT_A_NAME):
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "RT ED FOLLOWING", "ED RN ED DALY", "BROTHER ED WAITED"
+    if sc.mixed_case:
+        for m in _ED_TITLE.finditer(text):
+            if not _ED_PLACE_PREV.search(text, max(0, m.start() - 8), m.start()):
+                hits.append((m.start(), m.end(), "NAME", 0.6))
+    for m in _ED_SURNAME.finditer(text):
+        nxt = m.group(1)
+        if lex.last_pct.get(nxt, 0.0) >= 0.0005 and not lex.is_known_word(nxt) and nxt not in lex.clinical \
+                and not _ED_PLACE_PREV.search(text, max(0, m.start() - 8), m.start()):
+            hits.append((m.start(), m.start() + 2, "NAME", 0.6))
     for m in _NAME_IS_KIN.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in RELATIVES and u not in ("PT", "PATIENT"):
@@ -784,6 +815,16 @@ def find_names(text: str) -> list[Hit]:
                 hits.append((m.start(1) + kid.start(1), m.start(1) + kid.end(1), "NAME", 0.6))  # "(Meron 12, Yonas 9)"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
+    for m in _KIN_PAREN.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in _NOT_A_NAME and u not in RELATIVES and (
+                not sc.mixed_case or m.group(1)[:1].isupper()):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "DTR (LI)"
+    for m in _COVERED_BY.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
+                not sc.mixed_case or m.group(1)[:1].isupper()):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "BREAK COVERED BY HOPE"
     for m in _REPORT_TO.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
@@ -832,8 +873,16 @@ _ROLE_PAREN = re.compile(rf"\b(?:{_TEAM_ROLES}|MD|PA|OT|PT/OT|OT/PT|SLP|TEAM|INT
                          r"[ \t]{0,2}&)[ \t]{0,2}([A-Za-z]{2,12}))?\)", re.IGNORECASE)
 # a colleague or relative called Ed (ED is also the emergency department): "RT ED FOLLOWING", "VAD COORDINATOR ED, WHO"
 _ROLE_ED = re.compile(rf"\b(?:{_TEAM_ROLES}|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
-                      r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",
+                      r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|@|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",
                       re.MULTILINE)
+# Ed in mixed-case prose, where the department is written ED: "RT Ed assisted", "Ed (son) called"
+_ED_TITLE = re.compile(r"(?<![\w/])Ed\b(?!-|/|[ \t]{1,2}(?:"
+                       r"visit|course|stay|room|bay|physician|attending|resident|team|staff|nurse|RN|MD|triage|doc|provider|"
+                       r"eval|evaluation|w/u|workup|records|admission|arrival|boarding|note|hold|pod|[A-Z]{2,}\b))")
+# Ed before a listed surname, not after a preposition: "VERIFIED BY MOTHER AS ED VILLARREAL"
+_ED_SURNAME = re.compile(r"\bED[ \t]{1,2}([A-Z][A-Z'\-]{2,20})\b")
+# words before ED / Ed that make it the emergency department ("FROM ED", "in Ed")
+_ED_PLACE_PREV = re.compile(r"\b(?:IN|TO|AT|OF|THE|PER|FROM|VIA|AN|AND|OR|OUR|AN)[ \t]{1,2}$", re.IGNORECASE)
 # a first name that is also a word, named as the health-care proxy or a relative: "MAY IS HCP", "HOPE IS HER HCP"
 _NAME_IS_KIN = re.compile(r"\b([A-Za-z]{2,12})[ \t]{1,2}(?:is|was)[ \t]{1,2}(?:the[ \t]{1,2}|her[ \t]{1,2}|his[ \t]{1,2}|"
                           r"pt'?s[ \t]{1,2})?(?:hcp|proxy|health[ \t]care[ \t]proxy|guardian|nok|next[ \t]of[ \t]kin)\b",
@@ -842,6 +891,14 @@ _NAME_IS_KIN = re.compile(r"\b([A-Za-z]{2,12})[ \t]{1,2}(?:is|was)[ \t]{1,2}(?:t
 _CHILDREN_AGES = re.compile(r"\b(?:children|kids|grandchildren|grandkids|sons|daughters)[ \t]{0,2}\(((?:[A-Za-z][A-Za-z'\-]{1,15}"
                             r"[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}(?:[ \t]{0,2}(?:,|and|&)[ \t]{0,2})?){1,6})\)",
                             re.IGNORECASE)
+# second parts of double first names that are also words or abbreviations ("WILLIE MAE", "BILLY JO")
+_SECOND_FIRST = frozenset("MAE MAY ANN ANNE LOU SUE RAE BETH JO KAY LYNN JEAN MARIE ELLEN BOB RAY LEE".split())
+# a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
+_KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
+                        + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
+# the nurse who covered a break: "BREAK COVERED BY HOPE.", "relieved by Rose for lunch"
+_COVERED_BY = re.compile(r"\b(?:covered|relieved|covering|cover)[ \t]{1,2}by[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b"
+                         r"(?![ \t]{0,2}(?:RN|MD|NP|RT)\b)", re.IGNORECASE)
 # a relative named Will before the verb will: "SON WILL WILL BRING CLOTHES", "brother will will be here"
 _WILL_WILL = re.compile(r"\b(?:son|husband|brother|father|dad|nephew|grandson|uncle|cousin|friend|boyfriend|partner)"
                         r"[ \t]{1,2}(will)[ \t]{1,2}will\b", re.IGNORECASE)

@@ -111,7 +111,7 @@ _UNITS = frozenset(
 
 def _prev_words(text: str, start: int, n: int = 2) -> list[str]:
     """Up to ``n`` upper-cased words before ``start`` (punctuation stripped)."""
-    seg = text[max(0, start - 40):start]
+    seg = re.sub(r"(?<=[A-Za-z])['’](?:d|ed)\b", "", text[max(0, start - 40):start], flags=re.IGNORECASE)  # D/C'D
     words = re.findall(r"[A-Za-z0-9][A-Za-z0-9/\-]*", seg)
     return [w.upper() for w in words[-n:] if not w[0].isdigit() or any(c.isalpha() for c in w)]
 
@@ -153,7 +153,7 @@ _DATE_CTX = frozenset(
     "PRESENTED PRESENTING "
     "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
     "INSERTED REMOVED CHANGED DONE OF MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY "
-    "SAT SATURDAY SUN SUNDAY".split()) | (_YEAR_EVENTS - {"FX", "FRACTURE"})
+    "SAT SATURDAY SUN SUNDAY D/C D/CED DCED DISCONTINUED PULLED".split()) | (_YEAR_EVENTS - {"FX", "FRACTURE"})
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
@@ -389,11 +389,16 @@ _PHONE = re.compile(
     _F)
 _PHONE7 = re.compile(r"(?<![\w\-/.])\d{3}-\d{4}(?![\w\-/])")
 _PHONE_CTX = re.compile(
-    r"(?:\b(?:pager|pgr|beeper|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
+    r"(?:\b(?:pager|pgr|beeper|bpr|beep|pg|page|paged|ext|extension|phone|ph|tel|telephone|cell|mobile|fax|contact|"
     r"call|callback|number|no)|(?<![\w#])#)[ \t.:#(]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
     r"\b(?:pager|pgr|beeper|beep|ext|extension)[ \t.:#]{0,4}(\d{3})\b(?![ \t]{0,2}(?:mg|ml|cc|mcg|units|%))|"
     r"\b(?:paged|page)[ \t]{1,2}at[ \t]{1,2}(\d-\d{4})\b", _F)
 _PAGED_AT = re.compile(r"\b(?:paged|page|pager|beeper|called)[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
+# a pager number a few words after paging: "PAGED X2 (4-1190)", "PAGE NIGHT FLOAT @ 3-7042", "PAGED TO 3317",
+# "(BPR 2219)"; the number follows @, TO, AT, #, a colon or a parenthesis
+_PAGE_NEAR = re.compile(r"\b(?:paged|page|pager|pgr|beeper|bpr|beep)\b[^.;\n]{0,28}?(?:@|\bto\b|\bat\b|#|:|\(|\bbpr\b|"
+                        r"\bpager\b|\bbeeper\b)[ \t]{0,2}(\d-\d{4}|\d{4,5})(?![\w\-/:]|\.\d|[ \t]{0,2}(?:mg|ml|cc|mcg|units|"
+                        r"u\b|%|hrs?\b|h\b|am\b|pm\b))", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
 _EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
@@ -443,6 +448,10 @@ def find_contacts(text: str) -> list[Hit]:
         v = m.group(1)
         if not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
             hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17)
+    for m in _PAGE_NEAR.finditer(text):
+        v = m.group(1)
+        if "-" in v or len(v) == 5 or not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
+            hits.append((m.start(1), m.end(1), "PHONE", 0.65))
     for m in _EXTENSION.finditer(text):
         prev = _prev_words(text, m.start(), 1)
         if not (prev and prev[-1] in ("TOTAL", "INCREASE", "DECREASE")):
