@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "SISTER MAY BE COMING. BROTHER WILL BE HERE. consent signed by pt. ENTERED BY MISTAKE. orders entered by team.",
     "IDENTIFIED BY MOTHER VIA PHONE. pediatric cardiology consult. seen at cardiology clinic. THE POST ACUTE PERIOD.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
@@ -452,6 +453,14 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("WORKS AT TOYOTA GEORGETOWN PLANT", "GEORGETOWN"),
     ("TRANSFERRED FROM MEMORIAL IN ROCKFORD", "MEMORIAL"),
     ("Padre Anselmo from Holy Ghost parish coming in AM", "Holy Ghost"),
+    ("Electronically signed by maria.lopes on 3/2", "maria.lopes"),
+    ("Entered by: nguyen_t 07:10", "nguyen_t"),
+    ("entered by: KPATEL2 / cosigned jrm", "jrm"),
+    ("REPORT FROM NIGHT RN K.L.", "K.L."),
+    ("F/U CXR OK. M.ROSSI RN", "M.ROSSI"),
+    ("-- K.T. OWENS, RN", "K.T. OWENS"),
+    ("HIS PASTOR REV. WILL FOSTER VISITED", "WILL FOSTER"),
+    ("COACH TY MORGAN CALLED FOR UPDATE", "TY MORGAN"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

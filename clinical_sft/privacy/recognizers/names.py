@@ -58,7 +58,7 @@ RELATIVES = frozenset(
 _PLURAL_RELATIVES = frozenset("SONS DAUGHTERS DTRS DAUS GRANDSONS GRANDDAUGHTERS GRANDCHILDREN BROTHERS SISTERS NIECES "
                               "NEPHEWS COUSINS PARENTS CHILDREN KIDS SIBLINGS FRIENDS".split())
 VERBS = frozenset(
-    "CALLED NAMED PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
+    "CALLED NAMED NAMING PAGED NOTIFIED CONTACTED PAGING INFORMED UPDATED SPOKE TALKED DISCUSSED CONSULTED "
     "D/W VISITED VISITORS VISITOR ATTENDING RESIDENT INTERN FELLOW PCP CARDIOLOGIST SURGEON ONCOLOGIST "
     "NEUROLOGIST NEPHROLOGIST PULMONOLOGIST HOSPITALIST PHYSICIAN DOCTOR NURSE RN CM SW SIGNED DICTATED "
     "COSIGNED REVIEWED COVERING CALL AKA NAME MET PT PATIENT CALLER SINCERELY DEAR RE REGARDS THANKS CC "
@@ -492,7 +492,7 @@ def find_names(text: str) -> list[Hit]:
                     if direction == -1 and tj.text == "." and j >= 1 and toks[j - 1].kind == "w" \
                             and len(toks[j - 1].text) == 1 and (toks[j - 1].text.isupper() or not sc.mixed_case) \
                             and j - 1 not in flag \
-                            and toks[j - 1].end == tj.start and tj.end < toks[i].start:
+                            and toks[j - 1].end == tj.start and tj.end <= toks[i].start:  # also "J.DUBOIS", "J.W. BRYANT"
                         flag[j - 1] = 0.6
                         changed = True
                     continue
@@ -772,6 +772,14 @@ def find_names(text: str) -> list[Hit]:
         u = m.group(1).upper()
         if u not in lex.clinical and not lex.is_known_word(u) and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.7))  # "-- jbaker3", "signed: mpatel3": an EHR user name
+    for m in _USER_AFTER_SIGN.finditer(text):
+        v = m.group(1)
+        letters = re.sub(r"[._\d]", "", v).upper()
+        shaped = any(c in v for c in "._") or v[-1].isdigit() or (
+            v.islower() and (2 <= len(v) <= 4 or not lex.is_known_word(letters)))
+        if shaped and letters not in lex.clinical and letters not in _NOT_A_NAME and not medical_shape(letters) \
+                and not (v.islower() and 2 <= len(v) <= 4 and lex.zipf(letters) >= 4.0):
+            hits.append((m.start(1), m.end(1), "NAME", 0.65))  # "signed by dorina.boucsein", "cosigned lmc"
     for m in _NICKNAME_QUOTED.finditer(text):
         nick = [fold(w).upper() for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", m.group(1))]
         if nick and len(nick) <= 3 and all(u not in lex.clinical and u not in _NOT_A_NAME for u in nick) \
@@ -815,6 +823,16 @@ def find_names(text: str) -> list[Hit]:
                 hits.append((m.start(1) + kid.start(1), m.start(1) + kid.end(1), "NAME", 0.6))  # "(Meron 12, Yonas 9)"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
+    for m in _TITLED_FULL_NAME.finditer(text):
+        f, la = m.group(1), m.group(2)
+        fu, lu = fold(f).upper(), fold(la).upper()
+        if fu in lex.first and fu not in RELATIVES and fu not in TITLES and fu not in CREDENTIALS \
+                and (fu not in _STOP or fu in ("WILL", "MAY")) \
+                and lex.last_pct.get(lu, 0.0) >= (0.005 if lex.is_known_word(lu) else 0.0005) \
+                and not _inflected(lex, lu) and lu not in _VERBISH and lu not in lex.clinical and lu not in _NOT_A_NAME \
+                and lu not in RELATIVES and (not sc.mixed_case or (f[:1].isupper() and la[:1].isupper())) \
+                and (fu not in lex.clinical or len(fu) >= 2):
+            hits.append((m.start(1), m.end(2), "NAME", 0.6))  # "REV. WILL PRICE", "COACH TY SHORT"
     for m in _KIN_PAREN.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in _NOT_A_NAME and u not in RELATIVES and (
@@ -860,7 +878,7 @@ def find_names(text: str) -> list[Hit]:
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
 # upper-case note
 _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|\b(?:RT|RN|NP|MD|SW|CM|OT|HO)[ \t]{0,2}\(|"
-                             r"\b(?:RT|RN|NP|MD|SW|CM|OT|HO|PA)[ \t](?=[A-Z]\.[A-Z]\.[ \t]{1,2}(?:aware|notified|updated|at)\b)|"
+                             r"\b(?:RT|RN|NP|MD|SW|CM|OT|HO|PA)[ \t](?=[A-Z]\.[A-Z]\.(?:[ \t]{1,2}(?:aware|notified|updated|at)\b|[ \t]*$))|"
                              r"(?:^|[ \t])--?[ \t]?(?=[A-Z]\.[ ]?[A-Z]\.[ \t]*$))"
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
@@ -893,6 +911,11 @@ _CHILDREN_AGES = re.compile(r"\b(?:children|kids|grandchildren|grandkids|sons|da
                             re.IGNORECASE)
 # second parts of double first names that are also words or abbreviations ("WILLIE MAE", "BILLY JO")
 _SECOND_FIRST = frozenset("MAE MAY ANN ANNE LOU SUE RAE BETH JO KAY LYNN JEAN MARIE ELLEN BOB RAY LEE".split())
+# a title or a role before a first name that is also a word and a surname: "PASTOR REV. WILL PRICE",
+# "COACH TY SHORT CALLED", "LEGION POST COMMANDER ED BROWN", "SAFETY OFFICER BILL KING"
+_TITLED_FULL_NAME = re.compile(r"\b(?:REV|FR|PASTOR|MR|MRS|MS|SGT|OFFICER|DET|DETECTIVE|CAPT|CAPTAIN|COACH|COMMANDER|"
+                               r"CHAPLAIN|DEACON|RABBI|TROOPER|DEPUTY|LT|SISTER|BROTHER|UNCLE|AUNT|COUSIN|NEIGHBOR)"
+                               r"\.?[ \t]{1,2}([A-Za-z]{2,12})[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,20})\b", re.IGNORECASE)
 # a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
 _KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
                         + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
@@ -922,6 +945,11 @@ _CONTACT_WORDS = frozenset("CELL PHONE PH MOBILE HOME WORK NUMBER NO TEL FAX PAG
 _NOT_INITIALS = frozenset("AM PM US DC NP RN MD PA OT PT SW ER OR IV PO ED UK CT GI GU ID IM SQ SC RA QD SR LA RV LV "
                           "AV MR TR AS AR PR QH HS".split())
 _USERNAME_INLINE = re.compile(r"(?<![\w@./\-])([a-z]{4,12}\d{1,3}|[a-z]{5,14})(?![\w@/\-]|\.\w)")
+# the EHR account after a signing word: "Electronically signed by dorina.boucsein on", "Entered by: okafor_j",
+# "entered by: JRODRIGUEZ4 / cosigned lmc"
+_USER_AFTER_SIGN = re.compile(r"\b(?:signed|entered|cosigned|co-signed|documented|authored|charted)(?:[ \t]{1,2}by)?"
+                              r"[ \t]{0,2}:?[ \t]{0,2}([A-Za-z][A-Za-z]{0,19}(?:[._][A-Za-z]{1,20})?\d{0,3})(?![\w@/\-]|\.\w)",
+                              re.IGNORECASE)
 _USERNAME = re.compile(r"(?:^|\n|--?|(?:signed|entered|written|documented|authored|reviewed)(?: by)?:?|sig:)"
                        r"[ \t]*([a-z]{2,12}\d{0,3})[ \t]*(?:$|\n)", re.IGNORECASE)
 
