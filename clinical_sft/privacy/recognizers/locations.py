@@ -416,6 +416,10 @@ _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER
                          "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY".split())
 _PD_ACRONYM = re.compile(r"\b([A-Z]{1,4}PD)\b(?=[ \t]{1,2}(?:OFFICERS?|DETECTIVES?|DET\b|SGT\b|SERGEANT|HOMICIDE|PATROL|"
                          r"CUSTODY|COPS?\b|TROOPERS?|[Oo]fficers?|[Dd]etectives?|[Ss]gt\b|[Hh]omicide))")
+_HOSP_ACRONYM = re.compile(r"[A-Z]{1,4}(?:H|MC|MH|RMC)")
+# acronyms of that shape that are findings, not hospitals
+_MED_H = frozenset("BPH PPH RVH LVH NPH CAH ICH SAH IVH SDH EDH IPH PIH SIADH HTH DTH AMH ACH HHH GH TSH ADH LH FSH "
+                   "PTH ACTH HGH CRH GHRH MCH DH NH AH BMH".split())
 _AFTER_IN_FROM = re.compile(r"\b(?:in|from|near)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
 _RESIDENCE = frozenset("LIVES LIVING RESIDES RESIDING HOME STAYS STAYING".split())
 _STATE_AFTER_MOVE = re.compile(
@@ -890,7 +894,7 @@ def find_facilities(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
-            if u in _TITLE_STOP or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
+            if u in _TITLE_STOP or u in ("VIA", "PER") or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
                 break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
             if u in ("FIRST", "SECOND", "THIRD", "GREATER", "UNITED") and t.up in _FAITH_HEADS and i - j <= 2 \
                     and not tj.is_lower:
@@ -1112,6 +1116,19 @@ def find_facilities(text: str) -> list[Hit]:
         if before & _CARE_WORDS or (acronym and before & _GO_WORDS) \
                 or any(medical_shape(w) and w.endswith(_PROCEDURES) for w in before):
             hits.append((a.start, a.end, "HOSPITAL", 0.6))  # also "CHOLECYSTECTOMY AT NWH", "GO TO HRC"
+    # a hospital's acronym by its shape (..H, ..MC, ..MH) after AT/TO/FROM or alone in parentheses:
+    # "PT WAS AT NWH", "f/u at AGH", "PCP DR ROSENZWEIG (NWH)", "S/P CABG ('98, SSH)"
+    for i, t in enumerate(toks):
+        if t.kind != "w" or not _HOSP_ACRONYM.fullmatch(t.text) or t.up in lex.clinical or t.up in _MED_H \
+                or t.up in STATE_ABBR or t.up in _FAC_TAIL or lex.zipf(t.up) >= 3.5:
+            continue
+        prev = toks[i - 1] if i >= 1 else None
+        nxt = toks[i + 1] if i + 1 < n else None
+        after_prep = prev is not None and prev.up in ("AT", "TO", "FROM", "@", "VIA")
+        in_paren = prev is not None and nxt is not None and nxt.text == ")" and (
+            prev.text == "(" or (prev.text == "," and i >= 2 and toks[i - 2].kind in "nw"))
+        if after_prep or in_paren:
+            hits.append((t.start, t.end, "HOSPITAL", 0.6))
     # "ST. ELIZABETH'S", "SAINT VINCENT" after a place preposition
     for i, t in enumerate(toks):
         if t.up in ("ST", "SAINT") and i + 1 < n:
@@ -1325,7 +1342,7 @@ _FAITH_HEADS = frozenset("CHURCH PARISH MOSQUE SYNAGOGUE TEMPLE CATHEDRAL CHAPEL
 # words that open a congregation's name: "WAT KHMER SAMAKI", "Temple Beth El", "Chabad of Brighton Beach"
 _FAITH_FIELDS = frozenset("CHURCH PARISH MOSQUE TEMPLE SYNAGOGUE CONGREGATION MASJID".split())
 _FAITH_FIRST = frozenset("WAT MASJID CONGREGATION CHABAD IGLESIA EGLISE TEMPLE GURDWARA MANDIR PARROQUIA".split())
-_STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL "
+_STOP = frozenset("A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS BE BEEN GO GOING WILL CAN MAY ALL VIA PER "
                   "NO NOT HIS HER THEIR OUR MY YOUR ITS".split())
 _CARE_WORDS = frozenset(
     "TRANSFERRED TRANSFER TX TX'D XFER XFERRED ADMITTED ADMISSION REFERRAL REFERRED BACK FOLLOWED FOLLOWS FOLLOW "
@@ -1349,7 +1366,7 @@ _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE P
 # care units named after a ward ("DRUMMOND 4 NICU", "TO KLEIN 5 TELE")
 _WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN".split())
 _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W WHEN BED TODAY TOMORROW "
-                           "PENDING".split()) | _WARD_UNITS
+                           "PENDING OVERNIGHT TONIGHT TMRW ORTHO HAS IS ONCE".split()) | _WARD_UNITS
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None
