@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "BOOT CAMP IN THE ARMY. ON A MISSION TO GET HOME. SUMMER CAMP. POLICE AT BEDSIDE. FD ON SCENE.",
     "HX OF BPH. TO ICH PROTOCOL. (SAH) (TSH) SBP 140-160 goal (HHH). SENT VIA CLINIC RADIO. SEEN PER CLINIC.",
     "SISTER MAY BE COMING. BROTHER WILL BE HERE. consent signed by pt. ENTERED BY MISTAKE. orders entered by team.",
     "IDENTIFIED BY MOTHER VIA PHONE. pediatric cardiology consult. seen at cardiology clinic. THE POST ACUTE PERIOD.",
@@ -466,6 +467,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Pt prefers f/u at LGH where PCP is.", "LGH"),
     ("PT'S PCP DR GOLDMAN (NWH). RABBI CALLED", "NWH"),
     ("S/P CABG X3 ('01, CMH), NOW W/ ISCHEMIC CM", "CMH"),
+    ("45 YO M FROM THE WIND RIVER RESERVATION, TRANSFERRED", "RIVER RESERVATION"),
+    ("SOMALIA, CAME VIA DADAAB CAMP, KENYA.", "DADAAB"),
+    ("staying at Pacific Garden Mission intermittently", "Pacific Garden"),
+    ("PULLED OUT BY FALL RIVER FD. ~32% TBSA", "FALL RIVER"),
+    ("ROSC AFTER 2 SHOCKS BY GLENDALE FD", "GLENDALE"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -66,7 +66,9 @@ _ORG_HEADS = (
     "GYM", "TAVERN", "PUB", "GRILL", "SALOON", "GARDENS", "HOUSE", "NURSING PAVILION", "CELLARS", "WINERY",
     "VINEYARDS", "ORCHARDS", "POULTRY", "CASINO", "STEAMSHIP", "CONTRACTORS", "BUILDERS", "BASILICA", "LODGE",
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
-    "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY",
+    "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
+    "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
+    "CREAMERY", "SCHOOL DISTRICT",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -873,7 +875,8 @@ def find_facilities(text: str) -> list[Hit]:
         # "Charlton Memorial cardiology clinic" (the name is found on its own)
         lower_head = weak and sc.mixed_case and t.is_lower and i >= 1 and toks[i - 1].text[:1].isupper()
         lower_head = lower_head or " ".join(toks[q].up for q in range(i, head_end + 1)) in (
-            "PLANT", "ASSEMBLY PLANT", "POWER PLANT")  # "AT GM LORDSTOWN PLANT": the name only
+            "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "FD", "PD", "FIRE DEPT", "POLICE DEPT", "FIRE DEPARTMENT",
+            "POLICE")  # "AT GM LORDSTOWN PLANT", "BY QUINCY FD": the name only
         head_end, weak_chain = _chain_heads(toks, heads, head_end)
         weak = weak and weak_chain
         # walk back over the facility's own name
@@ -921,6 +924,12 @@ def find_facilities(text: str) -> list[Hit]:
                 # faiths and ordinary capitalised words inside the name
                 named = named or (u not in lex.clinical and u not in _GENERIC_FACILITY)
                 first = j
+                j -= 1
+                continue
+            if j + 1 < i and toks[j + 1].kind == "w" and f"{u} {toks[j + 1].up}" in lex.cities \
+                    and u not in _STOP and not (sc.mixed_case and tj.is_lower):
+                first = j  # "FALL RIVER FD", "UPPER DARBY FD": a listed town of ordinary words
+                named = True
                 j -= 1
                 continue
             if weak and _plain_word(lex, u) and not (lex.klass(u) != NOT_NAME and j >= 1 and (
