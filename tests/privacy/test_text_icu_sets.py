@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "Pt: alert, oriented, calm. DOB verified. MRN checked.",
     "BOOT CAMP IN THE ARMY. ON A MISSION TO GET HOME. SUMMER CAMP. POLICE AT BEDSIDE. FD ON SCENE.",
     "HX OF BPH. TO ICH PROTOCOL. (SAH) (TSH) SBP 140-160 goal (HHH). SENT VIA CLINIC RADIO. SEEN PER CLINIC.",
     "SISTER MAY BE COMING. BROTHER WILL BE HERE. consent signed by pt. ENTERED BY MISTAKE. orders entered by team.",
@@ -472,6 +473,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("staying at Pacific Garden Mission intermittently", "Pacific Garden"),
     ("PULLED OUT BY FALL RIVER FD. ~32% TBSA", "FALL RIVER"),
     ("ROSC AFTER 2 SHOCKS BY GLENDALE FD", "GLENDALE"),
+    ("PATIENT: OKAFOR, JO  MRN: 5512", "OKAFOR, JO"),
+    ("pt: reyes, christian  dob 04/10/1971", "reyes, christian"),
+    ("RE: Will Santos   DOB: 3/3/33", "Will Santos"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -95,7 +95,7 @@ _STOP = frozenset(
     "A AN THE AND OR OF TO IN ON AT BY FOR WITH FROM AS IS WAS ARE WERE BE BEEN HAS HAD HAVE NOT NO YES "
     "THIS THAT THESE THOSE IT ITS HE SHE HIS HER HIM THEY THEM THEIR WE US OUR YOU YOUR I ME MY BUT SO IF "
     "THEN THAN WHO WHOM WHICH WHAT WHEN WHERE WHY HOW ALL ANY SOME EACH ALSO VERY WILL WOULD CAN COULD "
-    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X BORN VIA".split())
+    "SHOULD MAY MIGHT MUST SHALL DO DOES DID AWARE HERE THERE BACK RE UP DOWN OUT OVER UNDER AGAIN X BORN VIA DOB MRN".split())
 
 # words before a credential that name a role, not a person ("NIGHT RN", "CHARGE RN", "EP NP")
 _ROLE_WORDS = frozenset(
@@ -823,6 +823,11 @@ def find_names(text: str) -> list[Hit]:
                 hits.append((m.start(1) + kid.start(1), m.start(1) + kid.end(1), "NAME", 0.6))  # "(Meron 12, Yonas 9)"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
+    for m in _HEADER_NAME.finditer(text):
+        words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", m.group(1))
+        if words and not any(fold(w).upper() in RELATIVES or fold(w).upper() in ("UNKNOWN", "TRAUMA", "DOE")
+                             for w in words):
+            hits.append((m.start(1), m.end(1), "NAME", 0.8))  # the patient in a record header
     for m in _TITLED_FULL_NAME.finditer(text):
         f, la = m.group(1), m.group(2)
         fu, lu = fold(f).upper(), fold(la).upper()
@@ -916,6 +921,12 @@ _SECOND_FIRST = frozenset("MAE MAY ANN ANNE LOU SUE RAE BETH JO KAY LYNN JEAN MA
 _TITLED_FULL_NAME = re.compile(r"\b(?:REV|FR|PASTOR|MR|MRS|MS|SGT|OFFICER|DET|DETECTIVE|CAPT|CAPTAIN|COACH|COMMANDER|"
                                r"CHAPLAIN|DEACON|RABBI|TROOPER|DEPUTY|LT|SISTER|BROTHER|UNCLE|AUNT|COUSIN|NEIGHBOR)"
                                r"\.?[ \t]{1,2}([A-Za-z]{2,12})[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,20})\b", re.IGNORECASE)
+# a record header: the patient's name between a field and the date of birth or record number
+# ("PATIENT: GLOVER, JO  MRN:", "Pt: DOSE, ROYAL  DOB 01/08", "RE: Frank P. Doctor   DOB:")
+_HEADER_NAME = re.compile(r"\b(?:patient(?:[ \t]name)?|pt|re|name)[ \t]{0,2}:[ \t]{0,3}"
+                          r"((?:[A-Za-z][A-Za-z'’\-]{0,25}\.?(?:,[ \t]{0,2}|[ \t]{1,2})){1,3}?[A-Za-z][A-Za-z'’\-]{0,25}\.?)"
+                          r"(?=[ \t]{0,6}\||[ \t]{2,6}(?:dob\b|d\.o\.b|mrn\b|mr#|acct\b|age\b|sex\b|date[ \t]of[ \t]birth))",
+                          re.IGNORECASE)
 # a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
 _KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
                         + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
