@@ -476,6 +476,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PATIENT: OKAFOR, JO  MRN: 5512", "OKAFOR, JO"),
     ("pt: reyes, christian  dob 04/10/1971", "reyes, christian"),
     ("RE: Will Santos   DOB: 3/3/33", "Will Santos"),
+    ("Dear Dr. Crane,  Thank you for seeing", "Crane"),
+    ("FOLLOW-UP: Miss E. Swan at clinic in 2 weeks", "Swan"),
+    ("SOCIAL: SISTER BLESSING AT BEDSIDE", "BLESSING"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -141,7 +141,7 @@ _NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS) -
 
 # listed first names that read as plurals or verbs after a relative ("DAUGHTER MILES AWAY", "SON TIES HIS SHOES")
 _PLURAL_WORDS_AS_NAMES = frozenset("LIES NUMBERS VALVES TIES THERES RARES MANS MADS MACS MILES TOMS MARS ARES FARES "
-                                   "AUGUSTS BLESSING".split())
+                                   "AUGUSTS".split())
 
 
 def _inflected(lex: Lexicons, base: str) -> bool:
@@ -823,6 +823,11 @@ def find_names(text: str) -> list[Hit]:
                 hits.append((m.start(1) + kid.start(1), m.start(1) + kid.end(1), "NAME", 0.6))  # "(Meron 12, Yonas 9)"
     for m in _WILL_WILL.finditer(text):
         hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "SON WILL WILL BRING CLOTHES"
+    for m in _TITLE_INITIAL_SURNAME.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u not in TITLES and u not in CREDENTIALS and u not in _STOP and u not in VERBS and u not in (
+                "FAMILY", "PATIENT", "PLAN", "WIFE", "HUSBAND", "SON", "DAUGHTER", "MOTHER", "FATHER", "TEAM"):
+            hits.append((m.start(1), m.end(1), "NAME", 0.75))  # "Miss E. Swan", "Dear Dr. Swan,"
     for m in _HEADER_NAME.finditer(text):
         words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", m.group(1))
         if words and not any(fold(w).upper() in RELATIVES or fold(w).upper() in ("UNKNOWN", "TRAUMA", "DOE")
@@ -927,6 +932,9 @@ _HEADER_NAME = re.compile(r"\b(?:patient(?:[ \t]name)?|pt|re|name)[ \t]{0,2}:[ \
                           r"((?:[A-Za-z][A-Za-z'’\-]{0,25}\.?(?:,[ \t]{0,2}|[ \t]{1,2})){1,3}?[A-Za-z][A-Za-z'’\-]{0,25}\.?)"
                           r"(?=[ \t]{0,6}\||[ \t]{2,6}(?:dob\b|d\.o\.b|mrn\b|mr#|acct\b|age\b|sex\b|date[ \t]of[ \t]birth))",
                           re.IGNORECASE)
+# a surname after a title and an initial, or after "Dear Dr.": "Miss E. Swan", "Dr. P. Child", "Dear Dr. Swan,"
+_TITLE_INITIAL_SURNAME = re.compile(r"\b(?:(?:Dr|Drs|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2}[A-Z]\.[ \t]{0,2}|"
+                                    r"Dear[ \t]{1,2}(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2})([A-Z][A-Za-z'’\-]{1,25})\b")
 # a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
 _KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
                         + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
