@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "PRAYED TO HOLY SPIRIT. PAIN MED GIVEN. PRN MED. HOME MED LIST. ADMITTED FROM ED. ED BOARDING. ED STAFF.",
     "Pt: alert, oriented, calm. DOB verified. MRN checked.",
     "BOOT CAMP IN THE ARMY. ON A MISSION TO GET HOME. SUMMER CAMP. POLICE AT BEDSIDE. FD ON SCENE.",
     "HX OF BPH. TO ICH PROTOCOL. (SAH) (TSH) SBP 140-160 goal (HHH). SENT VIA CLINIC RADIO. SEEN PER CLINIC.",
@@ -479,6 +480,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Dear Dr. Crane,  Thank you for seeing", "Crane"),
     ("FOLLOW-UP: Miss E. Swan at clinic in 2 weeks", "Swan"),
     ("SOCIAL: SISTER BLESSING AT BEDSIDE", "BLESSING"),
+    ("RESP: PSV 12/5 40%. ED STAYING OVERNIGHT IN ROOM.", "ED"),
+    ("transferred from Holy Family in Methuen w/ chf", "Holy Family"),
+    ("admitted from Maine Med after 10d stay", "Maine Med"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -68,7 +68,7 @@ _ORG_HEADS = (
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
     "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
-    "CREAMERY", "SCHOOL DISTRICT",
+    "CREAMERY", "SCHOOL DISTRICT", "MED",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -418,6 +418,7 @@ _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER
                          "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY".split())
 _PD_ACRONYM = re.compile(r"\b([A-Z]{1,4}PD)\b(?=[ \t]{1,2}(?:OFFICERS?|DETECTIVES?|DET\b|SGT\b|SERGEANT|HOMICIDE|PATROL|"
                          r"CUSTODY|COPS?\b|TROOPERS?|[Oo]fficers?|[Dd]etectives?|[Ss]gt\b|[Hh]omicide))")
+_HOLY_NAMES = frozenset("FAMILY CROSS NAME REDEEMER SPIRIT TRINITY GHOST ROSARY ANGELS INNOCENTS CHILD".split())
 _HOSP_ACRONYM = re.compile(r"[A-Z]{1,4}(?:H|MC|MH|RMC)")
 # acronyms of that shape that are findings, not hospitals
 _MED_H = frozenset("BPH PPH RVH LVH NPH CAH ICH SAH IVH SDH EDH IPH PIH SIADH HTH DTH AMH ACH HHH GH TSH ADH LH FSH "
@@ -870,6 +871,10 @@ def find_facilities(text: str) -> list[Hit]:
                 and (toks[i + 1].up in lex.clinical or toks[i + 1].up in _UNIT_AFTER_GENERAL):
             i += 1
             continue  # "LEE GENERAL SURGERY", "GENERAL MEDICAL TEAM": a specialty, not a hospital
+        if t.up == "MED" and i + 1 < n and toks[i + 1].up in ("REC", "RECS", "RECORD", "RECORDS", "LIST", "LISTS",
+                                                             "ROOM", "NURSE", "PASS", "STUDENT", "CHANGES"):
+            i += 1
+            continue  # "CARNEY MED RECORDS", "Baird  Med Rec #": medical records, not a hospital
         weak = " ".join(toks[q].up for q in range(i, head_end + 1)) in _WEAK_HEADS
         # in prose a lower-case weak head after a name is left out of the span: "from Holy Ghost parish",
         # "Charlton Memorial cardiology clinic" (the name is found on its own)
@@ -1097,6 +1102,10 @@ def find_facilities(text: str) -> list[Hit]:
         if t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
             continue
         a = toks[i + 1]
+        if a.up == "HOLY" and i + 2 < n and toks[i + 2].up in _HOLY_NAMES and not toks[i + 2].is_lower and (
+                t.up != "TO" or any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 4), i))):
+            hits.append((a.start, toks[i + 2].end, "HOSPITAL", 0.6))  # "transferred from Holy Family in Methuen"
+            continue
         if a.kind == "w" and a.up in _BRAND_FACILITY and not a.is_lower:
             e = a.end  # "AT METHODIST", "from Mercy", "@ Adventist Hanford"
             k = i + 2

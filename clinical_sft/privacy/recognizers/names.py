@@ -807,6 +807,9 @@ def find_names(text: str) -> list[Hit]:
         for m in _ED_TITLE.finditer(text):
             if not _ED_PLACE_PREV.search(text, max(0, m.start() - 8), m.start()):
                 hits.append((m.start(), m.end(), "NAME", 0.6))
+    for m in _ED_SUBJECT.finditer(text):
+        if not _ED_PLACE_PREV.search(text, max(0, m.start() - 8), m.start()):
+            hits.append((m.start(), m.start() + 2, "NAME", 0.6))  # "ED STAYING OVERNIGHT"
     for m in _ED_SURNAME.finditer(text):
         nxt = m.group(1)
         if lex.last_pct.get(nxt, 0.0) >= 0.0005 and not lex.is_known_word(nxt) and nxt not in lex.clinical \
@@ -907,6 +910,9 @@ _ROLE_ED = re.compile(rf"\b(?:{_TEAM_ROLES}|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEP
 _ED_TITLE = re.compile(r"(?<![\w/])Ed\b(?!-|/|[ \t]{1,2}(?:"
                        r"visit|course|stay|room|bay|physician|attending|resident|team|staff|nurse|RN|MD|triage|doc|provider|"
                        r"eval|evaluation|w/u|workup|records|admission|arrival|boarding|note|hold|pod|[A-Z]{2,}\b))")
+# Ed as the subject of a person's verb: "ED STAYING OVERNIGHT IN ROOM", "ED ASKED ABOUT ..."
+_ED_SUBJECT = re.compile(r"\bED[ \t]{1,2}(?:STAYING|STAYED|VISITING|VISITED|WANTS|WANTED|STATES|STATED|ASKED|ASKING|"
+                         r"UPDATED|SPENT|SLEPT|LEFT[ \t]{1,2}AT|WENT[ \t]{1,2}HOME|AGREES|AGREED|TEARFUL|UPSET|SIGNED)\b")
 # Ed before a listed surname, not after a preposition: "VERIFIED BY MOTHER AS ED VILLARREAL"
 _ED_SURNAME = re.compile(r"\bED[ \t]{1,2}([A-Z][A-Z'\-]{2,20})\b")
 # words before ED / Ed that make it the emergency department ("FROM ED", "in Ed")
