@@ -483,6 +483,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("RESP: PSV 12/5 40%. ED STAYING OVERNIGHT IN ROOM.", "ED"),
     ("transferred from Holy Family in Methuen w/ chf", "Holy Family"),
     ("admitted from Maine Med after 10d stay", "Maine Med"),
+    ("STAYS AT SHELTER ON 4TH ST NW PRIOR TO ADMIT", "4TH ST NW"),
+    ("daughter at bedside, lives on W. 72nd St.", "W. 72nd St."),
+    ("they live on n. kedzie ave in chicago. pt", "n. kedzie ave"),
+    ("LIVES AT 1210 SW 8TH ST, MIAMI", "1210 SW 8TH ST"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -710,7 +710,8 @@ def find_addresses(text: str) -> list[Hit]:
                     break  # "X2 BY EMS. PARTNER ...", "DOBUTAMINE 5. FAMILY ...": a sentence ends here
                 j += 1
                 continue
-            compass = words == 1 and toks[j - 1 if toks[j - 1].text != "." else j - 2].up in ("N", "S", "E", "W")
+            compass = words == 1 and toks[j - 1 if toks[j - 1].text != "." else j - 2].up in (
+                "N", "S", "E", "W", "NE", "NW", "SE", "SW")
             if tj.kind == "n" and (words == 0 or compass) and re.fullmatch(r"\d{1,3}", tj.text) and j + 1 < n \
                     and toks[j + 1].up in ("ST", "ND", "RD", "TH"):
                 j += 2  # 5th Avenue
@@ -771,6 +772,9 @@ def find_addresses(text: str) -> list[Hit]:
                 e = toks[m].end
                 if m + 1 < n and toks[m + 1].kind in ("n", "w") and toks[m + 1].start == toks[m].end:
                     e = toks[m + 1].end
+        mc = _COMPASS_AFTER.match(text, e)
+        if mc:
+            e = mc.end()  # "955 NW 3RD ST NW", "1400 2ND ST NW"
         hits.append((toks[i_first].start, e, "ADDRESS", 0.85))
         town = _town_after(sc, lex, e)
         if town:
@@ -791,9 +795,13 @@ def find_addresses(text: str) -> list[Hit]:
                for w in street_words) and (any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
                                         for w in street_words)
                                     or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities)) and (
-                not sc.mixed_case or all(w[:1].isupper() for w in ms.group(1).split())):
-            hits.append((ms.start(1), ms.end(), "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE"
-            pos = ms.end()
+                not sc.mixed_case or all(w[:1].isupper() or w[:1].isdigit() for w in ms.group(1).split())):
+            end = ms.end()
+            mc = _COMPASS_AFTER.match(text, end)
+            if mc:
+                end = mc.end()  # "MISSOURI AVE NW"
+            hits.append((ms.start(1), end, "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE", "on W. 61st St."
+            pos = end
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
@@ -832,9 +840,12 @@ _STREET_FIRST = re.compile(
     r"(?:(?:de|del|la|las|los|el)[ \t]{1,2}){0,2}[A-ZÁÉÍÓÚÑ][\w'’]+(?:[ \t](?!(?:spc|space|lot|apt)\b)[A-ZÁÉÍÓÚÑ][\w'’]+)?"
     r"(?:,?[ \t]{1,2}(?:spc|space|lot|apt|#)\.?[ \t]{0,2}#?\d{1,5}[A-Z]?)?", re.IGNORECASE)
 # a street without a house number where a person was found or lives: "FOUND DOWN ON BLUE HILL AVE"
+# a compass quadrant after a street's type: "2ND ST NW", "Missouri Ave NW," (one letter only before punctuation)
+_COMPASS_AFTER = re.compile(r"[ \t](?:NW|NE|SW|SE|N\.?W\.?|S\.?E\.?)\b|[ \t][NSEW]\.?(?=[,;)]|[ \t]*$)")
 _CITY_AFTER = re.compile(r",[ \t]{0,2}([A-Za-z]+(?:[ \t][A-Za-z]+)?)")
 _STREET_NO_NUMBER = re.compile(
-    r"(?:\b(?:on|at|off|near|corner of|crossing|along)|&)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
+    r"(?:\b(?:on|at|off|near|corner of|crossing|along)|&)[ \t]{1,2}((?:[NSEWnsew]\.?[ \t]{1,2})?"
+    r"(?:(?:[A-Za-z][A-Za-z'’\-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))[ \t]){1,3})"
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
