@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "seen by (General Medical) team. pain (Home Health) follows.",
     "PRAYED TO HOLY SPIRIT. PAIN MED GIVEN. PRN MED. HOME MED LIST. ADMITTED FROM ED. ED BOARDING. ED STAFF.",
     "Pt: alert, oriented, calm. DOB verified. MRN checked.",
     "BOOT CAMP IN THE ARMY. ON A MISSION TO GET HOME. SUMMER CAMP. POLICE AT BEDSIDE. FD ON SCENE.",
@@ -487,6 +488,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("daughter at bedside, lives on W. 72nd St.", "W. 72nd St."),
     ("they live on n. kedzie ave in chicago. pt", "n. kedzie ave"),
     ("LIVES AT 1210 SW 8TH ST, MIAMI", "1210 SW 8TH ST"),
+    ("cath by Dr. Pappas (Saints Memorial), cath there OK", "Saints Memorial"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -974,7 +974,9 @@ def find_facilities(text: str) -> list[Hit]:
             # "to Oak Hollow Health & Rehab", "w/ Gulf Coast EMS": ordinary capitalised words name a facility only
             # right after a preposition; otherwise ("Home Health") the name starts after them
             pw = sc.prev_word(first, "")
-            if not (pw >= 0 and pw == first - 1 and toks[pw].up in _DEST_PREP) and not (
+            paren = first >= 1 and toks[first - 1].text == "(" and head_end + 1 < n and toks[head_end + 1].text in ")," \
+                and not all(toks[q].up in FACILITY_WORDS for q in range(first, i))  # not "(General Medical) team"
+            if not paren and not (pw >= 0 and pw == first - 1 and toks[pw].up in _DEST_PREP) and not (
                     first >= 2 and toks[first - 1].text == "/" and toks[first - 2].up == "W"):
                 first = max(plain_titles) + 1
                 named = named and first < i
