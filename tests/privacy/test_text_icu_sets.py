@@ -60,16 +60,16 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # tuned on)
     (["w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl", "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl"],
      0.92, 0.93),
-    # measured: 0.923 / 0.955 (held out one session: blind 0.901 / 0.949 at ba049f0, 0.908 / 0.951 at its end; then
+    # measured: 0.930 / 0.955 (held out one session: blind 0.901 / 0.949 at ba049f0, 0.908 / 0.951 at its end; then
     # tuned on)
     (["w34_setA.jsonl", "w35_setA.jsonl", "w36_setA.jsonl", "w37_setA.jsonl", "w38_setA.jsonl", "w39_setA.jsonl"],
      0.90, 0.94),
-    # measured: 0.963 / 0.961 (held out one session, PHI-sparse: blind 0.914 / 0.951, 0.930 / 0.958 at its end)
+    # measured: 0.968 / 0.961 (held out one session, PHI-sparse: blind 0.914 / 0.951, 0.930 / 0.958 at its end)
     (["w40_setA.jsonl", "w41_setA.jsonl", "w42_setA.jsonl", "w43_setA.jsonl"], 0.94, 0.94),
-    # held out (never tuned on; only their scores were read): 0.933 / 0.952 at 5a9aaf5 (blind at the eighth
+    # held out (never tuned on; only their scores were read): 0.934 / 0.952 at cfc772b (blind at the eighth
     # session's start 73af02e: 0.928 / 0.950; w44 0.958, w45 0.963, w46 0.894, w47 0.898)
     (["w44_setA.jsonl", "w45_setA.jsonl", "w46_setA.jsonl", "w47_setA.jsonl"], 0.91, 0.93),
-    # held out as w44-w47: 0.873 / 0.952 at 5a9aaf5 (blind at 73af02e: 0.871 / 0.952; w48 0.861, w49 0.912,
+    # held out as w44-w47: 0.875 / 0.952 at cfc772b (blind at 73af02e: 0.871 / 0.952; w48 0.861, w49 0.912,
     # w50 0.872, w51 0.830)
     (["w48_setA.jsonl", "w49_setA.jsonl", "w50_setA.jsonl", "w51_setA.jsonl"], 0.85, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
