@@ -851,16 +851,11 @@ def find_names(text: str) -> list[Hit]:
         if u in lex.first and u not in _NOT_A_NAME and u not in RELATIVES and (
                 not sc.mixed_case or m.group(1)[:1].isupper()):
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "DTR (LI)"
-    for m in _COVERED_BY.finditer(text):
+    for m in (*_REPORT_TO.finditer(text), *_COVERED_BY.finditer(text)):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
                 not sc.mixed_case or m.group(1)[:1].isupper()):
-            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "BREAK COVERED BY HOPE"
-    for m in _REPORT_TO.finditer(text):
-        u = fold(m.group(1)).upper()
-        if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and (
-                not sc.mixed_case or m.group(1)[:1].isupper()):
-            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "REPORT GIVEN TO DEB ON FARR 4", "HANDOFF TO KIM"
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "REPORT GIVEN TO DEB", "BREAK COVERED BY HOPE"
     for m in _NAME_BEFORE_PHONE.finditer(text):
         contact = m.group(1)
         u = fold(contact).upper()
