@@ -911,7 +911,7 @@ _ED_SUBJECT = re.compile(r"\bED[ \t]{1,2}(?:STAYING|STAYED|VISITING|VISITED|WANT
 # Ed before a listed surname, not after a preposition: "VERIFIED BY MOTHER AS ED VILLARREAL"
 _ED_SURNAME = re.compile(r"\bED[ \t]{1,2}([A-Z][A-Z'\-]{2,20})\b")
 # words before ED / Ed that make it the emergency department ("FROM ED", "in Ed")
-_ED_PLACE_PREV = re.compile(r"\b(?:IN|TO|AT|OF|THE|PER|FROM|VIA|AN|AND|OR|OUR|AN)[ \t]{1,2}$", re.IGNORECASE)
+_ED_PLACE_PREV = re.compile(r"\b(?:IN|TO|AT|OF|THE|PER|FROM|VIA|AN|AND|OR|OUR)[ \t]{1,2}$", re.IGNORECASE)
 # a first name that is also a word, named as the health-care proxy or a relative: "MAY IS HCP", "HOPE IS HER HCP"
 _NAME_IS_KIN = re.compile(r"\b([A-Za-z]{2,12})[ \t]{1,2}(?:is|was)[ \t]{1,2}(?:the[ \t]{1,2}|her[ \t]{1,2}|his[ \t]{1,2}|"
                           r"pt'?s[ \t]{1,2})?(?:hcp|proxy|health[ \t]care[ \t]proxy|guardian|nok|next[ \t]of[ \t]kin)\b",
