@@ -149,6 +149,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT D/C'D HOME ON AUGMENTIN. SEEN BY INTERVENTIONAL CARDIOLOGY. PER GENERAL CARDIOLOGY, EP CARDIOLOGY AWARE.",
     "Pt came from ED at 1900. Ed visit yesterday. PAGED HO AT 2300 RE UO 3500 CC. PT MAE, FOLLOWS COMMANDS.",
     "LIVES AT HOME, ALONE. HX BPD, ON DBT. COVERED BY MEDICARE. FROM BIG TOE WOUND. SON (HCP) CALLED.",
+    "OFFICER AT BS (BPD). SITE (JOB) CLOSED.",
     "seen by (General Medical) team. pain (Home Health) follows.",
     "PRAYED TO HOLY SPIRIT. PAIN MED GIVEN. PRN MED. HOME MED LIST. ADMITTED FROM ED. ED BOARDING. ED STAFF.",
     "Pt: alert, oriented, calm. DOB verified. MRN checked.",
@@ -489,6 +490,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("they live on n. kedzie ave in chicago. pt", "n. kedzie ave"),
     ("LIVES AT 1210 SW 8TH ST, MIAMI", "1210 SW 8TH ST"),
     ("cath by Dr. Pappas (Saints Memorial), cath there OK", "Saints Memorial"),
+    ("PAIN CONTROLLED. HUSBAND CHEN (DONG MING) WORKS NIGHTS", "DONG MING"),
+    ("R/O PE.  COMPARISON: 5/10.  TECHNIQUE: SINGLE VIEW", "5/10"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
@@ -505,3 +508,8 @@ def test_a_service_in_parentheses_after_a_name_is_no_nickname(deid: Deidentifier
 def test_a_titled_name_does_not_swallow_the_clinical_word_after_it(deid: Deidentifier) -> None:
     text = "Dr. Patel Swan-Ganz placed. Discussed with Dr. Maria Cardiology today."
     assert [text[s.start:s.end] for s in deid.analyze(text)] == ["Patel", "Maria"]
+
+
+def test_a_clinicians_service_in_parentheses_is_no_second_name(deid: Deidentifier) -> None:
+    text = "Seen by Dr. Frost (hepatology) and Dr. Li (bariatrics). HUSBAND CHEN (DONG MING) HERE."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["Frost", "Li", "CHEN", "DONG MING"]

@@ -880,6 +880,23 @@ def find_names(text: str) -> list[Hit]:
         if by and u not in lex.clinical and letters not in lex.clinical and not lex.is_known_word(letters) \
                 and not medical_shape(letters):
             hits.append((m.start(1), m.end(1), "NAME", 0.65))  # "ORDERS ENTERED UNDER kkaczmarczyk", "BY jmatti2"
+    # another name for a person right after their name, in parentheses or quotes: 'HUSBAND CHEN (DONG MING)',
+    # 'DAUGHTER SIOBHAN (SHIV)', 'PT PANAGIOTIS ("PETE")'
+    for s0, e0, label, score in list(hits):
+        ma = _ALIAS_AFTER.match(text, e0) if label == "NAME" and score >= 0.75 else None
+        if ma is None:
+            continue
+        alias = [fold(w).upper() for w in ma.group(1).split()]
+        if any(w in lex.clinical and w not in lex.first for w in alias) or any(
+                w in _NOT_A_NAME or w in RELATIVES or w in CREDENTIALS for w in alias):
+            continue
+        before = text[max(0, s0 - 6):s0].upper()
+        if re.search(r"\b(?:DR|DRS|DOCTOR)\.?[ \t]{1,2}$", before):
+            continue  # "Dr. Frost (hepatology)": a clinician's service, not another name
+        if ma.group(0).lstrip(" \t(")[:1] in "\"“" or all(
+                (w in lex.first or lex.last_pct.get(w, 0.0) >= 0.0005) and len(w) >= 2
+                and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
+            hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
     return hits
 
 
@@ -936,6 +953,7 @@ _HEADER_NAME = re.compile(r"\b(?:patient(?:[ \t]name)?|pt|re|name)[ \t]{0,2}:[ \
 # a surname after a title and an initial, or after "Dear Dr.": "Miss E. Swan", "Dr. P. Child", "Dear Dr. Swan,"
 _TITLE_INITIAL_SURNAME = re.compile(r"\b(?:(?:Dr|Drs|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2}[A-Z]\.[ \t]{0,2}|"
                                     r"Dear[ \t]{1,2}(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2})([A-Z][A-Za-z'’\-]{1,25})\b")
+_ALIAS_AFTER = re.compile(r"[ \t]{0,2}\([\"“]?([A-Za-z][A-Za-z'\-]{1,15}(?:[ \t][A-Za-z][A-Za-z'\-]{1,15})?)[\"”]?\)")
 # a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
 _KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
                         + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
