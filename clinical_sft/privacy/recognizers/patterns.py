@@ -393,7 +393,8 @@ _PHONE_CTX = re.compile(
     r"call|callback|number|no)|(?<![\w#])#)[ \t.:#(]{0,4}(\d{4,6}|\d{1,3}-\d{4})\b|"
     r"\b(?:pager|pgr|beeper|beep|ext|extension)[ \t.:#]{0,4}(\d{3})\b(?![ \t]{0,2}(?:mg|ml|cc|mcg|units|%))|"
     r"\b(?:paged|page)[ \t]{1,2}at[ \t]{1,2}(\d-\d{4})\b", _F)
-_PAGED_AT = re.compile(r"\b(?:paged|page|pager|beeper|called)[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
+# "CALLED @ 3317": the paging words themselves are covered by _PAGE_NEAR below
+_PAGED_AT = re.compile(r"\bcalled[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
 # a pager number a few words after paging: "PAGED X2 (4-1190)", "PAGE NIGHT FLOAT @ 3-7042", "PAGED TO 3317",
 # "(BPR 2219)"; the number follows @, TO, AT, #, a colon or a parenthesis
 _PAGE_NEAR = re.compile(r"\b(?:paged|page|pager|pgr|beeper|bpr|beep)\b[^.;\n]{0,28}?(?:@|\bto\b|\bat\b|#|:|\(|\bbpr\b|"
@@ -444,14 +445,10 @@ def find_contacts(text: str) -> list[Hit]:
     for m in _PHONE_CTX.finditer(text):
         g = next(k for k in (1, 2, 3) if m.group(k))
         hits.append((m.start(g), m.end(g), "PHONE", 0.7))
-    for m in _PAGED_AT.finditer(text):
-        v = m.group(1)
-        if not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
-            hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17)
-    for m in _PAGE_NEAR.finditer(text):
+    for m in (*_PAGED_AT.finditer(text), *_PAGE_NEAR.finditer(text)):
         v = m.group(1)
         if "-" in v or len(v) == 5 or not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
-            hits.append((m.start(1), m.end(1), "PHONE", 0.65))
+            hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17), "@ 3-7042"
     for m in _EXTENSION.finditer(text):
         prev = _prev_words(text, m.start(), 1)
         if not (prev and prev[-1] in ("TOTAL", "INCREASE", "DECREASE")):
