@@ -68,7 +68,7 @@ _ORG_HEADS = (
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
     "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
-    "CREAMERY", "SCHOOL DISTRICT", "MED",
+    "CREAMERY", "SCHOOL DISTRICT", "MED", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -102,7 +102,7 @@ FACILITY_HEADS = (
     "EPISCOPAL", "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL", "CANNERY",
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
-    "SPECIALTY", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
+    "SPECIALTY", "VNA", "HOME CARE", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     *_ORG_HEADS,
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
@@ -123,7 +123,7 @@ _NOT_FACILITY = frozenset(
     "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
     "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
     "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL ROMAN DEVOUT "
-    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP".split())
+    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP NO ANY".split())
 _PLACE_CTX = frozenset(
     "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
@@ -408,6 +408,29 @@ def find_places(text: str) -> list[Hit]:
     # a police department by its acronym next to its officers: "BPD OFFICER", "(BPD HOMICIDE)", "CPD Detective"
     for m in _PD_ACRONYM.finditer(text):
         hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
+    # county bodies: "GRAINGER CO SHERIFF'S OFFICE", "Hancock Co FD", "Wilson County Fairgrounds"
+    for m in _COUNTY_BODY.finditer(text):
+        s0 = m.start(1)
+        first = m.group(1).split()[0]
+        if first.upper() in _STOP or first.upper() in _NOT_FACILITY:
+            s0 += len(first) + 1  # "PER GRAINGER CO SHERIFF": the county is the next word
+        if s0 < m.start(2):
+            hits.append((s0, m.end(), "LOCATION", 0.65))
+    # "in Breathitt Co", "(Duplin Co)": a county by its short form after a place preposition
+    for m in _COUNTY_SHORT.finditer(text):
+        if m.group(1).upper() not in _STOP and m.group(1).upper() not in lex.clinical:
+            hits.append((m.start(1), m.end(), "LOCATION", 0.6))
+    # ambulance and flight programs: "VIA PATRIOT AMBULANCE", "BY COASTAL AIR 1", "w/ Tri-Town EMS"
+    for m in _TRANSPORT.finditer(text):
+        words = m.group(1).upper().split()
+        if any(w in _TRANSPORT_NOT or w in _STOP for w in words) or (words[0] in lex.clinical and len(words) == 1):
+            continue
+        hits.append((m.start(1), m.end(), "LOCATION", 0.6))
+    # "BY SKYHAWK 3", "via Northwind 2": an unknown word and a unit number after a transport preposition
+    for m in _TRANSPORT_UNIT.finditer(text):
+        unit_name = m.group(1).upper()
+        if not lex.is_known_word(unit_name) and unit_name not in lex.clinical and lex.klass(unit_name) != PURE:
+            hits.append((m.start(1), m.end(), "LOCATION", 0.55))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
@@ -418,6 +441,25 @@ _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER
                          "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY".split())
 _PD_ACRONYM = re.compile(r"\b([A-Z]{1,4}PD)\b(?=[ \t]{1,2}(?:OFFICERS?|DETECTIVES?|DET\b|SGT\b|SERGEANT|HOMICIDE|PATROL|"
                          r"CUSTODY|COPS?\b|TROOPERS?|[Oo]fficers?|[Dd]etectives?|[Ss]gt\b|[Hh]omicide))")
+_COUNTY_BODY = re.compile(
+    r"\b((?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+))?)[ \t](Co\.?|County|Parish)[ \t]"
+    r"(?:Sheriff(?:'?s)?(?:[ \t](?:Office|Dept\.?|Department))?|SO\b|VFD|FD|Fire(?:[ \t](?:Dept\.?|Department|Marshal|"
+    r"Rescue))?|EMS|(?:Tech(?:nical)?[ \t])?Rescue|Jail|Detention(?:[ \t]Center)?|Schools|Fairgrounds|Coroner|"
+    r"Medical[ \t]Examiner|DSS|DCFS|DCS|CPS|Animal[ \t]Control)\b", re.IGNORECASE)
+_COUNTY_SHORT = re.compile(r"(?:\b(?:in|of|near|from)[ \t]{1,2}|\()((?-i:[A-Z][a-z]{3,}|[A-Z]{4,}))[ \t](?-i:Co|CO)\b"
+                           r"(?![\-./\d]|[ \t]?\d)", re.IGNORECASE)
+_TRANSPORT = re.compile(
+    r"\b(?:via|by|w/|with|per|called)[ \t]{1,2}((?-i:[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)?)"
+    r"(?:[ \t](?-i:[A-Z][A-Za-z]+))?)[ \t]"
+    r"(Ambulance|EMS|Air(?:[ \t]Ambulance)?(?:[ \t]\d{1,2}\b)?|Med[ \t]?Flight|Life[ \t]?Flight|"
+    r"Helicopter|Air[ \t]?Med|Medevac)\b(?![ \t]?(?:/|-[A-Za-z]))"
+    r"(?![ \t](?:mattress|loss|bed|flow|leak|entry|hunger|trapping|bronchogram|fluid|space|way|ways)\b)", re.IGNORECASE)
+_TRANSPORT_NOT = frozenset("ALS BLS PRIVATE HOSPITAL PATIENT CHAIR STRETCHER MEDICAL FIRE LOCAL ROOM OPEN FRESH "
+                           "COMPRESSED THE A AN HIS HER THEIR OUR CITY STATE COUNTY TOWN GROUND COMMERCIAL MILITARY "
+                           "HOT COLD DRY WARM CRITICAL CARE TRANSFER TRANSPORT ARMY NAVY FAMILY SON WIFE AIR PLANT "
+                           "LOW HIGH ALTERNATING".split())
+_TRANSPORT_UNIT = re.compile(r"\b(?:via|by)[ \t]{1,2}((?-i:[A-Z][A-Za-z]{4,}))[ \t]([1-9])\b(?![ \t]?(?:[%./:\-]|mg|ml|L\b|x\b))",
+                             re.IGNORECASE)
 _HOLY_NAMES = frozenset("FAMILY CROSS NAME REDEEMER SPIRIT TRINITY GHOST ROSARY ANGELS INNOCENTS CHILD".split())
 _HOSP_ACRONYM = re.compile(r"[A-Z]{1,4}(?:H|MC|MH|RMC)")
 # acronyms of that shape that are findings, not hospitals
@@ -784,6 +826,14 @@ def find_addresses(text: str) -> list[Hit]:
             hits.append((e + mz.start(1), e + mz.end(), "ZIP", 0.75))  # "4236 Fairmount Ave #12, 92105"
     for mt in _PO_BOX.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
+    # a place on a highway: "I-24 EB AT MM 152", "ON US-129 NEAR DEALS GAP", "SR 5 north of Shipshewana"
+    for mt in _HIGHWAY.finditer(text):
+        prefix = mt.group("pre").upper().replace(".", "")
+        if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR:
+            continue
+        if not mt.group("mile"):
+            continue  # "ON I-94", "RTE 3 SB": the road alone places no one (nor is "I-131" a road)
+        hits.append((mt.start("road"), mt.end("mile"), "ADDRESS", 0.7))
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
     pos = 0
@@ -848,6 +898,12 @@ _STREET_NO_NUMBER = re.compile(
     r"(?:(?:[A-Za-z][A-Za-z'’\-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))[ \t]){1,3})"
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
+_HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
+_HIGHWAY = re.compile(
+    r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"
+    r"(?:[ \t](?P<dir>(?-i:NB|SB|EB|WB|[NSEW]B|N/B|S/B|E/B|W/B)|northbound|southbound|eastbound|westbound)\b)?"
+    r"(?P<mile>[ \t]{1,2}(?:at|near|nr|by|@)[ \t]{1,2}(?:mm|mile[ \t]marker|mile|exit)[ \t]?#?\d{1,3}[A-Z]?\b)?",
+    re.IGNORECASE)
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
                      r"\b(?:HC|RR|R\.R\.|RURAL ROUTE|STAR ROUTE|HCR)[ \t]{0,2}\d{1,4},?[ \t]{1,2}BOX[ \t]{0,2}#?\d{1,6}\b",
                      re.IGNORECASE)
@@ -915,6 +971,9 @@ def find_facilities(text: str) -> list[Hit]:
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
             if u in _TITLE_STOP or u in ("VIA", "PER") or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
                 break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
+            if sc.mixed_case and u.endswith(("ED", "ING")) and len(u) > 5 and lex.klass(u) == NOT_NAME \
+                    and lex.is_known_word(u):
+                break  # "Contacted Mexican Consulate": a verb opening the sentence
             if u in ("FIRST", "SECOND", "THIRD", "GREATER", "UNITED") and t.up in _FAITH_HEADS and i - j <= 2 \
                     and not tj.is_lower:
                 first = j  # "FIRST BAPTIST", "GREATER LOVE TABERNACLE", "SECOND PRESBYTERIAN"
@@ -1068,10 +1127,10 @@ def find_facilities(text: str) -> list[Hit]:
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))  # also "TO QUINCY MED EW"
     # a ward of two capitals called out to: "CALLED OUT TO CC 7", "FROM CC 9 @ 1745"
     for i, t in enumerate(toks):
-        if t.up in ("TO", "FROM") and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
+        if t.up in ("TO", "FROM", "ARRIVED") and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
                 and toks[i + 1].text.isupper() and toks[i + 1].text.isalpha() and toks[i + 1].up not in _NOT_WARD \
                 and (toks[i + 1].up not in lex.clinical or toks[i + 1].up == "CC") \
-                and toks[i + 2].kind == "n" and len(toks[i + 2].text) <= 2 and toks[i + 2].start - toks[i + 1].end == 1 \
+                and toks[i + 2].kind == "n" and len(toks[i + 2].text) <= 2 and toks[i + 2].start - toks[i + 1].end <= 1 \
                 and (i + 3 >= n or toks[i + 3].up in _UNIT_OK_AFTER or (
                     toks[i + 3].text in ",.;:@)" and not (i + 4 < n and toks[i + 4].kind == "n"
                                                           and toks[i + 4].start == toks[i + 3].end))):
@@ -1082,6 +1141,15 @@ def find_facilities(text: str) -> list[Hit]:
                 and toks[i + 2].up not in _NOT_FACILITY and toks[i + 2].start - toks[i + 1].end == 1 \
                 and (not sc.mixed_case or toks[i + 2].is_title or toks[i + 2].is_upper):
             hits.append((toks[i + 1].start, toks[i + 2].end, "HOSPITAL", 0.55))
+    # a note or line opening with its ward: "FARR 7 STROKE UNIT 11P-7A", "KS 10 STROKE UNIT", "Halloran 8 stroke unit"
+    for i in range(n - 2):
+        if (i == 0 or toks[i - 1].text == "\n" or text[toks[i - 1].end:toks[i].start].count("\n")) \
+                and toks[i].kind == "w" and toks[i + 1].kind == "n" and len(toks[i + 1].text) <= 2 \
+                and toks[i + 2].up in _WARD_UNITS and toks[i + 1].start - toks[i].end <= 1 \
+                and (lex.klass(toks[i].up) != NOT_NAME or (len(toks[i].text) == 2 and toks[i].text.isupper()
+                                                         and toks[i].up not in _NOT_WARD)) \
+                and toks[i].up not in lex.clinical and toks[i].up not in _UNIT_NOT_NAME:
+            hits.append((toks[i].start, toks[i + 1].end, "HOSPITAL", 0.6))
     # hospital units named after people or places: "FROM BAKER 7", "TO FELDMAN 4", "ON ELLISON 12"
     for i, t in enumerate(toks):
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
@@ -1322,7 +1390,8 @@ _DEST_STOP = _TITLE_STOP | frozenset("DOCTOR PT'S PATIENT'S TODAY TOMORROW TONIG
 _AT_EVENTS = frozenset("PLACED IMPLANTED INSERTED PERFORMED DONE SEEN ADMISSION ADMITTED ADMIT HOSPITALIZED "
                        "HOSPITALIZATION STAY TREATED FOLLOWED DIAGNOSED DX'D DELIVERED CABG PCI STENT STENTED CATH "
                        "CATHED SURGERY TRANSPLANT TRANSPLANTED REPAIR REPAIRED AVR MVR PPM AICD ICD DIALYZES "
-                       "CHEMO RADIATION BIOPSY".split())
+                       "CHEMO RADIATION BIOPSY CT CTA MRI MRV MRA LP TPA EEG ECHO TTE TEE EGD ANGIO ANGIOGRAM "
+                       "INTUBATED INR".split())
 
 
 def _care_before(sc: Scan, i: int) -> bool:
@@ -1351,7 +1420,7 @@ def _plain_word(lex: Lexicons, up: str) -> bool:
     return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
                                                and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
-_WEAK_HEADS = frozenset(["HOME", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
+_WEAK_HEADS = frozenset(["HOME", "HOME CARE", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
                          "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM", "PD", "POLICE",
                          "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
@@ -1395,7 +1464,7 @@ _NOT_WARD = frozenset("OR ER ED IR CT GI EP MR US PT RM RN MD BR IV PO PR NG OG 
                       "OT SW CM NP PA DR MS DC IN ON AT TO NO OK ID HO LE UE".split())
 _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE PAGE BAY OR".split())
 # care units named after a ward ("DRUMMOND 4 NICU", "TO KLEIN 5 TELE")
-_WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN".split())
+_WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN STEP-DOWN SDU IMCU PCU STROKE".split())
 _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W WHEN BED TODAY TOMORROW "
                            "PENDING OVERNIGHT TONIGHT TMRW ORTHO HAS IS ONCE".split()) | _WARD_UNITS
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())

@@ -79,7 +79,7 @@ _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO BF GF".split())
 # roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
 _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
-                         "INTERPRETER INTERP".split())
+                         "INTERPRETER INTERP TECH PCA PHN CHR MGR SITTER AIDE PHARMACIST DIETITIAN".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
@@ -103,7 +103,7 @@ _ROLE_WORDS = frozenset(
     "RESOURCE TRIAGE NURSE ONCOMING OFFGOING RELIEF CASE HOME VNA PACU OR ER ED EP GI ID STEPDOWN STEP-DOWN WOC "
     "WOCN WOUND OSTOMY BURN TRAUMA NEURO CARDIAC SURGICAL MEDICAL PEDS OB IV PICC RAPID RESPONSE TRANSPORT FLIGHT "
     "ECMO CRRT DIALYSIS HD CATH LAB ENDO PREOP POSTOP PRE-OP POST-OP STAFF NURSING SUPERVISOR BEDSIDE NEW "
-    "RECEIVING SENDING ADMITTING".split())
+    "RECEIVING SENDING ADMITTING CHR PHN PCA TECH MGR SITTER AIDE".split())
 
 # verbs that follow a name in notes ("DESHAWN BROUGHT", "TRUC GAVE REPORT"): never part of it
 _VERBISH = frozenset(
@@ -119,7 +119,8 @@ _NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".
 _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES GAVE TOOK AGREES AGREED VISITED "
                         "SPOKE SUCTIONED WEANED PLACED CHANGED DREW DID DOES FOLLOWING FOLLOWS RECOMMENDS WROTE "
                         "ORDERED SAW EVALUATED EXTUBATED INTUBATED ASSUMED ASSUMING REPORTED VIA ACCOMPANIED "
-                        "ASSISTED HELPED & WILL IS WAS HAS FROM AND".split())
+                        "ASSISTED HELPED & WILL IS WAS HAS FROM AND CONTACTED COVERING MET DISCUSSED ARRANGED "
+                        "CHECKED EXPLAINED".split())
 # verbs after which even a very frequent first name is a person ("RT WILL AWARE", "RN HOPE ASSUMED CARE")
 _STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING PAGED".split())
 # services a named colleague comes from ("JEN FROM SW", "Maria from PT")
@@ -870,6 +871,12 @@ def find_names(text: str) -> list[Hit]:
         g = 1 if m.group(1) else 2
         if m.group(g).upper().replace(".", "").replace(" ", "") not in _NOT_INITIALS:
             hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "seen by J.S. from PT", "K.M. RN"
+    # a colleague glued to their role: "RT-DWAYNE PLACED", "W/ RN-JOSE+ANESTHESIA", "SW-DEVON,RN"
+    for m in _ROLE_GLUED.finditer(text):
+        glued = fold(m.group(1)).upper()
+        if glued not in lex.clinical and glued not in _NOT_A_NAME and glued not in CREDENTIALS \
+                and glued not in _ROLE_WORDS and (lex.klass(glued) != NOT_NAME or _rare_unknown(lex, glued)):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))
     for m in _USERNAME_INLINE.finditer(text):
         u = m.group(1).upper()
         letters = u.rstrip("0123456789")
@@ -897,7 +904,38 @@ def find_names(text: str) -> list[Hit]:
                 (w in lex.first or lex.last_pct.get(w, 0.0) >= 0.0005) and len(w) >= 2
                 and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
             hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
+    hits.extend(_particle_parts(text, lex, hits))
     return hits
+
+
+# particles inside a person's name, written in lower case in prose: "Maria do Carmo Pacheco", "Dolores Martinez y
+# Trujillo", "M. dela Cruz", "Ahmed bin Khalid al-Ani"
+_PARTICLE_AFTER = re.compile(r"[ \t](?:(?:do|da|dos|das|de|del|della|di|du|y|dela|de[ \t]la|van|van[ \t]der|von|bin|ibn|bint|"
+                             r"al|el)[ \t])?((?:al|el|bin|ibn|abu|abd)-[A-Z][a-z'\-]+|[A-Z][a-z'\-]+)")
+_PARTICLE_BEFORE = re.compile(r"(?:\b[A-Z]\.[ \t]?|\b[A-Z][a-z]+[ \t])?\b(?:dela|de[ \t]la|del|van|van[ \t]der|von|di|da|"
+                              r"du|bin|ibn)[ \t]$")
+
+
+def _particle_parts(text: str, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
+    """The rest of a name a particle joins to a found name (mixed-case prose only)."""
+    out: list[Hit] = []
+    for s0, e0, label, score in hits:
+        if label != "NAME" or score < 0.7 or not any(c.islower() for c in text[s0:e0]):
+            continue
+        ma = _PARTICLE_AFTER.match(text, e0)
+        if ma is not None and ma.start(1) > e0 + 1:  # a particle, then the next part of the name
+            part = fold(ma.group(1)).upper()
+            tail = part.split("-", 1)[1] if part[:3] in ("AL-", "EL-") or part[:4] in ("BIN-", "IBN-", "ABU-", "ABD-") \
+                else part
+            if tail not in lex.clinical and tail not in _NOT_A_NAME and (
+                    lex.klass(tail) != NOT_NAME or not lex.is_known_word(tail)):
+                out.append((s0, ma.end(1), "NAME", min(score, 0.7)))
+        elif ma is not None and ma.group(1)[:3].lower() in ("al-", "el-"):
+            out.append((s0, ma.end(1), "NAME", min(score, 0.7)))  # "Abdulla Saleh al-Qadhi"
+        mb = _PARTICLE_BEFORE.search(text, max(0, s0 - 16), s0)
+        if mb is not None:
+            out.append((mb.start(), e0, "NAME", min(score, 0.7)))  # "M. dela Cruz"
+    return out
 
 
 # user names inside a line: lower-case letters with a digit suffix ("jmatti2"), or lower-case after BY/UNDER in an
@@ -908,6 +946,7 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
+_ROLE_GLUED = re.compile(r"\b(?:RN|RT|RRT|NP|SW|CM|MD|PA|PCA|TECH|OT)-([A-Z][A-Za-z']{1,15})\b(?!-)")
 # care-team roles written right before a colleague's name (regular-expression alternatives)
 _TEAM_ROLES = "RN|RT|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH"
 # colleagues named in parentheses after their role: "RT (WILL) WILL TRIAL PS", "PT/OT (KAI AND BO)", "IV TEAM (BO)"

@@ -86,7 +86,7 @@ _NOT_DATE_AFTER = frozenset(
     "NS NORMAL STRENGTH TAB TABS TABLET TABLETS AMP AMPS UNIT UNITS DOSE DOSES OF MG MCG ML CC L LPM "
     "MMHG CM MM IN INCH INCHES PUPILS SCORE POINTS BREATHS FINGER FINGERS EXTREMITIES STRENGTH GRIP "
     "PEEP PS FIO2 RR TV CPAP SIMV IMV X SYSTOLIC DIASTOLIC HOLOSYSTOLIC MURMUR SEM ON LPM "
-    "UE LE RUE LUE RLE LLE BUE BLE BIL BILAT BILATERAL UPPER LOWER".split())
+    "UE LE RUE LUE RLE LLE BUE BLE BIL BILAT BILATERAL UPPER LOWER WAY".split())
 _YEAR_CONTEXT = frozenset(
     "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
     "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
@@ -96,6 +96,9 @@ _YEAR_CONTEXT = frozenset(
 _CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
                           "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR STARTED RESTARTED "
                           "STOPPED HELD GIVEN DRAWN SENT PAGED".split())
+# states that last since a time of day ("OFF SINCE 2000", "ASLEEP SINCE 2100")
+_STATE_SINCE = frozenset("OFF ON DOWN UP NPO ASLEEP SLEEPING AWAKE STABLE QUIET CALM HERE BACK OUT RESTING "
+                         "WEANED HELD PAUSED".split())
 # events whose year often follows: "CVA 2009", "CABG 2015", "TAH/BSO 1998"
 _YEAR_EVENTS = frozenset(
     "CVA TIA MI NSTEMI STEMI CABG PCI PTCA STENT STENTS DES BMS AVR MVR TAVR TAVI PPM AICD ICD CHOLE LAP "
@@ -157,11 +160,14 @@ _DATE_CTX = frozenset(
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
-_DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE PRESENTED".split()) | (
+# a meeting set for a day: "TO MEET W/ FAMILY 1/2", "FAMILY MTG PLANNED FOR 3/4"
+_MEET_WORDS = frozenset("MEET MEETING MTG CONFERENCE".split())
+_DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE PRESENTED MEDEVAC FLOWN "
+                           "READMITTED".split()) | (
     _YEAR_EVENTS - {"FX", "FRACTURE", "ORIF"})
 _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAUMA ONSET EPISODE SURGERY "
                          "PROCEDURE EVENT PEG TRACH TRACHED TRACHEOSTOMY CXR KUB MRI MRA ECHO TTE TEE EKG ECG EEG "
-                         "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY CLINIC IR LAB".split())
+                         "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY CLINIC IR LAB SCAN READMITTED MEDEVAC FLOWN".split())
 
 
 _PROCEDURE_ENDINGS = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "PEXY", "RRHAPHY", "DESIS")
@@ -236,7 +242,8 @@ def find_dates(text: str) -> list[Hit]:
         elif y is None:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
-            ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None
+            ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None or (
+                sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4)))
             if sep == "/" and (
                     (a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)))
                     or (a == b == 2 and nxt and nxt not in _AFTER_DATE)):
@@ -275,7 +282,8 @@ def find_dates(text: str) -> list[Hit]:
         y1, y2 = int(m.group(1)), int(m.group(2))
         clocks = all(int(v[2:]) < 60 and int(v) <= 2359 for v in m.group(1, 2))
         prev = _prev_words(text, m.start(), 1)
-        if y1 < y2 <= y1 + 90 and (not clocks or (prev and prev[-1] in _YEAR_CONTEXT)) \
+        # two clock readings 1-8 minutes apart are no shift or time range: "JORDAN 2013-2016"
+        if y1 < y2 <= y1 + 90 and (not clocks or (prev and prev[-1] in _YEAR_CONTEXT) or y2 - y1 <= 8) \
                 and _next_word(text, m.end()) not in _UNITS and not (prev and prev[-1] in _CLOCK_BEFORE):
             hits.append((m.start(1), m.end(1), "DATE", 0.7))  # "SERVED 1958-1978", "(ARMY, 1966-1968)"
             hits.append((m.start(2), m.end(2), "DATE", 0.7))
@@ -289,12 +297,15 @@ def find_dates(text: str) -> list[Hit]:
                 (prev and prev[-1] in _CLOCK_BEFORE) or text[max(0, m.start() - 2):m.start()].strip() in ("@", "~")
                 or nxt in ("HRS", "HOURS", "H", "PM", "AM")):
             continue  # "STAYED UNTIL 2000", "@ 1900": a time of day
+        if val.isdigit() and int(val[2:]) < 60 and int(val) <= 2359 and len(prev) == 2 and prev[-1] == "SINCE" \
+                and prev[0] in _STATE_SINCE:
+            continue  # "LEVO OFF SINCE 2000", "NPO SINCE 2000": since a time tonight
         seg = text[max(0, m.start() - 2):m.start()]
         if val.isdigit() and seg.endswith("(") and text[m.end():m.end() + 1] == ")" and 1950 <= int(val) <= 2029 \
                 and not (prev and prev[-1] in _CLOCK_BEFORE):
             hits.append((m.start(), m.end(), "DATE", 0.65))  # "ENDOCARDITIS (2004)"
             continue
-        if _ARRIVAL_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        if _ARRIVAL_BEFORE.search(text, max(0, m.start() - 40), m.start()) or _moved_to_place(text, m.start()):
             hits.append((m.start(), m.end(), "DATE", 0.65))  # "CAME TO U.S. 2003", "LAID OFF 2009"
             continue
         if (prev and prev[-1] in _YEAR_EVENTS) or (len(prev) == 2 and prev[0] in _YEAR_EVENTS - _YEAR_IMAGING
@@ -324,13 +335,31 @@ _ARRIVAL_BEFORE = re.compile(r"\b(?:(?:came|moved|immigrated|emigrated|arrived|f
                              r"(?:the[ \t]{1,2})?(?:us|u\.s\.?|usa|u\.s\.a\.?|america|states|united[ \t]states|"
                              r"this[ \t]country)|laid[ \t]off|immigrated|emigrated)[ \t,]{0,2}(?:in[ \t]{1,2})?$", re.IGNORECASE)
 _AFTER_YEAR = frozenset("AND BUT WHEN WHERE AFTER BEFORE PER".split())
+# a move to a named place right before a year: "RESETTLED TO PATERSON 2016", "arrived Chicago 2017",
+# "FROM DADAAB, KENYA 2007" (not "ARRIVED ON UNIT 2015", "ARRIVED FROM OR 2010": a time)
+_RESETTLED_BEFORE = re.compile(
+    r"\b(?:came|moved|immigrated|emigrated|arrived|fled|relocated|resettled|resettling|settled)"
+    r"(?:[ \t]{1,2}(?:to|in|from))?((?:[ \t]{1,2}(?-i:[A-Z][A-Za-z'\-]+),?){1,3})[ \t,]{0,2}(?:in[ \t]{1,2})?$",
+    re.IGNORECASE)
+_NOT_PLACE_WORDS = frozenset("ON AT TO BY THE A AN HIS HER UNIT FLOOR ICU MICU SICU CCU CSRU PACU OR ED ER EW CT MRI IR "
+                             "HERE HOME BEDSIDE ROOM RM BED CATH LAB FAMILY PT PATIENT WIFE HUSBAND SON DAUGHTER DTR "
+                             "TEAM RN MD DR AND WITH W VIA SAFELY STABLE AWAKE INTUBATED TODAY TONIGHT APPROX ABOUT "
+                             "AROUND UNTIL".split())
+
+
+def _moved_to_place(text: str, start: int) -> bool:
+    """Whether a move to a named place ends right before ``start`` ("RESETTLED TO PATERSON 2016")."""
+    m = _RESETTLED_BEFORE.search(text, max(0, start - 48), start)
+    return m is not None and not any(w.upper().strip(",") in _NOT_PLACE_WORDS or w.upper().strip(",") in _CLOCK_BEFORE
+                                     for w in m.group(1).split())
 
 
 def _not_a_quantity(text: str, m: re.Match[str], nxt: str) -> bool:
     """Whether a bare four-digit number is no volume, count or reading (``I/O 2000/1500``, ``2000 CC``)."""
     before = text[max(0, m.start() - 3):m.start()]
     after = text[m.end():m.end() + 2]
-    return not any(c in before for c in "/+-=:x#") and not after.startswith(("/", "-", ":", ".", "%")) \
+    return not any(c in before for c in "/+-=:x#") and not after.startswith(("/", "-", ":", "%")) \
+        and not re.match(r"\.\d", after) \
         and nxt not in _UNITS and nxt not in ("CC", "ML", "KCAL", "CALORIES", "STEPS", "UNITS")
 
 
