@@ -160,6 +160,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "VERSED OFF SINCE 2000. LINE PLACED 1/2 WAY THRU SHIFT. SLEPT 2000-2030. ON ROOM AIR. LOW AIR LOSS BED.",
     "MVC ON I-94. I-131 THERAPY. HR 80 IN SR 2 BLOCKS. CO 4.5 CI 2.1. VIA ALS AMBULANCE. BY PLANT EMS. NO VNA.",
     "FAMILY MEETING HELD. STRENGTH 4/5 BUE. PT SEEN BY TECH. VIA AIR AMBULANCE. PT ARRIVED ON UNIT 2015.",
+    "Pt attends Eritrean Orthodox church. CT neg for bleed, OR in AM. PT TO OR. FROM HOME, OR REHAB.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -519,6 +520,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Social: daughter Maria do Carmo Pacheco from out of state", "Maria do Carmo Pacheco"),
     ("Pt ID'd as Abdulla Saleh al-Qadhi by brother at 0500.", "Abdulla Saleh al-Qadhi"),
     ("-- M. dela Cruz, RN", "M. dela Cruz"),
+    ("ferred via MedFlight from Exeter Hospital, NH, w/ type A dissection", "NH"),
+    ("FROM LA CEIBA, HONDURAS. ESRD, NOT ON HD", "LA CEIBA"),
+    ("SOFTWARE ENGINEER (H1B) AT ACCENTURE. PT NAME ON CHART", "ACCENTURE"),
+    ("Works as floorhand for Patterson-UTI, 14 days on", "Patterson-UTI"),
+    ("WHILE AT WORK AT MARKET BASKET 9/14/2008 @ 1100", "MARKET BASKET"),
+    ("48 YO M LOGGER (OLYMPIC CREST TIMBER), STRUCK BY A SNAG", "OLYMPIC CREST TIMBER"),
+    ("Family attends Oromo Evangelical Church in Minneapolis", "Oromo Evangelical Church"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -102,6 +102,7 @@ class Lexicons:
     common: set[str] = field(default_factory=set)
     english: set[str] = field(default_factory=set)
     clinical: set[str] = field(default_factory=set)
+    drugs_only: set[str] = field(default_factory=set)  # drug names that are no clinical abbreviation or word
     cities: set[str] = field(default_factory=set)
     minor_places: set[str] = field(default_factory=set)
     neighborhoods: set[str] = field(default_factory=set)
@@ -208,7 +209,9 @@ def _build() -> Lexicons:
     lex.freq = get_frequency_dict("en", wordlist="large")
     lex.common = _data_words("common_en.txt")
     lex.english = _data_words("english_lower.txt")
-    lex.clinical = _data_words("clinical_safe.txt") | _data_words("drugs.txt")
+    safe = _data_words("clinical_safe.txt")
+    lex.clinical = safe | _data_words("drugs.txt")
+    lex.drugs_only = lex.clinical - safe
     lex.cities = {fold(c) for f in ("cities.txt", "places_major.txt") for c in _data_lines(f)}
     lex.minor_places = {fold(c) for f in ("places_minor.txt", "neighborhoods.txt") for c in _data_lines(f)} - lex.cities
     lex.neighborhoods = {fold(c) for c in _data_lines("neighborhoods.txt")}

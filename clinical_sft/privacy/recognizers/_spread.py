@@ -53,6 +53,34 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
                          r"(?![ \t]{0,2}(?:mg|mcg|ml|cc|units?|u|g|l|hrs?|h|x|min|mins|pm|am)\b)", re.IGNORECASE)
 
 
+# a state's postal code right after a found place: "Exeter Hospital, NH,", "Manchester NH for redo MVR"
+_STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z]))")
+# postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
+_AMBIG_STATES = frozenset("CT OR IN ME OK HI ID MD PA CO LA MA AL MS NE SC OH DE MO".split())
+# the town before a found country or region: "FROM LA CEIBA, HONDURAS", "WIFE STILL IN LES CAYES,HAITI"
+_TOWN_BEFORE_REGION = re.compile(r"\b(?:from|in|near|of|to|outside)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’.\-]+[ \t]){0,3}"
+                                 r"[A-Za-z][A-Za-z'’.\-]+),[ \t]{0,2}$", re.IGNORECASE)
+_TOWN_PARTICLES = frozenset("LA LE LES LOS LAS DE DEL DOS DAS DO DA EL AL SAN SANTA SANTO SAO ST ST. SAINT".split())
+
+
+def _town_words(lex: object, mixed_case: bool, words: str) -> bool:
+    """Whether ``words`` read as a town's name (names, particles, no clinical or common words)."""
+    from clinical_sft.privacy.recognizers._lexicons import Lexicons
+    assert isinstance(lex, Lexicons)
+    parts = words.split()
+    for w in parts:
+        u = w.upper()
+        if mixed_case and not w[:1].isupper():
+            return False
+        if u in _TOWN_PARTICLES and len(parts) > 1:
+            continue
+        if u in _STOP or u in _NOT_FACILITY or medical_shape(u) or (u in lex.clinical and u not in lex.cities):
+            return False
+        if lex.is_known_word(u) and lex.klass(u) == NOT_NAME and u not in lex.cities:
+            return False
+    return True
+
+
 def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
     """Spans to add to ``found`` (``(start, end, label, score)`` into ``text``)."""
     if not found:
@@ -84,7 +112,16 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             if len(letters) >= 2 and letters not in lex.clinical and letters not in STATE_ABBR \
                     and not lex.is_known_word(letters):
                 out.append((m.start(1), m.end(1), "HOSPITAL" if label == "HOSPITAL" else label, 0.6))
+        m = _STATE_AFTER_PLACE.match(text, e)
+        st = m.group(1) if m else ""
+        if m and st in STATE_ABBR and (st not in _AMBIG_STATES or (
+                m.group(0).startswith(",") and not m.group(2)
+                and (st not in ("MD", "PA") or (text[s:e].upper() in lex.cities and lex.klass(text[s:e].upper()) != PURE)))):
+            out.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "Exeter Hospital, NH,", "Manchester NH for"
         if label == "LOCATION":
+            m = _TOWN_BEFORE_REGION.search(text, max(0, s - 60), s)
+            if m and _town_words(lex, sc.mixed_case, m.group(1)):
+                out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "FROM LA CEIBA, HONDURAS", "in Les Cayes, Haiti"
             m = _COMMA_REGION.match(text, e)
             if m:
                 w = m.group(1).upper()

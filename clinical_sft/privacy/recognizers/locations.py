@@ -550,7 +550,8 @@ _OCCUPATIONS = frozenset(
     "FIREFIGHTER FIREMAN POLICEMAN SOLDIER PILOT FISHERMAN LONGSHOREMAN TRUCKER PAINTER ROOFER "
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
     "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER ROUGHNECK BROKER ATTENDANT "
-    "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED POSTDOC".split())
+    "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED POSTDOC LANDSCAPER "
+    "SEAMSTRESS FLOORHAND LOGGER DECKHAND MILLWRIGHT FARMWORKER FARMHAND HANDYMAN NANNY MASON IRONWORKER".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
 _ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE".split())
 _JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY SUBWAY TRACK".split())
@@ -579,12 +580,17 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
         skipped = 0
         while j < n and (toks[j].kind == "n" or toks[j].kind == "w" and toks[j].up not in _WORK_PREP and (
                 toks[j].up in _WORK_SKIP or (skipped < 2 and lex.is_known_word(toks[j].up)
-                                             and toks[j].up not in _STOP_PLACE))) and skipped < 4:
-            skipped += 1
+                                             and toks[j].up not in _STOP_PLACE)
+                or (toks[j - 1].up in ("AS", "A", "AN") and toks[j].up.isalpha()))) and skipped < 4:
+            skipped += 1  # "WORKS AS FLOORHAND FOR"
             j += 1
         if j < n and toks[j].text == "(" and (t.up in _OCCUPATIONS or t.up == "RETIRED" or t.up == "WORK" and i >= 1
                                               and toks[i - 1].up == "AT"):
-            return _parenthesised(sc, lex, j)  # "CHEMICAL ENGINEER (SHELL DEER PARK)", "AT WORK (HOME DEPOT)"
+            inside = _parenthesised(sc, lex, j)  # "CHEMICAL ENGINEER (SHELL DEER PARK)", "AT WORK (HOME DEPOT)"
+            close = next((q for q in range(j + 1, min(n, j + 8)) if toks[q].text == ")"), -1)
+            if inside or close < 0 or not (close + 1 < n and toks[close + 1].up in _WORK_PREP):
+                return inside
+            j = close + 1  # "SOFTWARE ENGINEER (H1B) AT ACCENTURE"
         if t.up in ("OWNS", "OWNED", "OWN") and not (j < n and toks[j].up in _WORK_PREP):
             j = i + 1  # "OWNS OLYMPIA DINER"
         elif not (j < n and toks[j].up in _WORK_PREP):
@@ -612,13 +618,14 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
             and toks[j + 1].start - tj.end == 1  # "HOME DEPOT"
         if tj.kind != "w" or (tj.up in _STOP_PLACE and not home_co) or tj.up in (
                 "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO", "AFTER", "BEFORE", "SINCE", "UNTIL", "WHEN",
-                "WHILE", "BUT", "FOR", "X"):
+                "WHILE", "BUT", "FOR", "X", "NEAR", "NR", "OUTSIDE"):
             break
         name_like = (sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up) \
             or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co \
             or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
                 and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))  # "AT FORD"
-        if name_like and tj.up not in lex.clinical and not plain:
+        if name_like and (tj.up not in lex.clinical or (sc.mixed_case and tj.is_title and tj.up in lex.drugs_only
+                                                        and len(tj.up) >= 4)) and not plain:  # "retired from Chevron"
             run.append(j)
         elif run and plain < 2 and tj.kind == "w" and (not sc.mixed_case or tj.is_title) \
                 and tj.up not in lex.clinical and tj.up not in _WORK_SKIP and tj.up not in _WORK_VERBS:
@@ -639,7 +646,9 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                        or toks[k].text == "&" and words and k + 1 < n and toks[k + 1].kind == "w"):
             words += toks[k].kind == "w"
             k += 1
-        closed = k >= n or toks[k].text in ".,;(" or toks[k].up in ("IN", "ON", "PER", "UNTIL", "SINCE", "FOR", "X")
+        closed = k >= n or toks[k].text in ".,;(" or toks[k].up in ("IN", "ON", "PER", "UNTIL", "SINCE", "FOR", "X") \
+            or (toks[k].kind == "n" and k + 1 < n and toks[k + 1].text == "/" and toks[k + 1].start == toks[k].end)
+        # (also "AT MARKET BASKET 9/14/2008": a date closes it)
         if words >= 2 and toks[k - 1].text != "&" and closed:
             run = list(range(start, k))  # also "AT ROPES & GRAY.", "FOR PROCTER & GAMBLE."
         elif words == 1 and (closed or toks[k].text == ")") and toks[start - 1].up in ("AT", "FOR", "FROM") \
@@ -1077,7 +1086,10 @@ def find_facilities(text: str) -> list[Hit]:
                 first, named = k + 1, True
         if not named and sc.mixed_case and t.up in _FAITH_HEADS and t.is_title and 1 <= first < i \
                 and all(toks[q].is_title or toks[q].up in ("OF", "THE") for q in range(first, i)) \
-                and toks[first - 1].up in _DEST_PREP and toks[first - 1].is_lower:
+                and (toks[first - 1].up in _DEST_PREP or (
+                    toks[first - 1].up in _ATTENDS and not (head_end + 1 < n and toks[head_end + 1].is_lower
+                                                            and toks[head_end + 1].up in _FAITH_HEADS))) \
+                and toks[first - 1].is_lower:
             named = True  # "Pastor from Korean Central Presbyterian": peoples and plain words before the faith
         while first >= 0 and toks[first].up in ("OF", "THE", "AND", "&"):
             first += 1
@@ -1368,6 +1380,7 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_ATTENDS = frozenset("ATTENDS ATTEND ATTENDED ATTENDING MEMBER MEMBERS".split())  # "Family attends Oromo Evangelical Church"
 _GO_WORDS = frozenset("GO GOING GOES WENT".split())
 _CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST".split())
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX ARRIVED".split())
