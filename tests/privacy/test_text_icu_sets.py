@@ -161,6 +161,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "MVC ON I-94. I-131 THERAPY. HR 80 IN SR 2 BLOCKS. CO 4.5 CI 2.1. VIA ALS AMBULANCE. BY PLANT EMS. NO VNA.",
     "FAMILY MEETING HELD. STRENGTH 4/5 BUE. PT SEEN BY TECH. VIA AIR AMBULANCE. PT ARRIVED ON UNIT 2015.",
     "Pt attends Eritrean Orthodox church. CT neg for bleed, OR in AM. PT TO OR. FROM HOME, OR REHAB.",
+    "S/P MV REPAIR VIA R MINI-THORACOTOMY. D/W DR. (NSGY RES) RE: SBP. RN ON SURGICAL RES SERVICE. PT FROM INNER CITY.",
+    "works construction (roofing) for cash. fell from 2 story roof.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -527,6 +529,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("WHILE AT WORK AT MARKET BASKET 9/14/2008 @ 1100", "MARKET BASKET"),
     ("48 YO M LOGGER (OLYMPIC CREST TIMBER), STRUCK BY A SNAG", "OLYMPIC CREST TIMBER"),
     ("Family attends Oromo Evangelical Church in Minneapolis", "Oromo Evangelical Church"),
+    ("34 YO M DECKHAND ON F/V NORTHERN DAWN, WASHED OVERBOARD", "NORTHERN DAWN"),
+    ("PT IS 23 YO M, ACTIVE DUTY AT FORT SILL, ADMITTED", "FORT SILL"),
+    ("(SCHOOL BUS DRIVER FOR TOWN OF DRACUT): L FACE DROOP", "TOWN OF DRACUT"),
+    ("72 YO F ELDER, LIVES ON LUMMI RES W/ DAUGHTER", "LUMMI RES"),
+    ("31 YO M RANCH HAND FROM MILES CITY, CLEANED A BARN", "MILES CITY"),
+    ("ENGINE ROOM FIRE IN BRISTOL BAY, 35% TBSA", "BRISTOL BAY"),
+    ("Son called from work (Suffolk Downs), will come", "Suffolk Downs"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -68,7 +68,7 @@ _ORG_HEADS = (
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
     "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
-    "CREAMERY", "SCHOOL DISTRICT", "MED", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
+    "CREAMERY", "SCHOOL DISTRICT", "MED", "CEMETERY", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -135,7 +135,9 @@ _NATURAL_PREFIX = frozenset("LAKE FORT FT CAMP BAYOU CAPE ISLE MOUNT MT".split()
 # last words of place names ("MONCKS CORNER", "WOLFPEN HOLLOW", "LOTTS CREEK")
 _NUMBERED_WARD = re.compile(r"(?:\b([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{2,20})?)[ \t])?"
                             r"\b(\d{1,2}(?:st|nd|rd|th))[ \t]ward\b", re.IGNORECASE)
-_PLACE_SUFFIX = frozenset("CAMP CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
+# last words that make a place of any word before them ("MILES CITY", "KING SALMON" is none)
+_STRONG_SUFFIX = frozenset("CITY FALLS SPRINGS HARBOR BAY ISLAND JUNCTION HEIGHTS".split())
+_PLACE_SUFFIX = frozenset("BAY SOUND INLET CAMP CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
                           "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON COVE ISLAND BOTTOM HOLLER".split())
 _PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
@@ -321,6 +323,9 @@ def find_places(text: str) -> list[Hit]:
                         and (not lex.is_known_word(toks[j + 1].up) or toks[j + 1].up in lex.cities
                              or toks[j + 1].up in _PLACE_SUFFIX))  # "FROM BIG COVE"
                     or (run and toks[j].up in _PLACE_SUFFIX)  # "FROM MONCKS CORNER", "UP WOLFPEN HOLLOW"
+                    or (not run and j + 1 < n and toks[j + 1].kind == "w" and toks[j + 1].up in _STRONG_SUFFIX
+                        and toks[j].up.isalpha() and len(toks[j].up) >= 3 and toks[j].up not in _AREA_WORDS
+                        and toks[j].up not in _NOT_FACILITY)  # "FROM MILES CITY", "IN BRISTOL BAY"
                     or (not run and t.up in _PLACE_CTX and lex.klass(toks[j].up) != NOT_NAME
                         and lex.zipf(toks[j].up) < 4.0 and len(toks[j].up) >= 3 and toks[j].up not in UNIT_WORDS
                         and not (sc.mixed_case and not toks[j].is_title))):  # "LIVES IN LYNCH"
@@ -420,6 +425,14 @@ def find_places(text: str) -> list[Hit]:
     for m in _COUNTY_SHORT.finditer(text):
         if m.group(1).upper() not in _STOP and m.group(1).upper() not in lex.clinical:
             hits.append((m.start(1), m.end(), "LOCATION", 0.6))
+    # a fishing vessel, a fort, a town, a reservation: "DECKHAND ON F/V NORTHERN DAWN", "ACTIVE DUTY AT FORT SILL",
+    # "DRIVER FOR TOWN OF DRACUT", "LIVES ON LUMMI RES"
+    for rx in (_VESSEL, _FORT, _TOWN_OF, _RESERVATION):
+        for m in rx.finditer(text):
+            words = m.group(1).upper().replace(".", "").split()
+            if rx is _RESERVATION and any(w in _RESIDENT_OF or w in _NOT_FACILITY or w in _STOP for w in words[:-1]):
+                continue  # "SURGICAL RES", "ON PEDS RES": a resident
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # ambulance and flight programs: "VIA PATRIOT AMBULANCE", "BY COASTAL AIR 1", "w/ Tri-Town EMS"
     for m in _TRANSPORT.finditer(text):
         words = m.group(1).upper().split()
@@ -431,6 +444,11 @@ def find_places(text: str) -> list[Hit]:
         unit_name = m.group(1).upper()
         if not lex.is_known_word(unit_name) and unit_name not in lex.clinical and lex.klass(unit_name) != PURE:
             hits.append((m.start(1), m.end(), "LOCATION", 0.55))
+    # a found place and the water or island named after it: "IN BRISTOL BAY", "FROM KODIAK ISLAND"
+    for k, (s0, e0, label, score) in enumerate(hits):
+        mw = _WATER_AFTER.match(text, e0) if label == "LOCATION" else None
+        if mw and (text[s0:e0].isupper() == mw.group(1).isupper()):
+            hits[k] = (s0, mw.end(1), label, score)
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
@@ -446,6 +464,17 @@ _COUNTY_BODY = re.compile(
     r"(?:Sheriff(?:'?s)?(?:[ \t](?:Office|Dept\.?|Department))?|SO\b|VFD|FD|Fire(?:[ \t](?:Dept\.?|Department|Marshal|"
     r"Rescue))?|EMS|(?:Tech(?:nical)?[ \t])?Rescue|Jail|Detention(?:[ \t]Center)?|Schools|Fairgrounds|Coroner|"
     r"Medical[ \t]Examiner|DSS|DCFS|DCS|CPS|Animal[ \t]Control)\b", re.IGNORECASE)
+_RESIDENT_OF = frozenset("SURGICAL MEDICAL PEDS PEDIATRIC ANESTHESIA SURGERY MEDICINE ORTHO NEURO NEUROSURGERY IM ER ED "
+                          "ICU EM FM PGY CHIEF JUNIOR SENIOR GEN GENERAL PSYCH OB GYN OBGYN URO ENT CT GI NSGY NSURG SURG "
+                          "MED RAD IR NEUROSURG CARDS CARDIO".split())
+_WATER_AFTER = re.compile(r"[ \t]((?-i:BAY|Bay|ISLAND|Island|HARBOR|Harbor|SOUND|Sound|INLET|Inlet|PENINSULA|Peninsula))\b")
+_VESSEL = re.compile(r"\b(?:F/V|M/V|F/T|S/V)[ \t]{1,2}((?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+)){0,2})",
+                     re.IGNORECASE)
+_FORT = re.compile(r"\b(?:at|near|from|in|to|on)[ \t]{1,2}((?-i:FORT|Fort|FT\.?|Ft\.?)[ \t](?-i:[A-Z][A-Za-z'\-]{2,}))", re.IGNORECASE)
+_TOWN_OF = re.compile(r"\b((?:town|city|village|township)[ \t]of[ \t](?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+))?)",
+                      re.IGNORECASE)
+_RESERVATION = re.compile(r"(?:\b(?:on|from|near|to|at)[ \t]{1,2}(?:the[ \t]{1,2})?|\()((?:(?-i:[A-Z][A-Za-z'’\-]+)[ \t]){1,3}"
+                          r"(?-i:RES|Res|RESERVATION|Reservation|RANCHERIA|Rancheria|PUEBLO|Pueblo|NATION|Nation))\b", re.IGNORECASE)
 _COUNTY_SHORT = re.compile(r"(?:\b(?:in|of|near|from)[ \t]{1,2}|\()((?-i:[A-Z][a-z]{3,}|[A-Z]{4,}))[ \t](?-i:Co|CO)\b"
                            r"(?![\-./\d]|[ \t]?\d)", re.IGNORECASE)
 _TRANSPORT = re.compile(
@@ -584,11 +613,12 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                 or (toks[j - 1].up in ("AS", "A", "AN") and toks[j].up.isalpha()))) and skipped < 4:
             skipped += 1  # "WORKS AS FLOORHAND FOR"
             j += 1
-        if j < n and toks[j].text == "(" and (t.up in _OCCUPATIONS or t.up == "RETIRED" or t.up == "WORK" and i >= 1
-                                              and toks[i - 1].up == "AT"):
+        if j < n and toks[j].text == "(" and (t.up in _OCCUPATIONS or t.up in ("RETIRED", "WORKS", "WORKED")
+                                              or t.up == "WORK" and i >= 1 and toks[i - 1].up in ("AT", "FROM")):
             inside = _parenthesised(sc, lex, j)  # "CHEMICAL ENGINEER (SHELL DEER PARK)", "AT WORK (HOME DEPOT)"
             close = next((q for q in range(j + 1, min(n, j + 8)) if toks[q].text == ")"), -1)
-            if inside or close < 0 or not (close + 1 < n and toks[close + 1].up in _WORK_PREP):
+            if inside or close < 0 or not (close + 2 < n and toks[close + 1].up in _WORK_PREP and (
+                    toks[close + 2].text[:1].isupper() or not lex.is_known_word(toks[close + 2].up))):
                 return inside
             j = close + 1  # "SOFTWARE ENGINEER (H1B) AT ACCENTURE"
         if t.up in ("OWNS", "OWNED", "OWN") and not (j < n and toks[j].up in _WORK_PREP):
@@ -620,10 +650,11 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                 "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO", "AFTER", "BEFORE", "SINCE", "UNTIL", "WHEN",
                 "WHILE", "BUT", "FOR", "X", "NEAR", "NR", "OUTSIDE"):
             break
-        name_like = (sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up) \
-            or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co \
-            or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
-                and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))  # "AT FORD"
+        name_like = ((sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up)
+                     or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
+                     or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
+                         and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))) \
+            and not (sc.mixed_case and tj.is_lower and lex.is_known_word(tj.up))  # "AT FORD"; not "for cash"
         if name_like and (tj.up not in lex.clinical or (sc.mixed_case and tj.is_title and tj.up in lex.drugs_only
                                                         and len(tj.up) >= 4)) and not plain:  # "retired from Chevron"
             run.append(j)
