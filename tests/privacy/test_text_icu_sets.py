@@ -163,6 +163,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "Pt attends Eritrean Orthodox church. CT neg for bleed, OR in AM. PT TO OR. FROM HOME, OR REHAB.",
     "S/P MV REPAIR VIA R MINI-THORACOTOMY. D/W DR. (NSGY RES) RE: SBP. RN ON SURGICAL RES SERVICE. PT FROM INNER CITY.",
     "works construction (roofing) for cash. fell from 2 story roof.",
+    'PT C/O "PAIN" AND NAUSEA. PT "FEELS" BETTER. DAUGHTER MAY BE COMING. SON WILL BRING CLOTHES.',
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -536,6 +537,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("31 YO M RANCH HAND FROM MILES CITY, CLEANED A BARN", "MILES CITY"),
     ("ENGINE ROOM FIRE IN BRISTOL BAY, 35% TBSA", "BRISTOL BAY"),
     ("Son called from work (Suffolk Downs), will come", "Suffolk Downs"),
+    ('PT REGISTERED AS "SIERRA RED". NO INFO TO CALLERS', "SIERRA RED"),
+    ('PT ADMITTED 10/30 AS "TRAUMA ZULU" - UNKNOWN ID', "TRAUMA ZULU"),
+    ('"TONY" EXTUBATED @2300 TO 40% FACE MASK', "TONY"),
+    ('DTR "MO" CALLED AT 2100, SAYS PT IS A FIGHTER', "MO"),
+    ("SPEAKS CANTONESE ONLY - DAUGHTER MAY INTERPRETING, PHONE LINE", "MAY"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -786,6 +786,32 @@ def find_names(text: str) -> list[Hit]:
         if nick and len(nick) <= 3 and all(u not in lex.clinical and u not in _NOT_A_NAME for u in nick) \
                 and any(u in lex.first or lex.klass(u) == PURE or not lex.is_known_word(u) for u in nick):
             hits.append((m.start(1), m.end(1), "NAME", 0.65))  # 'NICKNAME IS "BIG MIKE"', not 'KNOWN AS "PAIN"'
+    # a patient registered under an alias: 'REGISTERED AS "SIERRA RED"', 'listed as "Zebra, Alpha"', "TRAUMA ZULU"
+    for m in _ALIAS_REGISTERED.finditer(text):
+        if not all(fold(w).upper() in lex.clinical for w in re.findall(r"[A-Za-z]+", m.group(1))):
+            hits.append((m.start(1), m.end(1), "NAME", 0.65))
+    for m in _TRAUMA_ALIAS.finditer(text):
+        g = 1 if m.group(1) else 2
+        hits.append((m.start(g), m.end(g), "NAME", 0.6))
+    # a quoted nickname right after a relative or before what a person does: 'DTR "MO" CALLED', '"TONY" EXTUBATED',
+    # 'daughter ("peanut") called'
+    for m in _QUOTED_WORD.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in _NOT_A_NAME or u in RELATIVES or medical_shape(u):
+            continue
+        words_before = re.findall(r"[A-Za-z][A-Za-z'’\-]*", text[max(0, m.start() - 24):m.start()])
+        after = re.match(r"[ \t)]{0,3}([A-Za-z]+)", text[m.end():m.end() + 20])
+        kin = bool(words_before) and fold(words_before[-1]).upper().removesuffix("'S").removesuffix("’S") in _QUOTE_KIN \
+            and (u not in lex.clinical or len(u) <= 3)
+        acts = after is not None and after.group(1).upper() in _QUOTE_ACTS and u not in lex.clinical and (
+            u in lex.first or not lex.is_known_word(u))
+        if kin or acts:
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))
+    # a listed first name after a relative, before a gerund: "DAUGHTER MAY INTERPRETING" (not "MAY COME")
+    for m in _KIN_NAME_GERUND.finditer(text):
+        if m.group(2).upper() not in ("BEING", "NOTHING", "SOMETHING", "EVERYTHING", "ANYTHING", "THING", "MORNING",
+                                      "EVENING", "BRING", "SPRING", "STRING"):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))
     for m in _GLUED_RELATIVE.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
@@ -1009,6 +1035,20 @@ _REPORT_TO = re.compile(r"\b(?:report(?:[ \t]{1,2}(?:given|called|received|taken
 _NICKNAME_QUOTED = re.compile(r"\b(?:nickname(?:d)?|goes[ \t]by|known[ \t]as|aka|a\.k\.a\.|alias|prefers[ \t]to[ \t]be[ \t]"
                               r"called|calls[ \t](?:him|her)self)(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
                               re.IGNORECASE)
+_ALIAS_REGISTERED = re.compile(r"\b(?:registered|listed|admitted|entered)[ \t]{1,2}(?:in[ \t]EHR[ \t])?as"
+                               r"[ \t]{1,2}(?:trauma[ \t]{1,2})?[\"“]([A-Za-z][A-Za-z ,.'\-]{1,28}[A-Za-z])[\"”]",
+                               re.IGNORECASE)
+_NATO = ("ALPHA|BRAVO|CHARLIE|DELTA|ECHO|FOXTROT|GOLF|HOTEL|INDIA|JULIET|KILO|LIMA|MIKE|NOVEMBER|OSCAR|PAPA|QUEBEC|"
+         "ROMEO|SIERRA|TANGO|UNIFORM|VICTOR|WHISKEY|XRAY|X-RAY|YANKEE|ZULU")
+_TRAUMA_ALIAS = re.compile(rf"[\"“](TRAUMA[ \t]{{1,2}}(?:{_NATO})(?:[ \t,]{{1,2}}(?:{_NATO}))?)[\"”]|"
+                           rf"\bTRAUMA[ \t]{{1,2}}[\"“]?((?:{_NATO})(?:[ \t,]{{1,2}}(?:{_NATO}))?)\b", re.IGNORECASE)
+_QUOTED_WORD = re.compile(r"(?<![\w\"“])[\"“]([A-Za-z][A-Za-z'’]{1,14})[\"”](?![\w\"”])")
+_QUOTE_KIN = RELATIVES | frozenset("FRIENDS FRIEND GF BF".split())
+_QUOTE_ACTS = frozenset("CALLED CALLS CALLING VISITED VISITING VISITS BROUGHT BRINGS EXTUBATED STATES SAYS SAID ASKED "
+                        "ASKING UPDATED LEFT CAME STAYED".split())
+_KIN_NAME_GERUND = re.compile(r"\b(?:DAUGHTER|DTR|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|AUNT|"
+                              r"UNCLE|COUSIN|GRANDDAUGHTER|GRANDSON)[ \t]{1,2}(MAY|WILL|JUNE|APRIL|HOPE|GRACE|FAITH|JOY|"
+                              r"ROSE|AL|ED|BILL|RICH|MAX|DAWN|SUNNY|ROBIN|DEE|CHRISTIAN)[ \t]{1,2}([A-Z]+ING)\b")
 _GLUED_RELATIVE = re.compile(r"\b(?:DTR|DAUGHTER|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|HCP)"
                              r"[-/]([A-Za-z]{2,15})\b", re.IGNORECASE)
 # a contact's name before a phone number: "LAN CELL (617) 555-0101", "Bill's number: 603-...", "BUNNY 617.555.0108"
