@@ -164,6 +164,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "S/P MV REPAIR VIA R MINI-THORACOTOMY. D/W DR. (NSGY RES) RE: SBP. RN ON SURGICAL RES SERVICE. PT FROM INNER CITY.",
     "works construction (roofing) for cash. fell from 2 story roof.",
     'PT C/O "PAIN" AND NAUSEA. PT "FEELS" BETTER. DAUGHTER MAY BE COMING. SON WILL BRING CLOTHES.',
+    "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -542,6 +543,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ('"TONY" EXTUBATED @2300 TO 40% FACE MASK', "TONY"),
     ('DTR "MO" CALLED AT 2100, SAYS PT IS A FIGHTER', "MO"),
     ("SPEAKS CANTONESE ONLY - DAUGHTER MAY INTERPRETING, PHONE LINE", "MAY"),
+    ("2 GUARDS AT DOOR. A# A 098 441 226. PT NAME ON CHART", "A 098 441 226"),
+    ("EMERGENCY MEDICAID PENDING # EM-4471-2209. SW WORKING", "EM-4471-2209"),
+    ("ASKED FOR THE MD TO CALL HER IN AM AT 781 5550932.", "781 5550932"),
+    ("LEFT @0100..SON #508/555/0129.", "508/555/0129"),
+    ("s/p bilat STN DBS (2007, at Lakeside)", "2007"),
+    ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "83"),
+    ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "1979"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

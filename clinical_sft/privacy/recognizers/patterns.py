@@ -91,7 +91,8 @@ _YEAR_CONTEXT = frozenset(
     "IN SINCE YEAR YEARS YR FROM UNTIL TILL DURING BORN CIRCA CA BY OF FALL SPRING SUMMER WINTER AUTUMN "
     "DOB DIAGNOSED DX HX S/P SP STATUS POST EARLY LATE MID END BEGINNING AROUND AFTER BEFORE JAN FEB MAR "
     "APR MAY JUN JUL AUG SEP SEPT OCT NOV DEC CLASS ADMITTED ADMISSION DATED DIED PASSED DECEASED MARRIED "
-    "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN SIGNED".split())
+    "WIDOWED DIVORCED RETIRED MOVED IMMIGRATED EMIGRATED ARRIVED GRADUATED QUIT STOPPED STARTED BEGAN SIGNED "
+    "IMPLANTED REVISED".split())
 # words before a four-digit time of day ("UNTIL 2000", "AT 1930")
 _CLOCK_BEFORE = frozenset("AT UNTIL TILL BY AROUND ABOUT APPROX APPROXIMATELY BEFORE AFTER STARTING ENDING BEGINNING "
                           "TO OR PACU ICU CCU MICU SICU CSRU ETA ARRIVED RETURNED BACK UNIT FLOOR STARTED RESTARTED "
@@ -287,6 +288,12 @@ def find_dates(text: str) -> list[Hit]:
                 and _next_word(text, m.end()) not in _UNITS and not (prev and prev[-1] in _CLOCK_BEFORE):
             hits.append((m.start(1), m.end(1), "DATE", 0.7))  # "SERVED 1958-1978", "(ARMY, 1966-1968)"
             hits.append((m.start(2), m.end(2), "DATE", 0.7))
+    for m in _YEAR_RANGE_SHORT.finditer(text):
+        first_year, last_yy = m.group(1), int(m.group(2))
+        if int(first_year[2:]) < last_yy <= int(first_year[2:]) + 40 and not (
+                int(first_year[2:]) < 60 and int(first_year) <= 2359):
+            hits.append((m.start(1), m.end(1), "DATE", 0.6))  # "(NAVY, USS SARATOGA 1979-83)"
+            hits.append((m.start(2), m.end(2), "DATE", 0.6))
     for m in _YEAR_ALONE.finditer(text):
         prev = _prev_words(text, m.start(), 2)
         nxt = _next_word(text, m.end())
@@ -301,7 +308,7 @@ def find_dates(text: str) -> list[Hit]:
                 and prev[0] in _STATE_SINCE:
             continue  # "LEVO OFF SINCE 2000", "NPO SINCE 2000": since a time tonight
         seg = text[max(0, m.start() - 2):m.start()]
-        if val.isdigit() and seg.endswith("(") and text[m.end():m.end() + 1] == ")" and 1950 <= int(val) <= 2029 \
+        if val.isdigit() and seg.endswith("(") and text[m.end():m.end() + 1] in ("),") and 1950 <= int(val) <= 2029 \
                 and not (prev and prev[-1] in _CLOCK_BEFORE):
             hits.append((m.start(), m.end(), "DATE", 0.65))  # "ENDOCARDITIS (2004)"
             continue
@@ -323,6 +330,7 @@ def find_dates(text: str) -> list[Hit]:
 
 # between dates of a list: "12/27, 1/2, AND 1/5"
 _LIST_GAP = re.compile(r"[ \t]{0,2}(?:[,;&][ \t]{0,2}(?:and[ \t]{1,2}|&[ \t]{0,2})?|and[ \t]{1,2}|or[ \t]{1,2})", _F)
+_YEAR_RANGE_SHORT = re.compile(r"(?<![\w./\-:$#])(19\d\d)[\-–](\d\d)(?![\w/%:]|\.\d|-\d)")
 _YEAR_RANGE = re.compile(r"(?<![\w./\-:$#])((?:19|20)\d\d)[ \t]?[\-–][ \t]?((?:19|20)\d\d)(?![\w/%:]|\.\d|-\d)")
 # "CABG X4 2001", "ICD PLACED 2008": a count or a participle between a procedure and its year;
 # studies that may be done at 2030 tonight ("CT DONE 2030") are left out
@@ -435,6 +443,8 @@ _PHONE_FIELD = re.compile(
     r"\b(?:phone|ph|tel|telephone|mobile|cell|fax|pager|beeper|desk|office|home|work|contact|call me (?:on|at)|"
     r"reach me (?:on|at)|number)[ \t]{0,2}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,3}"
     r"(\+?\(?\d[\d ().\-]{5,18}\d)(?![\d/])", _F)
+_PHONE_LOOSE = re.compile(r"(?:(?<![\w#])#|\b(?:at|ph|phone|number|cell|call|tel|home|work|@))[ \t:.#]{0,3}"
+                          r"(\(?[2-9]\d\d\)?[ \t\-/.]{0,3}\d{3}[ \t\-/.]{0,3}\d(?:[ \t\-]{0,2}\d){3})(?![\d/\-])", _F)
 _INTL_PHONE = re.compile(r"(?<![\w])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?[ .\-]?\d{2,4}[ .\-]?\d{2,4}[ .\-]?\d{0,4}\b")
 
 
@@ -471,6 +481,12 @@ def find_contacts(text: str) -> list[Hit]:
         val = m.group(1)
         if sum(c.isdigit() for c in val) >= 7:
             hits.append((m.start(1), m.end(1), "PHONE", 0.75))
+    # a ten-digit number typed with stray spaces or slashes after a calling word: "AT 781 5550932", "#508/555/0129",
+    # "REACHABLE AT 617 555-01 08"
+    for m in _PHONE_LOOSE.finditer(text):
+        digits = sum(c.isdigit() for c in m.group(1))
+        if digits == 10 or (digits == 11 and m.group(1).startswith("1")):
+            hits.append((m.start(1), m.end(1), "PHONE", 0.65))
     for m in _PHONE_CTX.finditer(text):
         g = next(k for k in (1, 2, 3) if m.group(k))
         hits.append((m.start(g), m.end(g), "PHONE", 0.7))
@@ -493,10 +509,10 @@ _ID_CTX = re.compile(
     r"model|pacemaker|icd|implant|badge|employee|vin|plate|passport|ssn|social security|id|identifier|"
     r"record|ref|reference|case|specimen|accession|order|pt id|patient id|intake|docket|report|ticket|"
     r"confirmation|referral|file|auth|authorization|prior auth|enrollment|enrolment|tribal id|application|"
-    r"inmate|permit|voucher)(?![a-z])"
+    r"inmate|permit|voucher|a#|alien(?: number| no| reg(?:istration)?)?|a-number|uscis|tricare)(?![a-z])"
     r"(?:[ \t]{0,2}\((?-i:[A-Z]{2,8})\))?"  # "MRN (NSRH) NS-116-0453": the issuer in parentheses
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
-    r"(\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|"
+    r"((?:(?-i:[A-Z]{1,4})[ ](?=\d))?\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|"
     # a letter prefix and space-separated digit groups: "WC 09-00413", "C-28 441 906", "TREM 4702 1518"
     r"(?:(?-i:[A-Z]{1,5})[ ](?=\d))?[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9](?:[ ]\d{3,4}(?![\w\-/])){0,3})", _F)
 # a multi-part code after a bare "#": "CLINIC # 4-118-902", "RAMQ # TREM 4702 1518"
@@ -546,7 +562,7 @@ def find_ids(text: str) -> list[Hit]:
         hits.append((s1, m.end(1), "ID", 0.85))
     for m in _HASH_CODE.finditer(text):
         s1, val = m.start(1), m.group(1)
-        head = re.match(r"([A-Za-z]{2,5})[ \-](?=\d)", val)
+        head = re.match(r"([A-Za-z]{2,5}) (?=\d)", val)  # (a dash joins a prefix to its number: "EM-4471-2209")
         if head and get_lexicons().is_known_word(head.group(1).upper()):
             s1, val = s1 + len(head.group()), val[len(head.group()):]
         if sum(c.isdigit() for c in val) >= 6 and not _PHONE.fullmatch(val):
