@@ -164,7 +164,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "S/P MV REPAIR VIA R MINI-THORACOTOMY. D/W DR. (NSGY RES) RE: SBP. RN ON SURGICAL RES SERVICE. PT FROM INNER CITY.",
     "works construction (roofing) for cash. fell from 2 story roof.",
     'PT C/O "PAIN" AND NAUSEA. PT "FEELS" BETTER. DAUGHTER MAY BE COMING. SON WILL BRING CLOTHES.',
-    "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5.",
+    "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5. PT IN ED FOR 6 HRS.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -550,6 +550,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("s/p bilat STN DBS (2007, at Lakeside)", "2007"),
     ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "83"),
     ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "1979"),
+    ("SEEN IN MAH ED (CT 1840: R SDH)", "MAH"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

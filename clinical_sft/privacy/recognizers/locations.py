@@ -1152,9 +1152,10 @@ def find_facilities(text: str) -> list[Hit]:
             i = head_end + 1
         else:
             i += 1
-    # "FROM MERCY VALLEY OSH", "TO LOWELL GENERAL ED": the words between a place preposition and OSH/ED
+    # "FROM MERCY VALLEY OSH", "TO LOWELL GENERAL ED", "SEEN IN MAH ED": the words between a place preposition and
+    # OSH/ED
     for i, t in enumerate(toks):
-        if t.kind != "w" or t.up not in _FAC_PREP:
+        if t.kind != "w" or (t.up not in _FAC_PREP and t.up != "IN"):
             continue
         run: list[int] = []
         j = i + 1
@@ -1435,7 +1436,7 @@ _AT_EVENTS = frozenset("PLACED IMPLANTED INSERTED PERFORMED DONE SEEN ADMISSION 
                        "HOSPITALIZATION STAY TREATED FOLLOWED DIAGNOSED DX'D DELIVERED CABG PCI STENT STENTED CATH "
                        "CATHED SURGERY TRANSPLANT TRANSPLANTED REPAIR REPAIRED AVR MVR PPM AICD ICD DIALYZES "
                        "CHEMO RADIATION BIOPSY CT CTA MRI MRV MRA LP TPA EEG ECHO TTE TEE EGD ANGIO ANGIOGRAM "
-                       "INTUBATED INR".split())
+                       "INTUBATED INR TX TXP OLT".split())
 
 
 def _care_before(sc: Scan, i: int) -> bool:
