@@ -60,18 +60,23 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # tuned on)
     (["w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl", "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl"],
      0.92, 0.93),
-    # measured: 0.930 / 0.955 (held out one session: blind 0.901 / 0.949 at ba049f0, 0.908 / 0.951 at its end; then
+    # measured: 0.935 / 0.955 (held out one session: blind 0.901 / 0.949 at ba049f0, 0.908 / 0.951 at its end; then
     # tuned on)
     (["w34_setA.jsonl", "w35_setA.jsonl", "w36_setA.jsonl", "w37_setA.jsonl", "w38_setA.jsonl", "w39_setA.jsonl"],
      0.90, 0.94),
-    # measured: 0.968 / 0.961 (held out one session, PHI-sparse: blind 0.914 / 0.951, 0.930 / 0.958 at its end)
+    # measured: 0.970 / 0.961 (held out one session, PHI-sparse: blind 0.914 / 0.951, 0.930 / 0.958 at its end)
     (["w40_setA.jsonl", "w41_setA.jsonl", "w42_setA.jsonl", "w43_setA.jsonl"], 0.94, 0.94),
-    # held out (never tuned on; only their scores were read): 0.934 / 0.952 at cfc772b (blind at the eighth
-    # session's start 73af02e: 0.928 / 0.950; w44 0.958, w45 0.963, w46 0.894, w47 0.898)
-    (["w44_setA.jsonl", "w45_setA.jsonl", "w46_setA.jsonl", "w47_setA.jsonl"], 0.91, 0.93),
-    # held out as w44-w47: 0.875 / 0.952 at cfc772b (blind at 73af02e: 0.871 / 0.952; w48 0.861, w49 0.912,
-    # w50 0.872, w51 0.830)
-    (["w48_setA.jsonl", "w49_setA.jsonl", "w50_setA.jsonl", "w51_setA.jsonl"], 0.85, 0.93),
+    # measured: 0.953 / 0.954 (held out one session: blind 0.928 / 0.950 at 73af02e, 0.934 / 0.952 at its end; then
+    # tuned on)
+    (["w44_setA.jsonl", "w45_setA.jsonl", "w46_setA.jsonl", "w47_setA.jsonl"], 0.93, 0.93),
+    # measured: 0.921 / 0.955 (held out one session: blind 0.871 / 0.952 at 73af02e, 0.875 / 0.952 at its end)
+    (["w48_setA.jsonl", "w49_setA.jsonl", "w50_setA.jsonl", "w51_setA.jsonl"], 0.90, 0.93),
+    # held out (never tuned on; only their scores were read): 0.913 / 0.938 at 0f19ad6 (blind at the ninth
+    # session's start 0ff7bde: 0.893 / 0.935; w52 0.974, w53 0.970, w54 0.911, w55 0.800)
+    (["w52_setA.jsonl", "w53_setA.jsonl", "w54_setA.jsonl", "w55_setA.jsonl"], 0.89, 0.92),
+    # held out as w52-w55: 0.931 / 0.939 at 0f19ad6 (blind at 0ff7bde: 0.928 / 0.942; w56 0.947, w57 0.954,
+    # w58 0.904, w59 0.890)
+    (["w56_setA.jsonl", "w57_setA.jsonl", "w58_setA.jsonl", "w59_setA.jsonl"], 0.91, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
