@@ -170,6 +170,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "works construction (roofing) for cash. fell from 2 story roof.",
     'PT C/O "PAIN" AND NAUSEA. PT "FEELS" BETTER. DAUGHTER MAY BE COMING. SON WILL BRING CLOTHES.',
     "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5. PT IN ED FOR 6 HRS.",
+    "27 yo F, Yakama, 22 wks. 31 yo F Tsimshian, on HD. 55 yo M, Choctaw, on HD. 68 yo M, Nez Perce, DM2.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -577,3 +578,9 @@ def test_a_titled_name_does_not_swallow_the_clinical_word_after_it(deid: Deident
 def test_a_clinicians_service_in_parentheses_is_no_second_name(deid: Deidentifier) -> None:
     text = "Seen by Dr. Frost (hepatology) and Dr. Li (bariatrics). HUSBAND CHEN (DONG MING) HERE."
     assert [text[s.start:s.end] for s in deid.analyze(text)] == ["Frost", "Li", "CHEN", "DONG MING"]
+
+
+def test_an_interpreter_id_or_a_service_is_no_state(deid: Deidentifier) -> None:
+    for text, found in (("phone interpreter (ID 58804) used for update", ["58804"]),
+                        ("Dr. Wells (ID) recommends 6 wks of abx", ["Wells"])):
+        assert [text[s.start:s.end] for s in deid.analyze(text)] == found

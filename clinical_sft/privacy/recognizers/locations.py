@@ -272,7 +272,8 @@ def find_places(text: str) -> list[Hit]:
     for i, t in enumerate(toks):
         # "City, ST 02115" / "City ST 02115" / "City, ST"
         if t.kind == "w" and t.up in STATE_ABBR and i >= 1:
-            zip_next = i + 1 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) == 5
+            zip_next = i + 1 < n and toks[i + 1].kind == "n" and len(toks[i + 1].text) == 5 and not (
+                t.up in lex.clinical and toks[i - 1].kind != "w" and toks[i - 1].text != ",")  # "(ID 58804)": a number
             comma = toks[i - 1].text == "," or (  # "(MANCHESTER NH)"
                 t.is_upper and i + 1 < n and toks[i + 1].text == ")" and i >= 2 and toks[i - 2].text == "(")
             bare = t.is_upper and t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i - 1].kind == "w" \
@@ -280,7 +281,9 @@ def find_places(text: str) -> list[Hit]:
                 and toks[i - 1].up in lex.cities and toks[i - 1].up not in lex.clinical  # "from Sheboygan WI, adm"
             if t.is_upper and toks[i - 1].text == "(" and i >= 2 and i + 1 < n and toks[i + 1].text == ")" \
                     and toks[i - 2].kind == "w" and toks[i - 2].up in lex.cities and t.up not in ("IN", "OR") \
-                    and toks[i - 2].up not in lex.clinical:
+                    and toks[i - 2].up not in lex.clinical and not (  # not "Dr. Wells (ID)": a clinician's service
+                        i >= 3 and (toks[i - 3].up in _TITLE_STOP or toks[i - 3].text == "." and i >= 4
+                                    and toks[i - 4].up in _TITLE_STOP)):
                 hits.append((t.start, t.end, "LOCATION", 0.65))  # "LIVES IN PASADENA (TX)"
                 continue
             if (t.is_upper or zip_next) and (comma or zip_next or bare):

@@ -931,7 +931,28 @@ def find_names(text: str) -> list[Hit]:
                 and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
             hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
     hits.extend(_particle_parts(text, lex, hits))
-    return hits
+    return [h for h in hits if not _a_people(text, h)]
+
+
+# nations and peoples that notes name beside a patient ("68 yo M from Lapwai, Nez Perce", "F Tsimshian"): no person
+# (first names such as Dakota or Cheyenne are left out of the list)
+_PEOPLES = frozenset(
+    "NAVAJO DINE APACHE LAKOTA NAKOTA SIOUX CHEROKEE CHOCTAW CHICKASAW MUSCOGEE SEMINOLE YAKAMA PAIUTE MAKAH NEZ PERCE "
+    "TLINGIT TSIMSHIAN HAIDA YUPIK YUP'IK CUPIK INUPIAT INUPIAQ ALEUT UNANGAN ATHABASCAN ATHABASKAN BLACKFEET SALISH "
+    "KOOTENAI SHOSHONE BANNOCK HOPI ZUNI TOHONO O'ODHAM YAQUI PASCUA PIMA MOHAVE HUALAPAI HAVASUPAI OJIBWE OJIBWA "
+    "CHIPPEWA MENOMINEE ONEIDA HO-CHUNK POTAWATOMI OSAGE PAWNEE ARAPAHO ASSINIBOINE HIDATSA MANDAN ARIKARA "
+    "LUMMI TULALIP PUYALLUP SUQUAMISH QUINAULT UMATILLA KLAMATH KARUK YUROK HOOPA POMO MIWOK WAMPANOAG "
+    "NARRAGANSETT PASSAMAQUODDY PENOBSCOT MOHAWK ONONDAGA LUMBEE BASQUE AZOREAN GARIFUNA SAMOAN TONGAN CHAMORRO "
+    "MARSHALLESE CHUUKESE".split())
+
+
+def _a_people(text: str, h: Hit) -> bool:
+    """Whether a NAME hit is only a people's name (and a sex letter), with no title before it."""
+    words = [fold(w).upper() for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", text[h[0]:h[1]])]
+    if h[2] != "NAME" or not any(w in _PEOPLES for w in words) or not all(w in _PEOPLES or w in ("M", "F")
+                                                                         for w in words):
+        return False
+    return re.search(r"\b(?:dr|mr|mrs|ms|miss)\.?[ \t]{1,2}$", text[max(0, h[0] - 6):h[0]], re.IGNORECASE) is None
 
 
 # particles inside a person's name, written in lower case in prose: "Maria do Carmo Pacheco", "Dolores Martinez y
