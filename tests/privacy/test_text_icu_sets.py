@@ -171,6 +171,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     'PT C/O "PAIN" AND NAUSEA. PT "FEELS" BETTER. DAUGHTER MAY BE COMING. SON WILL BRING CLOTHES.',
     "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5. PT IN ED FOR 6 HRS.",
     "27 yo F, Yakama, 22 wks. 31 yo F Tsimshian, on HD. 55 yo M, Choctaw, on HD. 68 yo M, Nez Perce, DM2.",
+    "0500: PT W/ 12 BEAT RUN OF VT, ASYMPTOMATIC. 8 BEAT RUN NSVT X1.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -584,3 +585,8 @@ def test_an_interpreter_id_or_a_service_is_no_state(deid: Deidentifier) -> None:
     for text, found in (("phone interpreter (ID 58804) used for update", ["58804"]),
                         ("Dr. Wells (ID) recommends 6 wks of abx", ["Wells"])):
         assert [text[s.start:s.end] for s in deid.analyze(text)] == found
+
+
+def test_a_title_is_left_out_of_the_name(deid: Deidentifier) -> None:
+    text = "Family: son-in-law, Pastor Kim from their church visited"
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["Kim"]

@@ -867,6 +867,7 @@ def find_addresses(text: str) -> list[Hit]:
         mz = re.match(r",?[ \t]{1,2}(\d{5})(?:-\d{4})?\b", text[e:e + 14])
         if mz:
             hits.append((e + mz.start(1), e + mz.end(), "ZIP", 0.75))  # "4236 Fairmount Ave #12, 92105"
+    hits = [h for h in hits if not _BEAT_RUN.match(text, h[0], h[1])]  # "12 BEAT RUN OF VT": an arrhythmia
     for mt in _PO_BOX.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.85))
     # a place on a highway: "I-24 EB AT MM 152", "ON US-129 NEAR DEALS GAP", "SR 5 north of Shipshewana"
@@ -941,6 +942,7 @@ _STREET_NO_NUMBER = re.compile(
     r"(?:(?:[A-Za-z][A-Za-z'’\-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))[ \t]){1,3})"
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
+_BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
     r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"

@@ -931,7 +931,18 @@ def find_names(text: str) -> list[Hit]:
                 and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
             hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
     hits.extend(_particle_parts(text, lex, hits))
-    return [h for h in hits if not _a_people(text, h)]
+    return [_untitled(text, h) for h in hits if not _a_people(text, h)]
+
+
+_LEADING_TITLE = re.compile(r"([A-Za-z]+)\.?[ \t]{1,2}(?=[A-Za-z])")
+
+
+def _untitled(text: str, h: Hit) -> Hit:
+    """A name without the title a run took in ("Pastor Kim" -> "Kim"): titles are not PHI."""
+    m = _LEADING_TITLE.match(text, h[0], h[1])
+    if h[2] == "NAME" and m is not None and m.group(1).upper() in TITLES:
+        return (m.end(), h[1], h[2], h[3])
+    return h
 
 
 # nations and peoples that notes name beside a patient ("68 yo M from Lapwai, Nez Perce", "F Tsimshian"): no person
