@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, get_lexicons, medical_shape
+from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, Lexicons, get_lexicons, medical_shape
 from clinical_sft.privacy.recognizers._scan import scan
 from clinical_sft.privacy.recognizers.locations import (
+    _AMBIG_ABBR,
     _FACILITY_HEAD_WORDS,
     _NOT_FACILITY,
     _STOP,
@@ -56,17 +57,15 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
 # a state's postal code right after a found place: "Exeter Hospital, NH,", "Manchester NH for redo MVR"
 _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z]))")
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
-_AMBIG_STATES = frozenset("CT OR IN ME OK HI ID MD PA CO LA MA AL MS NE SC OH DE MO".split())
+_AMBIG_STATES = _AMBIG_ABBR | {"CT"}
 # the town before a found country or region: "FROM LA CEIBA, HONDURAS", "WIFE STILL IN LES CAYES,HAITI"
 _TOWN_BEFORE_REGION = re.compile(r"\b(?:from|in|near|of|to|outside)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’.\-]+[ \t]){0,3}"
                                  r"[A-Za-z][A-Za-z'’.\-]+),[ \t]{0,2}$", re.IGNORECASE)
 _TOWN_PARTICLES = frozenset("LA LE LES LOS LAS DE DEL DOS DAS DO DA EL AL SAN SANTA SANTO SAO ST ST. SAINT".split())
 
 
-def _town_words(lex: object, mixed_case: bool, words: str) -> bool:
+def _town_words(lex: Lexicons, mixed_case: bool, words: str) -> bool:
     """Whether ``words`` read as a town's name (names, particles, no clinical or common words)."""
-    from clinical_sft.privacy.recognizers._lexicons import Lexicons
-    assert isinstance(lex, Lexicons)
     parts = words.split()
     for w in parts:
         u = w.upper()
