@@ -97,6 +97,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
     "FELL FROM 2ND STORY PORCH. HX CVA W/ RESIDUAL L WEAKNESS. BIPAP 10/5 -> BACK TO PSV 12/5; REGIONAL ANESTHESIA.",
     "on dobutamine 5. Family requests update from team at bedside; teacher (retired), engineer (see above).",
@@ -558,6 +559,16 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "83"),
     ("PT IS VETERAN (NAVY 1979-83) ADMIT 9-28", "1979"),
     ("SEEN IN MAH ED (CT 1840: R SDH)", "MAH"),
+    ("CV: VT RUN X4, DR. BELL ATTENDING AWARE", "BELL"),
+    ("Renal: Dr. Do (nephrology fellow) following", "Do"),
+    ("CIWA 18. PER DR TO. NO NEW ORDERS", "TO"),
+    ("Family: brother Ambrose Kills Enemy at bedside", "Ambrose Kills Enemy"),
+    ("SOCIAL: SISTER BERNICE LONG SOLDIER AT BS", "BERNICE LONG SOLDIER"),
+    ("MOPED VS CAR AT PARK ST AND MAPLE ST, +LOC", "PARK ST AND MAPLE ST"),
+    ("SON DRIVING FROM FARGO TONIGHT", "FARGO"),
+    ("PARENTS FROM STORM LAKE ARRIVING 1800", "STORM LAKE"),
+    ("WIFE CALLED FROM VICTORY, VT; WILL VISIT SAT", "VICTORY"),
+    ("WIFE CALLED FROM VICTORY, VT; WILL VISIT SAT", "VT"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
@@ -585,6 +596,11 @@ def test_an_interpreter_id_or_a_service_is_no_state(deid: Deidentifier) -> None:
     for text, found in (("phone interpreter (ID 58804) used for update", ["58804"]),
                         ("Dr. Wells (ID) recommends 6 wks of abx", ["Wells"])):
         assert [text[s.start:s.end] for s in deid.analyze(text)] == found
+
+
+def test_a_descriptive_surname_ends_in_a_noun(deid: Deidentifier) -> None:
+    text = "DR. LONG NOT ON TODAY, PAGED COVERING. SON MARK RED FACE AND SWEATY."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["LONG", "MARK"]
 
 
 def test_a_title_is_left_out_of_the_name(deid: Deidentifier) -> None:

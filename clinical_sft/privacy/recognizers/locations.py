@@ -244,7 +244,8 @@ def find_places(text: str) -> list[Hit]:
                 continue
         if kind == "LOCATION" and word in _STOP_PLACE:
             continue  # HOME (a town in Pennsylvania)
-        if kind == "LOCATION" and word in lex.clinical and not _place_context(sc, up, s, e, rare=False, strong=True):
+        if kind == "LOCATION" and word in lex.clinical and not _place_context(
+                sc, up, s, e, rare=False, strong=word not in lex.drugs_only):  # (a brand name: "FROM FARGO")
             continue  # OSH (a city in Kyrgyzstan), LIMA: a place only after LIVES IN or before a state
         if len(words) > 1 and word in lex.neighborhoods and (not sc.mixed_case or text[s:s + 1].isupper()) \
                 and _AFTER_IN_FROM.search(text, max(0, s - 14), s) and not re.match(r"[ \t]{1,2}of\b", text[e:e + 5], re.I):
@@ -413,6 +414,14 @@ def find_places(text: str) -> list[Hit]:
         st = m.group("st")
         if st in STATE_ABBR and st not in ("IN", "OR", "OK", "HI") and (m.group("res") or m.group("trav") or (st not in lex.clinical and st not in _AMBIG_ABBR)):
             hits.append((m.start("st"), m.end("st"), "LOCATION", 0.6))  # (not "CAME FROM NH", "BACK TO NC")
+    # a town of no lexicon before a state's abbreviation after a travel preposition: "CALLED FROM VICTORY, VT;",
+    # "FROM PROTECTION, KS -" (the abbreviation may be a clinical one: VT, MS, PA)
+    for m in _TOWN_COMMA_STATE.finditer(text):
+        words = fold(m.group(1)).upper().split()
+        if m.group(2) in STATE_ABBR and m.group(2) not in ("OK", "OR", "IN", "HI", "ME") and all(
+                (w not in lex.clinical or w in lex.cities) and w not in _STOP_PLACE and w not in _STOP for w in words):
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.65))
+            hits.append((m.start(2), m.end(2), "LOCATION", 0.65))
     # a police department by its acronym next to its officers: "BPD OFFICER", "(BPD HOMICIDE)", "CPD Detective"
     for m in _PD_ACRONYM.finditer(text):
         hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
@@ -458,8 +467,15 @@ def find_places(text: str) -> list[Hit]:
     return hits
 
 
+_TOWN_COMMA_STATE = re.compile(r"\b(?i:from|in|to|near|outside|of)[ \t]{1,2}([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?),"
+                               r"[ \t]{1,2}([A-Z]{2})\b(?=[ \t]*(?:[;.,:)\-]|$))")
 _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER DTR MOTHER FATHER SISTER BROTHER "
-                         "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY".split())
+                         "FRIEND FRIENDS RELATIVES NEPHEW NIECE M F MALE FEMALE MAN WOMAN GENTLEMAN LADY PARENTS "
+                         "GRANDPARENTS CHILDREN KIDS COUSIN COUSINS AUNT UNCLE GRANDSON GRANDDAUGHTER BOYFRIEND "
+                         "GIRLFRIEND FIANCE FIANCEE PARTNER".split())
+# travel before "FROM"/"TO" and a town of the lexicon: "DRIVING FROM FARGO", "WENT HOME TO MARTIN"
+_TRAVEL = frozenset("DRIVING DROVE DRIVES FLYING FLEW FLIES COMING CAME ARRIVING ARRIVED RETURNED RETURNING "
+                    "HEADED HEADING TRAVELING TRAVELLING HOME".split())
 _PD_ACRONYM = re.compile(r"\b([A-Z]{1,4}PD)\b(?=[ \t]{1,2}(?:OFFICERS?|DETECTIVES?|DET\b|SGT\b|SERGEANT|HOMICIDE|PATROL|"
                          r"CUSTODY|COPS?\b|TROOPERS?|[Oo]fficers?|[Dd]etectives?|[Ss]gt\b|[Hh]omicide))")
 _COUNTY_BODY = re.compile(
@@ -561,6 +577,8 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
         return True
     elif prev == "FROM" and prev2 in _FROM_PEOPLE and " " in up[s:e]:
         return True  # "FAMILY FROM CUT OFF", "pt from golden meadow": a listed town of two words
+    elif prev in ("FROM", "TO") and prev2 in _TRAVEL and not strong:
+        return True  # "SON DRIVING FROM FARGO", "WENT HOME TO MARTIN"
 
     m = _STATE_AFTER.match(sc.text, e)
     if m:
@@ -883,22 +901,30 @@ def find_addresses(text: str) -> list[Hit]:
     pos = 0
     while (ms := _STREET_NO_NUMBER.search(text, pos)) is not None:
         pos = ms.start(1)  # "Stop & Shop on Morrissey Blvd": a rejected run may hide the street after it
-        street_words = ms.group(1).upper().split()
-        city_after = _CITY_AFTER.match(text, ms.end())
-        if all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
-               for w in street_words) and (any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities
-                                        for w in street_words)
-                                    or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities)) and (
-                not sc.mixed_case or all(w[:1].isupper() or w[:1].isdigit() for w in ms.group(1).split())):
+        if _street_named(sc, lex, ms.group(1), ms.end()):
             end = ms.end()
             mc = _COMPASS_AFTER.match(text, end)
             if mc:
                 end = mc.end()  # "MISSOURI AVE NW"
+            mx = _CROSS_STREET.match(text, end)
+            if mx is not None and _street_named(sc, lex, mx.group(1), mx.end()):
+                end = mx.end()  # an intersection: "AT BLUE HILL AVE AND MORTON ST", "at Park St & Maple St"
             hits.append((ms.start(1), end, "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE", "on W. 61st St."
             pos = end
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
     return hits
+
+
+def _street_named(sc: Scan, lex: Lexicons, name: str, end: int) -> bool:
+    """Whether the words before a street suffix name a street ("BLUE HILL", "Morrissey"), not a clinical phrase."""
+    street_words = name.upper().split()
+    city_after = _CITY_AFTER.match(sc.text, end)
+    return all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
+               for w in street_words) and (
+        any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities for w in street_words)
+        or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities)) and (
+        not sc.mixed_case or all(w[:1].isupper() or w[:1].isdigit() for w in name.split()))
 
 
 def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
@@ -940,6 +966,9 @@ _CITY_AFTER = re.compile(r",[ \t]{0,2}([A-Za-z]+(?:[ \t][A-Za-z]+)?)")
 _STREET_NO_NUMBER = re.compile(
     r"(?:\b(?:on|at|off|near|corner of|crossing|along)|&)[ \t]{1,2}((?:[NSEWnsew]\.?[ \t]{1,2})?"
     r"(?:(?:[A-Za-z][A-Za-z'’\-]+|\d{1,3}(?:st|nd|rd|th|ST|ND|RD|TH))[ \t]){1,3})"
+    r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
+_CROSS_STREET = re.compile(
+    r"[ \t]{1,2}(?:and|&|/)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)

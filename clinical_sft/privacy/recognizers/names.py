@@ -249,11 +249,15 @@ def find_names(text: str) -> list[Hit]:
                         and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
                     continue
-                if pu in ("DR", "DRS", "DOCTOR") and base in _NOT_A_NAME and lex.last_pct.get(base, 0.0) > 0.0 \
-                        and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= 0.003) and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
-                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)" or toks[i + 1].up in (
-                            "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING", "AND")):
-                    flag[i] = max(flag.get(i, 0), 0.75)  # "DR. MAY AWARE", "(DR. BISHOP)": a surname that is a word
+                if pu in ("DR", "DRS", "DOCTOR") and (base in _NOT_A_NAME or base in lex.clinical) \
+                        and lex.last_pct.get(base, 0.0) > 0.0 and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
+                        and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= (
+                            0.001 if len(base) == 2 and i + 1 < len(toks) and toks[i + 1].text == "." else 0.003)) \
+                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)(" or toks[i + 1].up in (
+                            "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING", "AND",
+                            "ATTENDING", "AT", "FROM")):
+                    # "DR. MAY AWARE", "(DR. BISHOP)", "Dr. Bell attending", "PER DR TO.": a surname that is a word
+                    flag[i] = max(flag.get(i, 0), 0.75)
                     continue
                 if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) and (
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
@@ -931,6 +935,7 @@ def find_names(text: str) -> list[Hit]:
                 and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
             hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
     hits.extend(_particle_parts(text, lex, hits))
+    hits.extend(_descriptive_surnames(text, sc, hits))
     return [_untitled(text, h) for h in hits if not _a_people(text, h)]
 
 
@@ -964,6 +969,44 @@ def _a_people(text: str, h: Hit) -> bool:
                                                                          for w in words):
         return False
     return re.search(r"\b(?:dr|mr|mrs|ms|miss)\.?[ \t]{1,2}$", text[max(0, h[0] - 6):h[0]], re.IGNORECASE) is None
+
+
+# words of the descriptive surnames of Plains and Rockies nations: "Winona Two Bulls", "LEROY POOR BEAR",
+# "Ambrose Kills Enemy", "MAXINE NOT AFRAID" (a name is extended over two or more of them, not over one)
+_DESCRIPTIVE_SURNAME = frozenset(
+    "TWO THREE FOUR BULL BULLS YELLOW HAWK HAWKS KILLS KILLER ENEMY LONG SOLDIER POOR BEAR BEARS WHITE EAGLE "
+    "EAGLES HORSE HORSES ELK THUNDER CROW CROWS WOLF CLOUD CLOUDS BIRD BIRDS FEATHER FEATHERS IRON STANDING RUNNING "
+    "LITTLE RED BLACK PLENTY MANY HOLY SHIELD ROAD HORN HORNS BUFFALO CHASER CHASES FOOL BONNET WOMAN CHIEF ARROW "
+    "ARROWS LANCE KNIFE SPOTTED TAIL STAR STARS COMES LAST GOOD FAST HIGH NOT AFRAID WHIRLWIND SHOOTS TALL TREE "
+    "STONE RABBIT FOX OWL DOG COYOTE CRANE GOES AHEAD MEDICINE SITTING HOLLOW BLUE GREY GRAY BROKEN LEGGINS CHARGER "
+    "SHOT MOCCASIN SWIFT WALKING HOOP ROCK SKY WOUNDED WHISTLE SUN MOON".split())
+_SURNAME_MODIFIERS = frozenset("TWO THREE FOUR NOT MANY LITTLE LONG HIGH LAST GOOD FAST TALL COMES GOES PLENTY "
+                                "SHOOTS CHASES KILLS".split())
+_NEXT_WORD = re.compile(r"[ \t]{1,2}([A-Za-z]+)\b")
+
+
+def _descriptive_surnames(text: str, sc: Scan, hits: list[Hit]) -> list[Hit]:
+    """A found name extended over the words of a descriptive surname after it ("Bernice Long" -> "Bernice Long
+    Soldier"), when the surname has two such words or more."""
+    out: list[Hit] = []
+    for s0, e0, label, score in hits:
+        if label != "NAME" or score < 0.6:
+            continue
+        last = re.findall(r"[A-Za-z]+", text[s0:e0])
+        count = int(bool(last) and last[-1].upper() in _DESCRIPTIVE_SURNAME)
+        e = e_noun = e0
+        for _ in range(3):
+            m = _NEXT_WORD.match(text, e)
+            if m is None or m.group(1).upper() not in _DESCRIPTIVE_SURNAME or (
+                    sc.mixed_case and not (m.group(1).istitle() or (m.group(1).isupper() and text[s0:e0].isupper()))):
+                break
+            e, count = m.end(1), count + 1
+            if m.group(1).upper() not in _SURNAME_MODIFIERS:
+                e_noun = e
+        e = e_noun  # the surname ends in a noun: not "DR. LONG NOT ON TODAY"
+        if e > e0 and count >= 2:
+            out.append((s0, e, "NAME", min(score, 0.7)))
+    return out
 
 
 # particles inside a person's name, written in lower case in prose: "Maria do Carmo Pacheco", "Dolores Martinez y
