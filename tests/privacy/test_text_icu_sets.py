@@ -569,6 +569,15 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PARENTS FROM STORM LAKE ARRIVING 1800", "STORM LAKE"),
     ("WIFE CALLED FROM VICTORY, VT; WILL VISIT SAT", "VICTORY"),
     ("WIFE CALLED FROM VICTORY, VT; WILL VISIT SAT", "VT"),
+    ("FELL AGAIN LAST THURS 6/3 IN THE GARAGE", "6/3"),
+    ("BICILLIN 2ND DOSE GIVEN 3/8, DC PLANNED", "3/8"),
+    ("PMH: S/P MVR (PORCINE) 2004. NOW IN AFIB", "2004"),
+    ("she is ninety-four yrs old and sharp", "ninety-four"),
+    ("Pt 98, admitted from home w/ urosepsis", "98"),
+    ("Plan: BCBS, ID QMX 8812 4409 31. CM aware", "QMX 8812 4409 31"),
+    ("verified by name and MRN 0412-7719 at bedside", "0412-7719"),
+    ("teaching done w/ Somali interpreter (ID 0915)", "0915"),
+    ("family updated via Amharic interpreter (44718).", "44718"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
@@ -596,6 +605,11 @@ def test_an_interpreter_id_or_a_service_is_no_state(deid: Deidentifier) -> None:
     for text, found in (("phone interpreter (ID 58804) used for update", ["58804"]),
                         ("Dr. Wells (ID) recommends 6 wks of abx", ["Wells"])):
         assert [text[s.start:s.end] for s in deid.analyze(text)] == found
+
+
+def test_numbers_that_are_no_dates_ages_or_ids(deid: Deidentifier) -> None:
+    text = "PT 97, INR 9.8. GIVEN 1/2 AMP D50. VISIT 1300-1600. PLAN 0600. CXR 2000. SHIFT REPORT 19-07."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == []
 
 
 def test_a_descriptive_surname_ends_in_a_noun(deid: Deidentifier) -> None:

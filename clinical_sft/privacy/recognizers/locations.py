@@ -287,6 +287,10 @@ def find_places(text: str) -> list[Hit]:
                                     and toks[i - 4].up in _TITLE_STOP)):
                 hits.append((t.start, t.end, "LOCATION", 0.65))  # "LIVES IN PASADENA (TX)"
                 continue
+            if t.up == "ID" and not zip_next and i + 2 < n and (toks[i + 1].kind == "n" or (
+                    toks[i + 1].kind == "w" and toks[i + 1].is_upper and not lex.is_known_word(toks[i + 1].up)
+                    and toks[i + 2].kind == "n")):
+                continue  # "through union, ID XMA 7730 1184": an identifier, not Idaho
             if (t.is_upper or zip_next) and (comma or zip_next or bare):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities

@@ -161,6 +161,8 @@ _DATE_CTX = frozenset(
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
+_WEEKDAYS = frozenset("MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY SAT SATURDAY "
+                      "SUN SUNDAY".split())
 # a meeting set for a day: "TO MEET W/ FAMILY 1/2", "FAMILY MTG PLANNED FOR 3/4"
 _MEET_WORDS = frozenset("MEET MEETING MTG CONFERENCE".split())
 _DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE PRESENTED MEDEVAC FLOWN "
@@ -244,6 +246,7 @@ def find_dates(text: str) -> list[Hit]:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
             ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None or (
+                prev[-1:] == ["GIVEN"] and sep == "/" and 1 <= a <= 12 and not _score_shape(a, sep, b)) or (
                 sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4)))
             if sep == "/" and (
                     (a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)))
@@ -260,6 +263,8 @@ def find_dates(text: str) -> list[Hit]:
                 # 7.35 is a number; "ADMITTED 12.24" is a date
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
+            elif prev and prev[-1] in _WEEKDAYS and sep == "/" and 1 <= a <= 12 and 1 <= b <= 31:
+                pass  # "LAST TUES 5/4 IN HER DRIVEWAY": a day after its weekday is a date
             elif nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
                     sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
                     len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b))):
@@ -321,6 +326,9 @@ def find_dates(text: str) -> list[Hit]:
             hits.append((m.start(), m.end(), "DATE", 0.7))
         elif val.isdigit() and not (int(val[2:]) < 60 and int(val) <= 2359) and _not_a_quantity(text, m, nxt):
             hits.append((m.start(), m.end(), "DATE", 0.6))  # "DIED 1998", "LAST SEEN 1987": no clock reads 1987
+        elif val.isdigit() and len(prev) == 2 and prev[0] in _YEAR_EVENTS - _YEAR_IMAGING \
+                and re.match(r"[.,;)](?!\d)", text[m.end():m.end() + 2]) is not None:
+            hits.append((m.start(), m.end(), "DATE", 0.6))  # "S/P CABG '97, AVR (TISSUE) 2006."
         elif val.isdigit() and _not_a_quantity(text, m, nxt) and nxt and nxt in _AFTER_YEAR:
             hits.append((m.start(), m.end(), "DATE", 0.6))  # "DECLINED THERE 2011.", "MOVED TO DEDEDO 2009."
     for m in _APOS_YEAR.finditer(text):
@@ -377,7 +385,7 @@ _AGE_UNIT = re.compile(
 _AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turn|turned|turns|turning)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
 _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-                        r"(?=[\- ](?:years?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
+                        r"(?=[\- ](?:years?|yrs?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
 # an age in parentheses or after a comma next to a relative: "wife Fumiko (93)", "MOTHER, 96, LIVES WITH"
 # "HER 98TH BIRTHDAY", "101st bday": an ordinal birthday
 _AGE_HALF = re.compile(r"\b(9\d|1[0-4]\d)[ \t]{1,2}and[ \t]{1,2}a[ \t]{1,2}half\b(?![ \t]{0,2}(?:%|percent|mg|ml|cc|hours|hrs|min))", _F)
@@ -394,6 +402,10 @@ _AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|who|mother|mom|father|dad|wife|h
                      r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|will[ \t]be)[ \t]{1,2}"
                      r"(?:now[ \t]{1,2}|only[ \t]{1,2}|almost[ \t]{1,2}|nearly[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b|in\b|next\b|this\b))",
                      _F | re.MULTILINE)
+# "Pt 97, admitted 2/17": a bare age after the patient, before what the note says of them
+_AGE_PT_COMMA = re.compile(r"\b(?:pt|patient)[ \t]{1,2}(9\d|1[0-4]\d),[ \t]{0,2}(?=(?:admitted|adm|w/|with|from|s/p|who|"
+                           r"lives|living|widow|widowed|female|male|f|m|man|woman|dnr|dnr/dni|full[ \t]code|cmo|"
+                           r"resident|now|presented|presenting)\b)", _F)
 _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
                  "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
 
@@ -402,7 +414,7 @@ def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
-                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65)):
+                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65), (_AGE_PT_COMMA, 0.65)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
@@ -512,9 +524,10 @@ _ID_CTX = re.compile(
     r"inmate|permit|voucher|a#|alien(?: number| no| reg(?:istration)?)?|a-number|uscis|tricare)(?![a-z])"
     r"(?:[ \t]{0,2}\((?-i:[A-Z]{2,8})\))?"  # "MRN (NSRH) NS-116-0453": the issuer in parentheses
     r"(?:[ \t]{0,2}(?:number|num|no\.?|nr|#|id))?[ \t]{0,2}[:#=]?[ \t]{0,3}"
-    r"((?:(?-i:[A-Z]{1,4})[ ](?=\d))?\d{1,4}(?:[ ]\d{2,4}){2,3}(?![\w\-])|"
+    r"((?:(?-i:[A-Z]{1,4})[ ](?=\d))?\d{1,4}(?:[ ]\d{2,4}){2,3}(?:[ ]\d(?=[.,;)]|$))?(?![\w\-])|"
     # a letter prefix and space-separated digit groups: "WC 09-00413", "C-28 441 906", "TREM 4702 1518"
-    r"(?:(?-i:[A-Z]{1,5})[ ](?=\d))?[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9](?:[ ]\d{3,4}(?![\w\-/])){0,3})", _F)
+    r"(?:(?-i:[A-Z]{1,5})[ ](?=\d))?[A-Z0-9][A-Z0-9\-/.]{2,24}[A-Z0-9]"
+    r"(?:[ ]\d{3,4}(?![\w\-/])|[ ]\d{2}(?=[.,;)]|$)){0,3})", _F | re.MULTILINE)
 # a multi-part code after a bare "#": "CLINIC # 4-118-902", "RAMQ # TREM 4702 1518"
 _HASH_CODE = re.compile(r"(?<![\w#])#[ \t]{0,2}((?:(?-i:[A-Z]{1,5})[ \-]?)?\d{1,6}(?:[ \-]\d{2,6}){1,4}"
                         r"(?:-(?-i:[A-Z]{1,3}))?)(?![\w\-/])")
@@ -523,6 +536,8 @@ _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})
                        r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
 
 
+# an interpreter's number in parentheses: "VIETNAMESE INTERPRETER (20815)", "interpreter Ana (#4471)"
+_INTERPRETER_NUMBER = re.compile(r"\binterp(?:reter)?\b[^()\n.;]{0,30}?\((?:id|#|no\.?)?[ \t]{0,2}#?[ \t]{0,2}(\d{3,7})\)", _F)
 # identifier words that are also ordinary nursing words ("PLAN 0600")
 _WEAK_ID_WORDS = frozenset("PLAN ORDER CASE VISIT RECORD REF REFERENCE GROUP MODEL DEVICE LOT ID REPORT REFERRAL "
                            "INTAKE FILE TICKET".split())
@@ -545,7 +560,8 @@ def find_ids(text: str) -> list[Hit]:
         pos = m.end()
         s1 = m.start(1)
         head = re.match(r"([A-Za-z]{2,5}) (?=\d)", val)
-        if head and get_lexicons().is_known_word(head.group(1).upper()):
+        if head and get_lexicons().is_known_word(head.group(1).upper()) and (
+                len(head.group(1)) >= 4 or get_lexicons().zipf(head.group(1).upper()) >= 4.5 or head.group(1).islower()):
             s1 += len(head.group())  # "MRN HERE 00731552", "# IS 781-555-0164": a word, not the number's prefix
             val = val[len(head.group()):]
             if "/" in val:
@@ -554,12 +570,15 @@ def find_ids(text: str) -> list[Hit]:
         # a dose or value with a unit is not an identifier
         if re.fullmatch(r"\d{1,4}(?:\.\d{1,3})?(?:MG|MCG|G|ML|CC|L|MEQ|MMOL|U|UNITS|MM|CM|KG|%)", up):
             continue
-        if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS:
-            continue  # "PLAN 0600", "ORDER 1400": a time of day
-        if "#" not in m.group() and re.fullmatch(
+        if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS and not (
+                text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"):
+            continue  # "PLAN 0600", "ORDER 1400": a time of day (but an interpreter's "(ID 1142)")
+        if "#" not in m.group() and m.group().split()[0].upper() in _WEAK_ID_WORDS | {"VISIT"} and re.fullmatch(
                 r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
             continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
         hits.append((s1, m.end(1), "ID", 0.85))
+    for m in _INTERPRETER_NUMBER.finditer(text):
+        hits.append((m.start(1), m.end(1), "ID", 0.6))  # "via Vietnamese interpreter (20815)"
     for m in _HASH_CODE.finditer(text):
         s1, val = m.start(1), m.group(1)
         head = re.match(r"([A-Za-z]{2,5}) (?=\d)", val)  # (a dash joins a prefix to its number: "EM-4471-2209")
