@@ -97,6 +97,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "PMH: CAH, ON HYDROCORTISONE. H/O CAH. PCP AT BEDSIDE; PCP SEEN AT FAMILY MEETING. GENESIS OF PNA UNCLEAR.",
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
     "FELL FROM 2ND STORY PORCH. HX CVA W/ RESIDUAL L WEAKNESS. BIPAP 10/5 -> BACK TO PSV 12/5; REGIONAL ANESTHESIA.",
@@ -578,6 +579,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("verified by name and MRN 0412-7719 at bedside", "0412-7719"),
     ("teaching done w/ Somali interpreter (ID 0915)", "0915"),
     ("family updated via Amharic interpreter (44718).", "44718"),
+    ("TRANSFERRED FROM SALEM MEMORIAL; GCS 14", "SALEM MEMORIAL"),
+    ("PCP AT MAPLE GROVE. NEURO: A+OX3", "MAPLE GROVE"),
+    ("STEMI, TNK GIVEN AT HOLLIS CAH, FLOWN HERE", "HOLLIS CAH"),
+    ("Family active in the Moy Family Association and temple", "Moy Family Association"),
+    ("HD MWF AT FRESENIUS QUINCY, CHAIR TIME 0600", "FRESENIUS QUINCY"),
+    ("from Brookdale of Needham (AL), fell at 0300", "Brookdale of Needham"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

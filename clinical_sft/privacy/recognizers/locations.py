@@ -56,6 +56,8 @@ UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILD
 # heads of organisations that identify (weak heads: a name must come before them)
 _ORG_HEADS = (
     "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
+    "ASSN", "FAMILY ASSOCIATION", "FAMILY ASSN", "BENEVOLENT ASSOCIATION", "BENEVOLENT ASSN", "FAMILY BENEVOLENT ASSN",
+    "FAMILY BENEVOLENT ASSOCIATION", "AMERICAN ASSOC", "AMERICAN ASSOCIATION",
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
     "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
     "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
@@ -82,7 +84,7 @@ FACILITY_HEADS = (
     "CANCER CENTER", "CANCER INSTITUTE", "INSTITUTE", "DIALYSIS UNIT", "DIALYSIS CENTER", "DIALYSIS",
     "CORRECTIONAL FACILITY", "CORRECTIONAL CENTER", "FACILITY", "PRISON", "JAIL", "SHELTER", "LIVING CENTER", "SANATORIUM", "SANITARIUM", "UNIVERSITY",
     "COLLEGE", "SCHOOL", "PHARMACY", "MANOR", "VILLAGE", "HOME", "CENTER", "HOSP", "GEN", "MEMORIAL",
-    "HEALTH CTR", "COMMUNITY HEALTH CTR", "COMMUNITY HEALTH CENTER", "CHC", "INN",
+    "HEALTH CTR", "COMMUNITY HEALTH CTR", "COMMUNITY HEALTH CENTER", "CHC", "INN", "CAH",
     # other organisations that identify (employers, police, courts, churches): weak heads
     "PD", "POLICE", "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
     "MOSQUE", "SYNAGOGUE", "HOTEL", "MOTEL", "DINER", "INC", "LLC", "CORP", "COMPANY", "AIRLINES", "MOTORS",
@@ -525,6 +527,7 @@ _STATE_AFTER_MOVE = re.compile(
     r"(?:[ \t]{1,2}(?:in|up|down|over|back|here))?[ \t]{1,2}(?:in|to|from)[ \t]{1,2}(?P<st>(?-i:[A-Z]{2}))"
     r"(?=[ \t]{0,2}(?:[,.;)]|$|\n|(?-i:AND|W/|WITH|FOR|TO)\b))", re.IGNORECASE | re.MULTILINE)
 _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARBOR LAKE LAKES PINES OAKS NORTH SOUTH EAST "
+                          "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
 _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters)[ \t]{1,2})?"
                           r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|"
@@ -1341,7 +1344,8 @@ def find_facilities(text: str) -> list[Hit]:
         while k < n and len(run) < 4 and toks[k].kind == "w":
             tk = toks[k]
             u = tk.up.removesuffix("'S")
-            if (u in lex.clinical and not (sc.mixed_case and tk.is_title)) or u in _STOP or u in _NOT_FACILITY \
+            if (u in lex.clinical and not (sc.mixed_case and tk.is_title) and not (  # "FROM GLASGOW MEMORIAL"
+                    u in lex.cities and k + 1 < n and toks[k + 1].up in FACILITY_WORDS)) or u in _STOP or u in _NOT_FACILITY \
                     or u in _STOP_PLACE or u in _MONTH_WORDS or u in _DEST_STOP or u in _FAC_TAIL or u in _WARD_UNITS \
                     or u in _UNIT_NOT_NAME or medical_shape(u) or (sc.mixed_case and not tk.text[:1].isupper()) \
                     or (lex.zipf(u) >= 5.8 and u not in FACILITY_WORDS and lex.klass(u) != PURE):  # "WHERE HE"
@@ -1356,6 +1360,9 @@ def find_facilities(text: str) -> list[Hit]:
             run.pop()  # "TO FAXTON TODAY"
         if run and (any(not lex.is_known_word(toks[r].up.removesuffix("'S")) or lex.klass(toks[r].up) == PURE
                         for r in run if toks[r].up not in lex.clinical)
+                    or (len(run) > 1 and toks[run[0]].up in lex.cities and toks[run[-1]].up in FACILITY_WORDS)
+                    or (k0 == i + 1 and len(run) > 1 and any(toks[q].up == "PCP" for q in range(max(0, i - 6), i))
+                        and not any(toks[r].up in lex.clinical for r in run))  # "PCP AT SOUTH COVE"
                     or (k0 == i + 1 and sc.mixed_case and all(toks[r].is_title for r in run))
                     or (sc.mixed_case and len(run) > 1 and all(  # "transferred from Holy Family (Methuen)"
                         toks[r].is_title and toks[r].up not in lex.clinical and not medical_shape(toks[r].up)
@@ -1416,8 +1423,24 @@ def find_facilities(text: str) -> list[Hit]:
                 if w not in ("DE", "DEL", "LA", "LOS", "LAS", "SAN", "SANTA", "NUESTRA", "SENORA", "SEÑORA")]
         if not all(w in lex.clinical for w in tail):
             hits.append((mt.start(), mt.end(), "HOSPITAL", 0.7))  # "CLINICA DEL PUEBLO", "Hospital de la Concepción"
+    # a branch of a care chain named by its town: "Lifecare of New Bedford", "Wingate at Brighton", "DAVITA DORCHESTER"
+    for mt in _CHAIN_BRANCH.finditer(text):
+        words = mt.group(1).split()
+        for k in range(len(words), 0, -1):
+            place = fold(" ".join(words[:k])).upper()
+            if place in lex.cities and not all(w in lex.clinical for w in place.split()):
+                hits.append((mt.start(), mt.start(1) + len(" ".join(words[:k])), "HOSPITAL", 0.7))
+                break
     hits += _facility_acronyms(sc, lex, hits)
     return hits
+
+
+# chains of nursing homes, rehabs, assisted living and dialysis units whose branches go by their town
+_CHAIN_BRANCH = re.compile(r"\b(?:Kindred|KINDRED|Lifecare|LifeCare|LIFECARE|Life[ \t]Care|LIFE[ \t]CARE|Wingate|WINGATE|"
+                           r"Sunrise|SUNRISE|Brookdale|BROOKDALE|Atria|ATRIA|Genesis|GENESIS|DaVita|Davita|DAVITA|"
+                           r"Fresenius|FRESENIUS|Encompass|ENCOMPASS|HealthSouth|HEALTHSOUTH|Vibra|VIBRA)"
+                           r"(?:[ \t]{1,2}(?i:of|at)[ \t]{1,2}|[ \t]{1,2})"
+                           r"([A-Z][A-Za-z'\-]+(?:[ \t][A-Z][A-Za-z'\-]+){0,2})")
 
 
 # Spanish and Portuguese facility names, head first: "CLINICA BORINQUEN", "Hospital de la Concepción", "Centro
@@ -1474,7 +1497,7 @@ _AT_EVENTS = frozenset("PLACED IMPLANTED INSERTED PERFORMED DONE SEEN ADMISSION 
                        "HOSPITALIZATION STAY TREATED FOLLOWED DIAGNOSED DX'D DELIVERED CABG PCI STENT STENTED CATH "
                        "CATHED SURGERY TRANSPLANT TRANSPLANTED REPAIR REPAIRED AVR MVR PPM AICD ICD DIALYZES "
                        "CHEMO RADIATION BIOPSY CT CTA MRI MRV MRA LP TPA EEG ECHO TTE TEE EGD ANGIO ANGIOGRAM "
-                       "INTUBATED INR TX TXP OLT".split())
+                       "INTUBATED INR TX TXP OLT PCP".split())
 
 
 def _care_before(sc: Scan, i: int) -> bool:
