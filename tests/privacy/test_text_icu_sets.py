@@ -97,6 +97,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "PT IS A NURSE W/ HX OF CHF. CO DOWN TO 3.1 ON DOBUTAMINE. LIVE IN AIDE PRESENT. EMPLOYER AWARE.",
     "PMH: CAH, ON HYDROCORTISONE. H/O CAH. PCP AT BEDSIDE; PCP SEEN AT FAMILY MEETING. GENESIS OF PNA UNCLEAR.",
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
@@ -585,6 +586,14 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Family active in the Moy Family Association and temple", "Moy Family Association"),
     ("HD MWF AT FRESENIUS QUINCY, CHAIR TIME 0600", "FRESENIUS QUINCY"),
     ("from Brookdale of Needham (AL), fell at 0300", "Brookdale of Needham"),
+    ("PT IS A BUS OPERATOR W/ RIPTA, OFF WORK SINCE FALL", "RIPTA"),
+    ("Employer Riverbend Poultry called re: FMLA forms", "Riverbend Poultry"),
+    ("retired USPS mail carrier, lives alone", "USPS"),
+    ("Pt is an adjunct at Tufts, grading exams in bed", "Tufts"),
+    ("SHE PLAYS VIOLA W/ THE WORCESTER SYMPHONY ORCHESTRA", "WORCESTER SYMPHONY ORCHESTRA"),
+    ("born in Co. Kerry, came over at 19", "Co. Kerry"),
+    ("SON AND DIL HERE; THEY LIVE IN EASTIE", "EASTIE"),
+    ("FOREMAN CALLED; SUPERVISOR DAVE HERE W/ FORMS", "DAVE"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -60,7 +60,7 @@ _ORG_HEADS = (
     "FAMILY BENEVOLENT ASSOCIATION", "AMERICAN ASSOC", "AMERICAN ASSOCIATION",
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
     "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
-    "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
+    "ORCHESTRA", "SYMPHONY ORCHESTRA", "MUSEUM", "THEATER", "THEATRE", "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
     "SALON", "GROCERY", "DELI", "MORTUARY", "FUNERAL SERVICE", "FUNERAL SERVICES", "SENIOR SERVICES",
     "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
     "FAMILY COURT", "PROBATE AND FAMILY COURT", "FAMILY AND CHILDREN'S SERVICE", "FAMILY AND CHILDREN'S SERVICES",
@@ -127,7 +127,7 @@ _NOT_FACILITY = frozenset(
     "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL ROMAN DEVOUT "
     "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP NO ANY".split())
 _PLACE_CTX = frozenset(
-    "LIVES LIVING RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
+    "LIVES LIVING LIVED RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
 _PLACE_PREP = frozenset("IN TO FROM OF NEAR AT UP VIA".split())
 _AREA_WORDS = frozenset("NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST NORTHERN SOUTHERN EASTERN WESTERN "
@@ -428,6 +428,9 @@ def find_places(text: str) -> list[Hit]:
                 (w not in lex.clinical or w in lex.cities) and w not in _STOP_PLACE and w not in _STOP for w in words):
             hits.append((m.start(1), m.end(1), "LOCATION", 0.65))
             hits.append((m.start(2), m.end(2), "LOCATION", 0.65))
+    # an Irish county: "BORN IN COUNTY MAYO", "grew up in Co. Cork"
+    for m in _IRISH_COUNTY.finditer(text):
+        hits.append((m.start(), m.end(), "LOCATION", 0.65))
     # a police department by its acronym next to its officers: "BPD OFFICER", "(BPD HOMICIDE)", "CPD Detective"
     for m in _PD_ACRONYM.finditer(text):
         hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
@@ -473,6 +476,10 @@ def find_places(text: str) -> list[Hit]:
     return hits
 
 
+_IRISH_COUNTY = re.compile(r"\b(?:county|co\.)[ \t]{1,2}(?:antrim|armagh|carlow|cavan|clare|cork|derry|donegal|"
+                           r"dublin|fermanagh|galway|kerry|kildare|kilkenny|laois|leitrim|limerick|longford|louth|mayo|"
+                           r"meath|monaghan|offaly|roscommon|sligo|tipperary|tyrone|waterford|westmeath|wexford|wicklow)"
+                           r"\b(?![ \t]{1,2}(?:st|street|rd|road|ave)\b)", re.IGNORECASE)
 _TOWN_COMMA_STATE = re.compile(r"\b(?i:from|in|to|near|outside|of)[ \t]{1,2}([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?),"
                                r"[ \t]{1,2}([A-Z]{2})\b(?=[ \t]*(?:[;.,:)\-]|$))")
 _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER DTR MOTHER FATHER SISTER BROTHER "
@@ -520,7 +527,7 @@ _HOSP_ACRONYM = re.compile(r"[A-Z]{1,4}(?:H|MC|MH|RMC)")
 _MED_H = frozenset("BPH PPH RVH LVH NPH CAH ICH SAH IVH SDH EDH IPH PIH SIADH HTH DTH AMH ACH HHH GH TSH ADH LH FSH "
                    "PTH ACTH HGH CRH GHRH MCH DH NH AH BMH".split())
 _AFTER_IN_FROM = re.compile(r"\b(?:in|from|near)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
-_RESIDENCE = frozenset("LIVES LIVING RESIDES RESIDING HOME STAYS STAYING".split())
+_RESIDENCE = frozenset("LIVES LIVING LIVE RESIDES RESIDING HOME STAYS STAYING".split())
 _STATE_AFTER_MOVE = re.compile(
     r"\b((?P<res>lives|living|resides|residing|home|moved|relocated|originally|wintering|summers|winters)|"
     r"(?P<trav>visiting|flying|flew|driving|drove|here|vacationing)|arrived|arriving|coming|came|up|down|back)"
@@ -608,10 +615,11 @@ _OCCUPATIONS = frozenset(
     "LIBRARIAN PASTOR MINISTER CHEMIST SCIENTIST RESEARCHER DEVELOPER SALESMAN EXECUTIVE HOUSEKEEPER OPERATOR "
     "DISPATCHER PATROLLER ROUSTABOUT LINEMAN DEACON WORKER INSTRUCTOR COACH DEALER ROUGHNECK BROKER ATTENDANT "
     "FRESHMAN SOPHOMORE JUNIOR GRADUATE ALUMNUS TAUGHT TEACHES STUDYING STUDIES ENROLLED POSTDOC LANDSCAPER "
-    "SEAMSTRESS FLOORHAND LOGGER DECKHAND MILLWRIGHT FARMWORKER FARMHAND HANDYMAN NANNY MASON IRONWORKER".split())
+    "SEAMSTRESS FLOORHAND LOGGER DECKHAND MILLWRIGHT FARMWORKER FARMHAND HANDYMAN NANNY MASON IRONWORKER ADJUNCT "
+    "ACTUARY MUSICIAN CELLIST VIOLINIST COURIER CLEANER DISHWASHER".split())
 _WORK_PREP = frozenset("AT FOR FROM BY WITH".split())
-_ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE".split())
-_JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY SUBWAY TRACK".split())
+_ROLE_JOBS = frozenset("DRIVER MECHANIC CONDUCTOR OPERATOR LINEMAN POSTDOC EMPLOYEE CARRIER".split())
+_JOB_MODIFIERS = frozenset("BUS TRAIN TRUCK DELIVERY SUBWAY TRACK MAIL".split())
 _WORKPLACES = frozenset("CO COMPANY CORP FIRM PLANT FACTORY CANNERY MILL MINE STORE SHOP RESTAURANT CAFETERIA "
                         "WAREHOUSE BAKERY GARAGE DEALERSHIP AGENCY SCHOOL HOSPITAL CLINIC OFFICE BANK".split())
 _JOB_ENDINGS = ("ER", "OR", "IST", "IAN", "IER", "AL", "ANT", "ENT", "EE")  # "A ROOFER FOR", "A PARALEGAL AT"
@@ -630,9 +638,19 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
     if t.up == "EMPLOYER":
         if j < n and toks[j].text == "(":
             return _parenthesised(sc, lex, j)  # "EMPLOYER (WESTSIDE FRAMING)"
-        if not (j < n and toks[j].text == ":"):
-            return []
-        j += 1
+        if j < n and toks[j].text == ":":
+            j += 1
+        else:
+            if j < n and toks[j].up in ("IS", "WAS"):
+                j += 1  # "EMPLOYER IS ...", "Employer Sunflower Feeders filed": name-like words only
+            return _name_like_run(sc, lex, t, j, plain_max=0)
+    elif j + 1 < n and toks[j].up == "W" and toks[j + 1].text == "/" and t.up in _OCCUPATIONS | _ROLE_JOBS:
+        j += 2  # "BUS OPERATOR W/ WMATA"
+        if j + 1 < n and toks[j].up == "THE":
+            j += 1
+        run = _name_like_run(sc, lex, t, j)
+        closed = bool(run) and (run[-1] + 1 >= n or toks[run[-1] + 1].text in ",.;)")
+        return run if closed else []  # not "RETIRED MINER W/ CWP ON HOME O2"
     else:
         skipped = 0
         while j < n and (toks[j].kind == "n" or toks[j].kind == "w" and toks[j].up not in _WORK_PREP and (
@@ -663,38 +681,8 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                                           and not lex.is_known_word(toks[j + 1].up)
                                           and toks[j + 1].up not in lex.clinical)):
             j += 1  # "bus driver for the MBTA", "DRIVER FOR THE MBTA"
-    run: list[int] = []
-    plain = 0
+    run = _name_like_run(sc, lex, t, j)
     start = j
-    while j < n and len(run) < 5:
-        tj = toks[j]
-        if tj.text == "&" and run:
-            run.append(j)
-            j += 1
-            continue
-        home_co = not run and tj.up == "HOME" and j + 1 < n and toks[j + 1].kind == "w" \
-            and toks[j + 1].start - tj.end == 1  # "HOME DEPOT"
-        if tj.kind != "w" or (tj.up in _STOP_PLACE and not home_co) or tj.up in (
-                "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO", "AFTER", "BEFORE", "SINCE", "UNTIL", "WHEN",
-                "WHILE", "BUT", "FOR", "X", "NEAR", "NR", "OUTSIDE"):
-            break
-        name_like = ((sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up)
-                     or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
-                     or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
-                         and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))) \
-            and not (sc.mixed_case and tj.is_lower and lex.is_known_word(tj.up))  # "AT FORD"; not "for cash"
-        if name_like and (tj.up not in lex.clinical or (sc.mixed_case and tj.is_title and tj.up in lex.drugs_only
-                                                        and len(tj.up) >= 4)) and not plain:  # "retired from Chevron"
-            run.append(j)
-        elif run and plain < 2 and tj.kind == "w" and (not sc.mixed_case or tj.is_title) \
-                and tj.up not in lex.clinical and tj.up not in _WORK_SKIP and tj.up not in _WORK_VERBS:
-            run.append(j)  # "BOSTON CAB", "TEXAS INSTRUMENTS", "Stop & Shop"
-            plain += 1
-        else:
-            break
-        j += 1
-    while run and toks[run[-1]].text == "&":
-        run.pop()
     if not run and not sc.mixed_case:
         # ALL CAPS "WORKS AT MARKET BASKET.": two to four plain words closing the clause
         k = start
@@ -717,6 +705,45 @@ def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
                 and toks[start].up not in _WORKPLACES and toks[start].up not in _FACILITY_HEAD_WORDS \
                 and not toks[start].up.endswith(("ING", "RY", "ISM")) and not medical_shape(toks[start].up):
             run = [start]  # "WORKS AT FIDELITY.", "RETIRED FROM CATERPILLAR,": one rare word closing the clause
+    return run
+
+
+def _name_like_run(sc: Scan, lex: Lexicons, t: Any, j: int, plain_max: int = 2) -> list[int]:
+    """The capitalised, unknown or name-lexicon words of an employer's name from token ``j`` on, then at most two
+    ordinary nouns (``BOSTON CAB``, ``TEXAS INSTRUMENTS``)."""
+    toks = sc.tokens
+    n = len(toks)
+    run: list[int] = []
+    plain = 0
+    while j < n and len(run) < 5:
+        tj = toks[j]
+        if tj.text == "&" and run:
+            run.append(j)
+            j += 1
+            continue
+        home_co = not run and tj.up == "HOME" and j + 1 < n and toks[j + 1].kind == "w" \
+            and toks[j + 1].start - tj.end == 1  # "HOME DEPOT"
+        if tj.kind != "w" or (tj.up in _STOP_PLACE and not home_co) or tj.up in (
+                "A", "AN", "THE", "AS", "IN", "ON", "AND", "OF", "TO", "AFTER", "BEFORE", "SINCE", "UNTIL", "WHEN",
+                "WHILE", "BUT", "FOR", "X", "NEAR", "NR", "OUTSIDE"):
+            break
+        name_like = ((sc.mixed_case and (tj.is_title or tj.is_upper)) or not lex.is_known_word(tj.up)
+                     or lex.klass(tj.up) == PURE or tj.up in lex.cities or tj.up in STATES or home_co
+                     or (not run and t.up in _WORK_VERBS and (not sc.mixed_case or not tj.is_lower)
+                         and (lex.klass(tj.up) != NOT_NAME and lex.zipf(tj.up) < 5.0 or tj.up not in lex.english))) \
+            and not (sc.mixed_case and tj.is_lower and lex.is_known_word(tj.up))  # "AT FORD"; not "for cash"
+        if name_like and (tj.up not in lex.clinical or (sc.mixed_case and tj.is_title and tj.up in lex.drugs_only
+                                                        and len(tj.up) >= 4)) and not plain:  # "retired from Chevron"
+            run.append(j)
+        elif run and plain < plain_max and tj.kind == "w" and (not sc.mixed_case or tj.is_title) \
+                and tj.up not in lex.clinical and tj.up not in _WORK_SKIP and tj.up not in _WORK_VERBS:
+            run.append(j)  # "BOSTON CAB", "TEXAS INSTRUMENTS", "Stop & Shop"
+            plain += 1
+        else:
+            break
+        j += 1
+    while run and toks[run[-1]].text == "&":
+        run.pop()
     return run
 
 

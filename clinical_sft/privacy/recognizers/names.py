@@ -49,7 +49,7 @@ RELATIVES = frozenset(
     "SIBLINGS CHILDREN CHILD KIDS NEICE SON-IN-LAW DAUGHTER-IN-LAW MOTHER-IN-LAW FATHER-IN-LAW BROTHER-IN-LAW "
     "SISTER-IN-LAW GREAT-GRANDSON GREAT-GRANDDAUGHTER EX-WIFE EX-HUSBAND ESPOSA ESPOSO HIJO HIJA HIJOS HIJAS MADRE "
     "PADRE HERMANO HERMANA NIETO NIETA SOBRINO SOBRINA TIO TIA PRIMO PRIMA DTRS DTR-IN-LAW GRANDSONS GRANDDAUGHTERS "
-    "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER "
+    "BROTHERS SISTERS NIECES NEPHEWS COUSINS PARENTS GODSON GODDAUGHTER GODMOTHER GODFATHER BOSS COWORKER CO-WORKER SUPERVISOR "
     "LANDLORD HOUSEMATE TUTU TITA TITO HALMONI HALABEOJI BABUSHKA ABUELA ABUELO BUBBE ZAYDE MANONG MANANG KUYA "
     "GRANNY GRANDPARENTS DAU DAUS DAUGHTERS-IN-LAW GRANDDAU GRANDDAUS BUDDY TEAMMATE STEPDAD STEPMOM STEPBROTHER "
     "STEPSISTER HALF-BROTHER HALF-SISTER GRANDNIECE GRANDNEPHEW GODCHILD BF GF GRANDDTR GRANDDTRS GDTR GRDTR "
@@ -259,7 +259,8 @@ def find_names(text: str) -> list[Hit]:
                     # "DR. MAY AWARE", "(DR. BISHOP)", "Dr. Bell attending", "PER DR TO.": a surname that is a word
                     flag[i] = max(flag.get(i, 0), 0.75)
                     continue
-                if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) and (
+                if len(base) == 1 and (strong or relative) and (t.text.isupper() or not sc.mixed_case) \
+                        and not (i + 1 < len(toks) and toks[i + 1].text == "/") and (  # "NURSE W/ HX": with
                         (toks[i + 1:i + 2] and toks[i + 1].text == ".") or strong):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "DR. J. SMITH", "DR. K (ATTENDING)"
                 elif (_nameish(lex, up, strict=strict) or (strict and _rare_unknown(lex, base) and (
