@@ -97,6 +97,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "DCF AND PROTECTIVE SERVICES NOTIFIED. SOCIAL SERVICES AWARE. PT RECEIVES SERVICES AT HOME. FEW COLONIES.",
     "PT IS A NURSE W/ HX OF CHF. CO DOWN TO 3.1 ON DOBUTAMINE. LIVE IN AIDE PRESENT. EMPLOYER AWARE.",
     "PMH: CAH, ON HYDROCORTISONE. H/O CAH. PCP AT BEDSIDE; PCP SEEN AT FAMILY MEETING. GENESIS OF PNA UNCLEAR.",
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
@@ -594,6 +595,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("born in Co. Kerry, came over at 19", "Co. Kerry"),
     ("SON AND DIL HERE; THEY LIVE IN EASTIE", "EASTIE"),
     ("FOREMAN CALLED; SUPERVISOR DAVE HERE W/ FORMS", "DAVE"),
+    ("guardian from Guardian Services of Central Mass visited", "Guardian Services of Central Mass"),
+    ("STRUCK BY CAR NEAR CENTRAL SQ, +LOC", "CENTRAL SQ"),
+    ("PT FROM ROCKPORT COLONY (HUTTERITE), FARM INJURY", "ROCKPORT COLONY"),
+    ("SOCIAL: WIFE PEG UPSET, SON EN ROUTE", "PEG"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

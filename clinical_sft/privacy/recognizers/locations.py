@@ -60,7 +60,7 @@ _ORG_HEADS = (
     "FAMILY BENEVOLENT ASSOCIATION", "AMERICAN ASSOC", "AMERICAN ASSOCIATION",
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
     "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
-    "ORCHESTRA", "SYMPHONY ORCHESTRA", "MUSEUM", "THEATER", "THEATRE", "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
+    "SERVICES", "ORCHESTRA", "SYMPHONY ORCHESTRA", "MUSEUM", "THEATER", "THEATRE", "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
     "SALON", "GROCERY", "DELI", "MORTUARY", "FUNERAL SERVICE", "FUNERAL SERVICES", "SENIOR SERVICES",
     "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
     "FAMILY COURT", "PROBATE AND FAMILY COURT", "FAMILY AND CHILDREN'S SERVICE", "FAMILY AND CHILDREN'S SERVICES",
@@ -140,6 +140,7 @@ _NUMBERED_WARD = re.compile(r"(?:\b([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-
 # last words that make a place of any word before them ("MILES CITY", "KING SALMON" is none)
 _STRONG_SUFFIX = frozenset("CITY FALLS SPRINGS HARBOR BAY ISLAND JUNCTION HEIGHTS".split())
 _PLACE_SUFFIX = frozenset("BAY SOUND INLET CAMP CORNER CORNERS HOLLOW CREEK SPRINGS FALLS JUNCTION CROSSING HEIGHTS PARK VALLEY RIDGE "
+                          "SQ SQUARE STATION WARD PLAZA QUARRIES COLONY "
                           "BLUFF BLUFFS LANDING MILLS HARBOR BEACH CITY VILLAGE TOWNSHIP BRANCH FORK GAP GROVE HILLS "
                           "MOUNTAIN BAYOU POINT WASH MESA FLATS CANYON COVE ISLAND BOTTOM HOLLER".split())
 _PLACE_CTX_RUN = frozenset(["FROM", "NEAR", "OUTSIDE"])  # starts an unknown-word run ("FROM HOUMA") but gates lexicon words
@@ -264,6 +265,9 @@ def find_places(text: str) -> list[Hit]:
                 for w in words))
             if not _place_context(sc, up, s, e, rare):
                 continue
+        ms = _AREA_AFTER.match(text, e)
+        if ms is not None and kind == "LOCATION" and (ms.group(1).isupper() or (sc.mixed_case and ms.group(1).istitle())):
+            e = ms.end()  # "NEAR KENMORE SQ", "LIVES IN JACKSON WARD", "AT QUINCY QUARRIES"
         hits.append((s, e, "LOCATION", 0.7 if kind == "LOCATION" else 0.65))
         if kind == "STATE":
             city = _city_before(sc, lex, s)
@@ -392,7 +396,7 @@ def find_places(text: str) -> list[Hit]:
         words = m.group(1).split() if m else []
         if m and fold(m.group(1)).upper() in lex.cities and m.group(1).upper() not in lex.clinical:
             hits.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "ACCEPTED AT BURKE (WHITE PLAINS)"
-        elif m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and (
+        elif m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and w.upper() not in _PLAIN_PEOPLES and (
                 not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper())
                 or (len(words) == 2 and k == 0 and words[1].upper() in STREET_SUFFIX))  # "SOMERVILLE (UNION SQ)"
                      for k, w in enumerate(words)):
@@ -480,6 +484,8 @@ _IRISH_COUNTY = re.compile(r"\b(?:county|co\.)[ \t]{1,2}(?:antrim|armagh|carlow|
                            r"dublin|fermanagh|galway|kerry|kildare|kilkenny|laois|leitrim|limerick|longford|louth|mayo|"
                            r"meath|monaghan|offaly|roscommon|sligo|tipperary|tyrone|waterford|westmeath|wexford|wicklow)"
                            r"\b(?![ \t]{1,2}(?:st|street|rd|road|ave)\b)", re.IGNORECASE)
+_PLAIN_PEOPLES = frozenset("HUTTERITE HUTTERITES MENNONITE MENNONITES AMISH QUAKER MORMON LDS".split())  # "COLONY (HUTTERITE)"
+_AREA_AFTER = re.compile(r"[ \t]{1,2}(sq\b\.?|square|ward|station|plaza|quarries|colony)\b", re.IGNORECASE)
 _TOWN_COMMA_STATE = re.compile(r"\b(?i:from|in|to|near|outside|of)[ \t]{1,2}([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?),"
                                r"[ \t]{1,2}([A-Z]{2})\b(?=[ \t]*(?:[;.,:)\-]|$))")
 _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER DTR MOTHER FATHER SISTER BROTHER "
@@ -1553,7 +1559,7 @@ def _plain_word(lex: Lexicons, up: str) -> bool:
     return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
                                                and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
-_WEAK_HEADS = frozenset(["HOME", "HOME CARE", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
+_WEAK_HEADS = frozenset(["SERVICES", "HOME", "HOME CARE", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
                          "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM", "PD", "POLICE",
                          "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",
