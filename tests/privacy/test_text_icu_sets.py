@@ -599,6 +599,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("STRUCK BY CAR NEAR CENTRAL SQ, +LOC", "CENTRAL SQ"),
     ("PT FROM ROCKPORT COLONY (HUTTERITE), FARM INJURY", "ROCKPORT COLONY"),
     ("SOCIAL: WIFE PEG UPSET, SON EN ROUTE", "PEG"),
+    ("SON DONALD GOLD ALSO IN THE CAR, MINOR INJURIES", "DONALD GOLD"),
+    ("dtr Theresa Murphy in Quincy is HCP", "Theresa Murphy"),
+    ("Husband Ahmet and wife Siran at bedside", "Siran"),
+    ("NURSE MANAGER MARY ELLEN: WILL TAKE PT BACK", "MARY ELLEN"),
+    ("James called for update, told no change", "James"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

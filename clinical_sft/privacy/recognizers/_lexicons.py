@@ -178,7 +178,10 @@ def medical_shape(base: str) -> bool:
     return len(base) >= 6 and base.endswith(_MEDICAL_SUFFIX) and (base.endswith(("OMA", "OMAS")) is False
                                                                    or len(base) >= 7)
 # dictionary words whose everyday use is as a name (kept as names without context)
-_FORCE_NAMES = frozenset("PATEL SHAH SINGH KHAN ALI WONG CHAN CHEN NGUYEN GARCIA LOPEZ GONZALEZ SMITH JONES".split())
+# names that a frequency or an old dictionary sense would make ambiguous (JAMES, MARY: among the most common US
+# first names, and no word of clinical prose)
+_FORCE_NAMES = frozenset("PATEL SHAH SINGH KHAN ALI WONG CHAN CHEN NGUYEN GARCIA LOPEZ GONZALEZ SMITH JONES JAMES MARY "
+                         "HENRY JOE FRANCES LESTER FRANKLIN ELMER JARED NELSON".split())
 
 def _stem_common(w: str, common: set[str]) -> bool:
     for suf, add in (("IES", "Y"), ("ES", ""), ("S", ""), ("ED", ""), ("ED", "E"), ("ING", ""), ("ING", "E"),

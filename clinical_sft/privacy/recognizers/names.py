@@ -291,6 +291,12 @@ def find_names(text: str) -> list[Hit]:
                                                                 or toks[i + 1].up == "AND"))):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "son Will will visit", "SON ED CAME IN"
                     continue
+                elif relative and i == p + 1 and base.isalpha() and len(base) >= 4 and base not in lex.english \
+                        and cap_ok and (not sc.mixed_case or t.is_title) and (
+                            (sc.mixed_case and base in lex.drugs_only and base not in lex.common)
+                            or (base in lex.common and base not in lex.clinical and lex.zipf(base) < 3.3)):
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "Wife Siran" (a drug's name too), "HUSBAND ANIL" (an old word)
+                    continue
             # "NAME IS X", "NAME: X"
             if pu == "IS":
                 pp = sc.prev_word(p, _CTX_SKIP)
@@ -746,6 +752,20 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.6)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
+    # --- a surname that is a word after a relative's first name: "SON RAYMOND GOLD ALSO", "DTR KATHLEEN MURPHY IN"
+    for i in list(flag):
+        j = i + 1
+        if flag[i] < 0.85 or j + 1 >= len(toks) or j in flag or toks[j].kind != "w" or toks[j].start - toks[i].end > 2:
+            continue
+        p = sc.prev_word(i, _CTX_SKIP)
+        u = toks[j].up
+        if p < 0 or toks[p].up not in RELATIVES or toks[p].up in _WEAK_RELATIVES or lex.klass(toks[i].up) != PURE \
+                or u in _NOT_A_NAME or u in _VERBISH or u in VERBS or u in RELATIVES or u in TITLES or u in CREDENTIALS \
+                or lex.last_pct.get(u, 0.0) < 0.005 or (sc.mixed_case and not toks[j].is_title) or medical_shape(u):
+            continue
+        nx = toks[j + 1]
+        if nx.text in ",.;:)(" or nx.up in _PAUSE_WORDS or nx.up in _VERBISH or nx.up == "ALSO":
+            flag[j] = 0.7
     _propagate(sc, lex, flag)
 
     # --- particles between two parts of a found name: "ANA MERCEDES DE LOS SANTOS", "María de los Ángeles" ----
