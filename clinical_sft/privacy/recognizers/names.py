@@ -763,8 +763,9 @@ def find_names(text: str) -> list[Hit]:
                 or u in _NOT_A_NAME or u in _VERBISH or u in VERBS or u in RELATIVES or u in TITLES or u in CREDENTIALS \
                 or lex.last_pct.get(u, 0.0) < 0.005 or (sc.mixed_case and not toks[j].is_title) or medical_shape(u):
             continue
-        nx = toks[j + 1]
-        if nx.text in ",.;:)(" or nx.up in _PAUSE_WORDS or nx.up in _VERBISH or nx.up == "ALSO":
+        tok_after = toks[j + 1]
+        if tok_after.text in ",.;:)(" or tok_after.up in _PAUSE_WORDS or tok_after.up in _VERBISH \
+                or tok_after.up == "ALSO":
             flag[j] = 0.7
     _propagate(sc, lex, flag)
 
