@@ -97,6 +97,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "(PT, OT) FOLLOWING. (MAE, PERRL). (LASIX, PRN). NEURO, SON) UNCHANGED.",
     "DCF AND PROTECTIVE SERVICES NOTIFIED. SOCIAL SERVICES AWARE. PT RECEIVES SERVICES AT HOME. FEW COLONIES.",
     "PT IS A NURSE W/ HX OF CHF. CO DOWN TO 3.1 ON DOBUTAMINE. LIVE IN AIDE PRESENT. EMPLOYER AWARE.",
     "PMH: CAH, ON HYDROCORTISONE. H/O CAH. PCP AT BEDSIDE; PCP SEEN AT FAMILY MEETING. GENESIS OF PNA UNCLEAR.",
@@ -604,6 +605,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Husband Ahmet and wife Siran at bedside", "Siran"),
     ("NURSE MANAGER MARY ELLEN: WILL TAKE PT BACK", "MARY ELLEN"),
     ("James called for update, told no change", "James"),
+    ("Family (Kai, nephew) updated by phone at 2000", "Kai"),
+    ("TINA, THE PT'S NEIGHBOR, BROUGHT HIS GLASSES", "TINA"),
+    ("pt's sister called from concord, nh - will visit sat", "nh"),
+    ('SHE ASKED THAT HER EX, "TANK", GET NO INFORMATION', "TANK"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -58,6 +58,8 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
 _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z]))")
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
 _AMBIG_STATES = _AMBIG_ABBR | {"CT"}
+# the same in a note written in lower case
+_STATE_AFTER_LOWER = re.compile(r",?[ \t]{1,2}([a-z]{2})(?=[ \t]*(?:[.,;:)\n\-]|$))")
 # the town before a found country or region: "FROM LA CEIBA, HONDURAS", "WIFE STILL IN LES CAYES,HAITI"
 _TOWN_BEFORE_REGION = re.compile(r"\b(?:from|in|near|of|to|outside)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’.\-]+[ \t]){0,3}"
                                  r"[A-Za-z][A-Za-z'’.\-]+),[ \t]{0,2}$", re.IGNORECASE)
@@ -117,6 +119,9 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                 m.group(0).startswith(",") and not m.group(2)
                 and (st not in ("MD", "PA") or (text[s:e].upper() in lex.cities and lex.klass(text[s:e].upper()) != PURE)))):
             out.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "Exeter Hospital, NH,", "Manchester NH for"
+        m = _STATE_AFTER_LOWER.match(text, e) if text[s:e].islower() else None
+        if m and m.group(1).upper() in STATE_ABBR and m.group(1).upper() not in _AMBIG_STATES | {"VA", "WA", "GA"}:
+            out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "from burlington, vt - updated", "fort lee nj."
         if label == "LOCATION":
             m = _TOWN_BEFORE_REGION.search(text, max(0, s - 60), s)
             if m and _town_words(lex, sc.mixed_case, m.group(1)):

@@ -872,6 +872,11 @@ def find_names(text: str) -> list[Hit]:
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in RELATIVES and u not in ("PT", "PATIENT"):
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "MAY IS HCP", "HOPE IS HER HCP"
+    for m in _NAME_COMMA_KIN.finditer(text):
+        u = fold(m.group(1)).upper()
+        if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and u not in RELATIVES \
+                and fold(m.group(2)).upper() in RELATIVES and (not sc.mixed_case or m.group(1)[:1].isupper()):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "Family (Ty, son)", "AL, THE PT'S CO-WORKER, CALLED"
     for m in _CHILDREN_AGES.finditer(text):
         for kid in re.finditer(r"([A-Za-z][A-Za-z'\-]{1,15})[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}\b", m.group(1)):
             u = fold(kid.group(1)).upper()
@@ -1095,6 +1100,10 @@ _ED_PLACE_PREV = re.compile(r"\b(?:IN|TO|AT|OF|THE|PER|FROM|VIA|AN|AND|OR|OUR)[ 
 _NAME_IS_KIN = re.compile(r"\b([A-Za-z]{2,12})[ \t]{1,2}(?:is|was)[ \t]{1,2}(?:the[ \t]{1,2}|her[ \t]{1,2}|his[ \t]{1,2}|"
                           r"pt'?s[ \t]{1,2})?(?:hcp|proxy|health[ \t]care[ \t]proxy|guardian|nok|next[ \t]of[ \t]kin)\b",
                           re.IGNORECASE)
+# a first name set off by a comma before the person's relation: "(Ty, son)", "AL, THE PT'S CO-WORKER,"
+_NAME_COMMA_KIN = re.compile(r"(?:^|\(|\n)[ \t]{0,2}([A-Za-z]{2,12}),[ \t]{1,2}(?:the[ \t]{1,2})?(?:pt'?s[ \t]{1,2}|patient'?s[ \t]{1,2}|"
+                             r"his[ \t]{1,2}|her[ \t]{1,2}|their[ \t]{1,2})?([A-Za-z\-]{2,14})(?=[ \t]{0,2}[,)])",
+                             re.IGNORECASE | re.MULTILINE)
 # children and their ages in parentheses: "CHILDREN (TY, 9 AND KAI, 6)", "Children (Meron 12, Yonas 9)"
 _CHILDREN_AGES = re.compile(r"\b(?:children|kids|grandchildren|grandkids|sons|daughters)[ \t]{0,2}\(((?:[A-Za-z][A-Za-z'\-]{1,15}"
                             r"[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}(?:[ \t]{0,2}(?:,|and|&)[ \t]{0,2})?){1,6})\)",
@@ -1140,7 +1149,7 @@ _NATO = ("ALPHA|BRAVO|CHARLIE|DELTA|ECHO|FOXTROT|GOLF|HOTEL|INDIA|JULIET|KILO|LI
 _TRAUMA_ALIAS = re.compile(rf"[\"“](TRAUMA[ \t]{{1,2}}(?:{_NATO})(?:[ \t,]{{1,2}}(?:{_NATO}))?)[\"”]|"
                            rf"\bTRAUMA[ \t]{{1,2}}[\"“]?((?:{_NATO})(?:[ \t,]{{1,2}}(?:{_NATO}))?)\b", re.IGNORECASE)
 _QUOTED_WORD = re.compile(r"(?<![\w\"“])[\"“]([A-Za-z][A-Za-z'’]{1,14})[\"”](?![\w\"”])")
-_QUOTE_KIN = RELATIVES | frozenset("FRIENDS FRIEND GF BF".split())
+_QUOTE_KIN = RELATIVES | frozenset("FRIENDS FRIEND GF BF EX".split())
 _QUOTE_ACTS = frozenset("CALLED CALLS CALLING VISITED VISITING VISITS BROUGHT BRINGS EXTUBATED STATES SAYS SAID ASKED "
                         "ASKING UPDATED LEFT CAME STAYED".split())
 _KIN_NAME_GERUND = re.compile(r"\b(?:DAUGHTER|DTR|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|AUNT|"
