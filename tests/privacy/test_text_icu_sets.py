@@ -66,17 +66,22 @@ def _token_scores(deid: Deidentifier, names: list[str]):
      0.90, 0.94),
     # measured: 0.970 / 0.961 (held out one session, PHI-sparse: blind 0.914 / 0.951, 0.930 / 0.958 at its end)
     (["w40_setA.jsonl", "w41_setA.jsonl", "w42_setA.jsonl", "w43_setA.jsonl"], 0.94, 0.94),
-    # measured: 0.953 / 0.954 (held out one session: blind 0.928 / 0.950 at 73af02e, 0.934 / 0.952 at its end; then
+    # measured: 0.955 / 0.959 (held out one session: blind 0.928 / 0.950 at 73af02e, 0.934 / 0.952 at its end; then
     # tuned on)
     (["w44_setA.jsonl", "w45_setA.jsonl", "w46_setA.jsonl", "w47_setA.jsonl"], 0.93, 0.93),
-    # measured: 0.921 / 0.955 (held out one session: blind 0.871 / 0.952 at 73af02e, 0.875 / 0.952 at its end)
+    # measured: 0.924 / 0.956 (held out one session: blind 0.871 / 0.952 at 73af02e, 0.875 / 0.952 at its end)
     (["w48_setA.jsonl", "w49_setA.jsonl", "w50_setA.jsonl", "w51_setA.jsonl"], 0.90, 0.93),
-    # held out (never tuned on; only their scores were read): 0.913 / 0.938 at 0f19ad6 (blind at the ninth
-    # session's start 0ff7bde: 0.893 / 0.935; w52 0.974, w53 0.970, w54 0.911, w55 0.800)
-    (["w52_setA.jsonl", "w53_setA.jsonl", "w54_setA.jsonl", "w55_setA.jsonl"], 0.89, 0.92),
-    # held out as w52-w55: 0.931 / 0.939 at 0f19ad6 (blind at 0ff7bde: 0.928 / 0.942; w56 0.947, w57 0.954,
-    # w58 0.904, w59 0.890)
-    (["w56_setA.jsonl", "w57_setA.jsonl", "w58_setA.jsonl", "w59_setA.jsonl"], 0.91, 0.92),
+    # measured: 0.944 / 0.941 (held out one session: blind 0.893 / 0.935 at 0ff7bde, 0.913 / 0.938 at its end; then
+    # tuned on)
+    (["w52_setA.jsonl", "w53_setA.jsonl", "w54_setA.jsonl", "w55_setA.jsonl"], 0.92, 0.92),
+    # measured: 0.960 / 0.944 (held out one session: blind 0.928 / 0.942 at 0ff7bde, 0.931 / 0.942 at its end)
+    (["w56_setA.jsonl", "w57_setA.jsonl", "w58_setA.jsonl", "w59_setA.jsonl"], 0.94, 0.92),
+    # held out (never tuned on; only their scores were read): blind at the tenth session's start e40a9f0
+    # 0.951 / 0.950 (w60 0.963, w61 0.927, w62 0.955, w63 0.958); 0.953 / 0.950 at 54937a1
+    (["w60_setA.jsonl", "w61_setA.jsonl", "w62_setA.jsonl", "w63_setA.jsonl"], 0.93, 0.93),
+    # held out as w60-w63: blind at e40a9f0 0.933 / 0.957 (w64 0.931, w65 0.946, w66 0.942, w67 0.910); 0.935 / 0.957
+    # at 54937a1
+    (["w64_setA.jsonl", "w65_setA.jsonl", "w66_setA.jsonl", "w67_setA.jsonl"], 0.91, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -609,6 +614,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("TINA, THE PT'S NEIGHBOR, BROUGHT HIS GLASSES", "TINA"),
     ("pt's sister called from concord, nh - will visit sat", "nh"),
     ('SHE ASKED THAT HER EX, "TANK", GET NO INFORMATION', "TANK"),
+    ("PT FROM CAIRO (NEBRASKA), FARMER", "NEBRASKA"),
+    ("LIVES IN ASTORIA (QUEENS, NOT OREGON)", "QUEENS"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

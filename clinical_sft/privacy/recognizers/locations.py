@@ -394,7 +394,8 @@ def find_places(text: str) -> list[Hit]:
             continue
         m = _PAREN_AFTER.match(text, e0)
         words = m.group(1).split() if m else []
-        if m and fold(m.group(1)).upper() in lex.cities and m.group(1).upper() not in lex.clinical:
+        if m and (fold(m.group(1)).upper() in lex.cities or m.group(1).upper() in STATES) \
+                and m.group(1).upper() not in lex.clinical:
             hits.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "ACCEPTED AT BURKE (WHITE PLAINS)"
         elif m and all(w.upper() not in lex.clinical and w.upper() not in _STOP and w.upper() not in _PLAIN_PEOPLES and (
                 not lex.is_known_word(w.upper()) or w.upper() in lex.cities or (sc.mixed_case and w[:1].isupper())
@@ -554,7 +555,7 @@ def _next_upper(text: str, end: int) -> str:
     return m.group(1).upper() if m else ""
 
 
-_PAREN_AFTER = re.compile(r"[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{1,20})?)\)")
+_PAREN_AFTER = re.compile(r"[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'\-]{1,20})?)(?:\)|,[ \t])")
 _STATE_AFTER = re.compile(r",?[ \t]{0,2}(?:[A-Z]{2}\b|[A-Za-z]{4,}\b)")
 
 
