@@ -102,6 +102,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "PT ON DILT 5. ON LEVO 5, ON NEO 50. TRANSFERRED ON DILT 5 MG/HR. REPORT GIVEN. ON NITRO 5.",
     "(PT, OT) FOLLOWING. (MAE, PERRL). (LASIX, PRN). NEURO, SON) UNCHANGED.",
     "DCF AND PROTECTIVE SERVICES NOTIFIED. SOCIAL SERVICES AWARE. PT RECEIVES SERVICES AT HOME. FEW COLONIES.",
     "PT IS A NURSE W/ HX OF CHF. CO DOWN TO 3.1 ON DOBUTAMINE. LIVE IN AIDE PRESENT. EMPLOYER AWARE.",
@@ -616,6 +617,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ('SHE ASKED THAT HER EX, "TANK", GET NO INFORMATION', "TANK"),
     ("PT FROM CAIRO (NEBRASKA), FARMER", "NEBRASKA"),
     ("LIVES IN ASTORIA (QUEENS, NOT OREGON)", "QUEENS"),
+    ("REPORT CALLED TO RN ON DUNWORTH 5. STABLE", "DUNWORTH 5"),
+    ("PT TRANSFERRED TO KRESGE 4B AT 1400", "KRESGE 4B"),
+    ("2 PTS FOR TRANSFER: BED 6 TO CC 9 (BED READY)", "CC 9"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

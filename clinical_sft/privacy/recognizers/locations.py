@@ -1251,7 +1251,7 @@ def find_facilities(text: str) -> list[Hit]:
                 and (toks[i + 1].up not in lex.clinical or toks[i + 1].up == "CC") \
                 and toks[i + 2].kind == "n" and len(toks[i + 2].text) <= 2 and toks[i + 2].start - toks[i + 1].end <= 1 \
                 and (i + 3 >= n or toks[i + 3].up in _UNIT_OK_AFTER or (
-                    toks[i + 3].text in ",.;:@)" and not (i + 4 < n and toks[i + 4].kind == "n"
+                    toks[i + 3].text in ",.;:@)(" and not (i + 4 < n and toks[i + 4].kind == "n"
                                                           and toks[i + 4].start == toks[i + 3].end))):
             hits.append((toks[i + 1].start, toks[i + 2].end, "HOSPITAL", 0.6))
         # "Pt was on 6 Falk", "TO 7 FELDBERG": a floor before a ward named after a person
@@ -1273,7 +1273,10 @@ def find_facilities(text: str) -> list[Hit]:
     for i, t in enumerate(toks):
         arrow = t.text == ">" and i >= 1 and toks[i - 1].text == "-" and toks[i - 1].end == t.start
         bed_on = t.up == "ON" and i + 1 < n and (i >= 1 and toks[i - 1].up in ("BED", "UNIT", "FLOOR")
-                                                  or lex.klass(toks[i + 1].up) != NOT_NAME)  # "RN ON KESSLER 6"
+                                                  or lex.klass(toks[i + 1].up) != NOT_NAME  # "RN ON KESSLER 6"
+                                                  or (not lex.is_known_word(toks[i + 1].up) and any(
+                                                      toks[q].up in ("REPORT", "TRANSFER", "TRANSFERRED", "MOVED")
+                                                      for q in range(max(0, i - 6), i))))  # "REPORT ... ON MCWANE 5"
         # "(HURD 3)", "DRUMMOND 4 NICU BED 11": a surname and a floor, in parentheses or before a unit
         bare = i + 3 < n and toks[i + 1].kind == "w" and lex.klass(toks[i + 1].up) == PURE and (
             (t.text == "(" and toks[i + 3].text == ")")
@@ -1293,10 +1296,15 @@ def find_facilities(text: str) -> list[Hit]:
         if after is not None and after.start == num.end and after.text == "." and i + 4 < n \
                 and toks[i + 4].start == after.end:
             continue  # "AT WORKSTATION 10.21.2.5", "TO LEVEL 2.5"
-        if after is not None and (after.start == num.end and after.text not in ",.;:)" or after.kind == "w" and (
+        end = num.end
+        if after is not None and after.start == num.end and after.kind == "w" and len(after.text) == 1 \
+                and after.text in "ABCDEFNSW" and (i + 4 >= n or toks[i + 4].start > after.end):
+            end = after.end  # "TO WEINBERG 5C"
+            after = toks[i + 4] if i + 4 < n else None
+        if after is not None and (after.start == end and after.text not in ",.;:)" or after.kind == "w" and (
                 after.up in _UNIT_AFTER or (after.up in lex.clinical and after.up not in _UNIT_OK_AFTER))):
             continue  # "TO LEVEL 2 MG", "TO SCALE 10X"
-        hits.append((w.start, num.end, "HOSPITAL", 0.65))
+        hits.append((w.start, end, "HOSPITAL", 0.65))
     # hospital acronyms after a transfer or care word: "REFERRAL BACK TO GIMC", "GETS CARE AT BHCHP"
     for i, t in enumerate(toks):
         if t.up not in ("AT", "TO", "FROM", "@") or i + 1 >= n:
