@@ -102,6 +102,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CABG X3 (LIMA-LAD, SVG-OM). MVR (ST JUDE MECHANICAL). AICD IN PLACE. PER PORTLAND PROTOCOL.",
     "Resus per Parkland formula, LR @ 500/hr. C-collar (Aspen) on. Factor V Leiden w/u sent.",
     "pt went home and rehabilitation was arranged; needs long term care eventually. referred to detox.",
+    "INTERPRETER (VIDEO) USED. INTERPRETER VIA PHONE (CYRACOM). INTERPRETER USED (SPANISH). interpreter (in person).",
     "PT ON DILT 5. ON LEVO 5, ON NEO 50. TRANSFERRED ON DILT 5 MG/HR. REPORT GIVEN. ON NITRO 5.",
     "(PT, OT) FOLLOWING. (MAE, PERRL). (LASIX, PRN). NEURO, SON) UNCHANGED.",
     "DCF AND PROTECTIVE SERVICES NOTIFIED. SOCIAL SERVICES AWARE. PT RECEIVES SERVICES AT HOME. FEW COLONIES.",
@@ -620,6 +621,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("REPORT CALLED TO RN ON DUNWORTH 5. STABLE", "DUNWORTH 5"),
     ("PT TRANSFERRED TO KRESGE 4B AT 1400", "KRESGE 4B"),
     ("2 PTS FOR TRANSFER: BED 6 TO CC 9 (BED READY)", "CC 9"),
+    ("Tigrinya interpreter used (Semhar) for consent", "Semhar"),
+    ("INTERPRETER PRESENT FOR MEETING (LE HOA, PGR 4410)", "LE HOA"),
+    ("SHEATH PULLED BY DR HOOK -> PRESSURE X 20 MIN", "HOOK"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

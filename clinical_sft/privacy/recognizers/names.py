@@ -253,7 +253,7 @@ def find_names(text: str) -> list[Hit]:
                         and lex.last_pct.get(base, 0.0) > 0.0 and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
                         and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= (
                             0.001 if len(base) == 2 and i + 1 < len(toks) and toks[i + 1].text == "." else 0.003)) \
-                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)(" or toks[i + 1].up in (
+                        and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)(-" or toks[i + 1].up in (
                             "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING", "AND",
                             "ATTENDING", "AT", "FROM")):
                     # "DR. MAY AWARE", "(DR. BISHOP)", "Dr. Bell attending", "PER DR TO.": a surname that is a word
@@ -849,6 +849,12 @@ def find_names(text: str) -> list[Hit]:
             if u and u in lex.first and (u not in _STOP or len(u) >= 3) and u not in _SERVICES \
                     and (u not in lex.clinical or len(u) >= 3 or u in NAME_PARTS) and (not sc.mixed_case or word[:1].isupper()):
                 hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "RT (WILL) WILL TRIAL", "PT/OT (KAI AND BO)"
+    for m in _INTERPRETER_PAREN.finditer(text):
+        said = [fold(w).upper() for w in m.group(1).split()]
+        if all((w not in lex.clinical or (len(said) > 1 and (w in lex.first or w in lex.last)))
+               and w not in _NOT_A_NAME and w not in CREDENTIALS and w not in _INTERPRETER_VENDORS
+               and not medical_shape(w) and (lex.klass(w) != NOT_NAME or not lex.is_known_word(w)) for w in said):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "Amharic interpreter used (Tigist)", "(LE THUY, PGR 2277)"
     for m in _ROLE_ED.finditer(text):
         nxt = m.group(2)
         if nxt is None or nxt.upper() in ("FOLLOWING", "WHO", "WAITED", "WENT", "LEFT", "AND") or (
@@ -1081,6 +1087,10 @@ _TEAM_ROLES = "RN|RT|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH"
 _ROLE_PAREN = re.compile(rf"\b(?:{_TEAM_ROLES}|MD|PA|OT|PT/OT|OT/PT|SLP|TEAM|INTERPRETER|NEOB|HO|RESIDENT|FELLOW|INTERN|"
                          r"NURSE)S?[ \t]{0,2}\(([A-Za-z]{2,12})(?:(?:,|[ \t]{1,2}and|"
                          r"[ \t]{0,2}&)[ \t]{0,2}([A-Za-z]{2,12}))?\)", re.IGNORECASE)
+# an interpreter named in parentheses a few words after the word: "interpreter used (Tigist)"
+_INTERPRETER_PAREN = re.compile(r"\binterp(?:reter)?s?\b[^()\n.;]{0,24}?\(((?-i:[A-Z])[A-Za-z'\-]{1,14}"
+                                r"(?:[ \t](?-i:[A-Z])[A-Za-z'\-]{1,14}){0,2})(?=[),])", re.IGNORECASE)
+_INTERPRETER_VENDORS = frozenset("CYRACOM STRATUS LANGUAGELINE VOYCE MARTTI PROPIO GLOBO".split())
 # a colleague or relative called Ed (ED is also the emergency department): "RT ED FOLLOWING", "VAD COORDINATOR ED, WHO"
 _ROLE_ED = re.compile(rf"\b(?:{_TEAM_ROLES}|BROTHER|SON|HUSBAND|FATHER|UNCLE|NEPHEW|"
                       r"FRIEND|COUSIN)[ \t]{1,2}(ED)\b(?:[ \t]{0,2}(?:,|\)|@|$)|[ \t]{1,2}([A-Z][A-Za-z'\-]{1,20})\b)",

@@ -150,19 +150,19 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
     return False
 
 
+_WEEKDAYS = frozenset("MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY SAT SATURDAY "
+                      "SUN SUNDAY".split())
 # words after which "3/4" or "8-14" is a date rather than a score or a range
 _DATE_CTX = frozenset(
     "ON SINCE FROM UNTIL TILL THRU THROUGH ADMITTED ADMIT ADM ADMISSION DISCHARGED DISCHARGE DATED DATE DOS DOB "
     "DOD SEEN LAST NEXT STARTED START STARTING BEGAN BEGINNING ENDING ENDED DUE SCHEDULED PLANNED EXPECTED RETURN "
     "PRESENTED PRESENTING "
     "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
-    "INSERTED REMOVED CHANGED DONE OF MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY "
-    "SAT SATURDAY SUN SUNDAY D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED".split()) | (_YEAR_EVENTS - {"FX", "FRACTURE"})
+    "INSERTED REMOVED CHANGED DONE OF "
+    "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
-_WEEKDAYS = frozenset("MON MONDAY TUE TUES TUESDAY WED WEDNESDAY THU THUR THURS THURSDAY FRI FRIDAY SAT SATURDAY "
-                      "SUN SUNDAY".split())
 # a meeting set for a day: "TO MEET W/ FAMILY 1/2", "FAMILY MTG PLANNED FOR 3/4"
 _MEET_WORDS = frozenset("MEET MEETING MTG CONFERENCE".split())
 _DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE PRESENTED MEDEVAC FLOWN "
@@ -573,7 +573,7 @@ def find_ids(text: str) -> list[Hit]:
         if re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", val) and m.group().split()[0].upper() in _WEAK_ID_WORDS and not (
                 text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"):
             continue  # "PLAN 0600", "ORDER 1400": a time of day (but an interpreter's "(ID 1142)")
-        if "#" not in m.group() and m.group().split()[0].upper() in _WEAK_ID_WORDS | {"VISIT"} and re.fullmatch(
+        if "#" not in m.group() and m.group().split()[0].upper() in _WEAK_ID_WORDS and re.fullmatch(
                 r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
             continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
         hits.append((s1, m.end(1), "ID", 0.85))
