@@ -263,12 +263,11 @@ def find_dates(text: str) -> list[Hit]:
                 # 7.35 is a number; "ADMITTED 12.24" is a date
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
-            elif prev and prev[-1] in _WEEKDAYS and sep == "/" and 1 <= a <= 12 and 1 <= b <= 31:
-                pass  # "LAST TUES 5/4 IN HER DRIVEWAY": a day after its weekday is a date
-            elif nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
-                    sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
-                    len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b))):
-                continue  # but "LAST DOSE 11/4"
+            elif not (prev and prev[-1] in _WEEKDAYS and sep == "/" and 1 <= a <= 12 and 1 <= b <= 31) and (
+                    nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
+                        sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
+                        len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b)))):
+                continue  # but "LAST DOSE 11/4", and a day after its weekday: "LAST TUES 5/4 IN HER DRIVEWAY"
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
