@@ -636,8 +636,8 @@ _WORK_SKIP = frozenset("AS A AN NIGHTS DAYS NIGHT DAY PART-TIME PART FULL-TIME T
 
 def _employer_after(sc: Scan, lex: Lexicons, i: int) -> list[int]:
     """The tokens of an employer's name after a work word (``WORKS NIGHTS AT``, ``RETIRED FROM``,
-    ``EMPLOYER:``): a run of capitalised, unknown or name-lexicon words, then at most two ordinary nouns
-    (``BOSTON CAB``, ``TEXAS INSTRUMENTS``); empty when none."""
+    ``EMPLOYER:``, ``EMPLOYER IS``, ``BUS OPERATOR W/``): a run of capitalised, unknown or name-lexicon words,
+    then at most two ordinary nouns (``BOSTON CAB``, ``TEXAS INSTRUMENTS``); empty when none."""
     toks = sc.tokens
     n = len(toks)
     t = toks[i]
