@@ -187,6 +187,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "I/O AT 2000 1500 800. UO AT 100 200 300 400. PT ID 2 3 4 5. PT IN ED FOR 6 HRS.",
     "27 yo F, Yakama, 22 wks. 31 yo F Tsimshian, on HD. 55 yo M, Choctaw, on HD. 68 yo M, Nez Perce, DM2.",
     "0500: PT W/ 12 BEAT RUN OF VT, ASYMPTOMATIC. 8 BEAT RUN NSVT X1.",
+    "JP DRAIN CHANGED TO BLAKE 19 AT 1400. STRENGTH IMPROVED HERE 4/5. HR AT 110 SINUS ST. LINE PLACED AT 2245 BY DR.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -627,6 +628,14 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Tigrinya interpreter used (Semhar) for consent", "Semhar"),
     ("INTERPRETER PRESENT FOR MEETING (LE HOA, PGR 4410)", "LE HOA"),
     ("SHEATH PULLED BY DR HOOK -> PRESSURE X 20 MIN", "HOOK"),
+    ("LIVES W/ WIFE AT 114 DIVISION ST IN FALL RIVER.", "114 DIVISION ST"),
+    ("WIFE WORKS AT A MARKET ON 9501 LONG POINT RD.", "9501 LONG POINT RD"),
+    ("Plan transfer to floor (Feldberg 7) in am.", "Feldberg 7"),
+    ("CYCLE 1A, ADMITTED FROM BLAKE 12 W/ NEUTROPENIC FEVER", "BLAKE 12"),
+    ("LIVES IN LYNN. LYNN PD CALLED ASKING FOR UPDATE", "LYNN PD"),
+    ("PARENTS FROM NORTH CONWAY NH AT BEDSIDE.", "NH"),
+    ("PT IS A 103 YO F FROM LITTLE SISTERS OF THE POOR W/ UROSEPSIS.", "LITTLE SISTERS OF THE POOR"),
+    ("VV ECMO PLACED HERE 5/5. FLOW 4.1", "5/5"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

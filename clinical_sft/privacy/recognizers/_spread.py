@@ -55,7 +55,17 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
 
 
 # a state's postal code right after a found place: "Exeter Hospital, NH,", "Manchester NH for redo MVR"
-_STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z]))")
+_STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z])|([ \t]+[A-Z]))")
+# postal codes that are no clinical abbreviation: also before a word in capitals ("FROM NORTH CONWAY NH AT BEDSIDE")
+_PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA KS WY MT AK ND".split())
+# the head that makes an organisation of a found town or name: "LYNN PD", "Quincy Fire Dept", "Beulaville VFD",
+# "Malden JCC", "lawrence high", "Georgia Tech"
+_ORG_TAIL = re.compile(
+    r"[ \t]{1,2}(?:(?:vol(?:unteer)?\.?[ \t]{1,2})?fire[ \t]{1,2}(?:dept|department|rescue|district)\b\.?"
+    r"|police(?:[ \t]{1,2}(?:dept|department)\b\.?)?|(?-i:PD|FD|VFD|JCC|UMC|YMCA|YWCA)\b"
+    r"|(?:sheriff'?s?|sheriffs)[ \t]{1,2}(?:office|dept|department)\b|state[ \t]{1,2}police\b"
+    r"|high(?:[ \t]{1,2}school)?\b(?![ \t]{0,2}(?:risk|dose|flow|fever|grade|peep|output|rate|pressure|bp|hr))"
+    r"|public[ \t]{1,2}schools?\b|community[ \t]{1,2}college\b|(?-i:Tech|TECH)\b)", re.IGNORECASE)
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
 _AMBIG_STATES = _AMBIG_ABBR | {"CT"}
 # the same in a note written in lower case
@@ -80,6 +90,43 @@ def _town_words(lex: Lexicons, mixed_case: bool, words: str) -> bool:
         if lex.is_known_word(u) and lex.klass(u) == NOT_NAME and u not in lex.cities:
             return False
     return True
+
+
+# "of"/"for the" and the rest of an organisation's name after its found head: "LITTLE SISTERS OF THE POOR",
+# "Jewish Home for the Aged", "Boston Health Care for the Homeless", "VNA OF GREATER MALDEN"
+_OF_TAIL = re.compile(r"((?:[ \t]{1,2}(?:care|center|services|home|society))?[ \t]{1,2}(?:of|for)(?:[ \t]{1,2}the)?)"
+                      r"((?:[ \t]{1,2}[A-Za-z][A-Za-z'’.\-]+){1,3})", re.IGNORECASE)
+_OF_HEADS = frozenset("HOME HOMES SISTERS BROTHERS LADY HEART VNA CARE HEALTH CENTER SOCIETY SERVICES ASSOCIATION "
+                      "PORT SHELTER MISSION ARMY CHARITIES HOUSE INN KNIGHTS DAUGHTERS SONS FRIENDS".split())
+# the people a home or a mission serves: "FOR THE AGED", "OF THE POOR"
+_SERVED = frozenset("POOR AGED HOMELESS BLIND DEAF ELDERLY SICK INCURABLES".split())
+
+
+def _of_tail(text: str, lex: Lexicons, mixed_case: bool, e: int) -> int:
+    """The end of an organisation's name continued by "of"/"for the" after ``e``, or ``e``."""
+    m = _OF_TAIL.match(text, e)
+    if m is None:
+        return e
+    end = e
+    pos = m.end(1)
+    for w in re.finditer(r"[ \t]{1,2}([A-Za-z][A-Za-z'’.\-]+)", m.group(2)):
+        u = w.group(1).upper().rstrip(".")
+        ok = (w.group(1)[:1].isupper() if mixed_case else True) and u not in _STOP and u not in lex.clinical and (
+            u in _SERVED or u in lex.cities or u in STATE_ABBR or u in FACILITY_WORDS
+            or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or (mixed_case and w.group(1)[:1].isupper()))
+        if not ok:
+            break
+        end = pos + w.end()
+        if w.group(1).endswith(".") and len(u) > 3:
+            end -= 1
+            break  # "Port of Long Beach. Family ...": the sentence ends here
+    return end
+
+
+def _facility_found(text: str, found: Sequence[Hit], s: int, e: int) -> bool:
+    """Whether a facility was found over ``text[s:e]`` too ("MAPLEWOOD MANOR NH": a nursing home, no state)."""
+    return any(label == "HOSPITAL" and a < e and s < b for a, b, label, _ in found) \
+        or text[s:e].split()[-1].upper() in FACILITY_WORDS
 
 
 def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
@@ -115,10 +162,19 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                 out.append((m.start(1), m.end(1), "HOSPITAL" if label == "HOSPITAL" else label, 0.6))
         m = _STATE_AFTER_PLACE.match(text, e)
         st = m.group(1) if m else ""
-        if m and st in STATE_ABBR and (st not in _AMBIG_STATES or (
-                m.group(0).startswith(",") and not m.group(2)
+        if m and st in STATE_ABBR and (not m.group(3) or (
+                st in _PLAIN_STATES and label == "LOCATION" and not _facility_found(text, found, s, e))) and (st not in _AMBIG_STATES or (
+                m.group(0).startswith(",") and not m.group(2) and not m.group(3)
                 and (st not in ("MD", "PA") or (text[s:e].upper() in lex.cities and lex.klass(text[s:e].upper()) != PURE)))):
             out.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "Exeter Hospital, NH,", "Manchester NH for"
+        words = text[s:e].upper().split()
+        if words and words[-1] in _OF_HEADS:
+            end = _of_tail(text, lex, sc.mixed_case, e)
+            if end > e:
+                out.append((s, end, label, 0.55))
+        m = _ORG_TAIL.match(text, e)
+        if m and (not sc.mixed_case or not m.group()[1:].strip()[:1].islower() or text[s:e].islower()):
+            out.append((s, m.end(), label, 0.55))  # "LYNN PD", "Quincy Fire Dept", "lawrence high"
         m = _STATE_AFTER_LOWER.match(text, e) if text[s:e].islower() else None
         if m and m.group(1).upper() in STATE_ABBR and m.group(1).upper() not in _AMBIG_STATES | {"VA", "WA", "GA"}:
             out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "from burlington, vt - updated", "fort lee nj."

@@ -842,6 +842,10 @@ def find_addresses(text: str) -> list[Hit]:
         j = i + 1
         if j < n and toks[j].kind == "w" and len(toks[j].text) == 1 and toks[j].start == t.end:
             j += 1  # 12B
+        # "LIVES W/ WIFE AT 114 DIVISION ST", "HOME 18 PLEASANT VIEW RD": the street's words may be plain words
+        mcue = _ADDRESS_CUE.search(text, max(0, toks[i_first].start - 16), toks[i_first].start)
+        cue = mcue is not None
+        strong_cue = mcue is not None and mcue.group().strip().upper() != "AT"
         words = 0
         found = -1
         while j < n and words <= 5:
@@ -866,7 +870,11 @@ def find_addresses(text: str) -> list[Hit]:
             if tj.up in STREET_SUFFIX and words >= 1:
                 city_next = j + 2 < n and toks[j + 1].text == "," and (
                     toks[j + 2].up in lex.cities or toks[j + 2].up in STATE_ABBR)  # "204 COUNTRY MEADOW DR, SMYRNA"
-                if tj.up in _WEAK_SUFFIX and not city_next and not all(
+                if j + 1 < n and toks[j + 1].up in STREET_SUFFIX and toks[j + 1].up not in _WEAK_SUFFIX \
+                        and toks[j + 1].start - tj.end == 1:
+                    found = j + 1  # "9501 LONG POINT RD": the first suffix is part of the name
+                    break
+                if tj.up in _WEAK_SUFFIX and not city_next and not strong_cue and not all(
                         toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH", "N", "S", "E", "W") or (
                             toks[q].is_title if sc.mixed_case else (
                                 not lex.is_known_word(toks[q].up) or lex.klass(toks[q].up) != NOT_NAME))
@@ -878,7 +886,8 @@ def find_addresses(text: str) -> list[Hit]:
                 words += 1  # "412 S. ELM ST": a compass point before the street's name
                 j += 1
                 continue
-            if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX):
+            if tj.up in lex.clinical and not tj.is_title and not (j + 1 < n and toks[j + 1].up in STREET_SUFFIX) \
+                    and not (strong_cue and words == 0 and tj.kind == "w" and len(tj.text) >= 4):
                 break
             if sc.mixed_case and tj.is_lower and len(tj.text) > 3:
                 break  # "5 units given, requests second opinion at St. Luke's": prose, not a street
@@ -894,7 +903,7 @@ def find_addresses(text: str) -> list[Hit]:
                                               or toks[found].up not in ("ST", "STREET", "AVE", "AVENUE")))
                 or prev.up in ("HEAD", "CHEST", "ABDOMINAL", "SPINE", "PELVIS", "NECK", "BRAIN")
                 or (toks[found].up == "ST" and lex.is_known_word(prev.up) and lex.klass(prev.up) == NOT_NAME
-                    and prev.up not in lex.cities)):
+                    and prev.up not in lex.cities and not cue)):
             continue  # "HR 110 SINUS ST" (but "212 PLEASANT ST", "45 CENTRE ST": a name or a place before ST)
         e = toks[found].end
         k = found + 1
@@ -1012,6 +1021,9 @@ _CROSS_STREET = re.compile(
     r"[ \t]{1,2}(?:and|&|/)[ \t]{1,2}((?:[A-Za-z][A-Za-z'’\-]+[ \t]){1,3})"
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
+# what comes right before a house number ("LIVES AT", "HOME", "ADDRESS:", "RI, 118 COTTAGE ST")
+_ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|addr|located|lived)\b[^\n.;]{0,8}"
+                          r"|\b(?-i:" + "|".join(sorted(STATE_ABBR)) + r"),[ \t])[ \t:]*\Z|\bat[ \t]{1,2}\Z", re.IGNORECASE)
 _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
@@ -1247,7 +1259,8 @@ def find_facilities(text: str) -> list[Hit]:
     # a ward of two capitals called out to: "CALLED OUT TO CC 7", "FROM CC 9 @ 1745"
     for i, t in enumerate(toks):
         if t.up in ("TO", "FROM", "ARRIVED") and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
-                and toks[i + 1].text.isupper() and toks[i + 1].text.isalpha() and toks[i + 1].up not in _NOT_WARD \
+                and (toks[i + 1].text.isupper() or (not sc.mixed_case and toks[i + 1].up == "CC")) \
+                and toks[i + 1].text.isalpha() and toks[i + 1].up not in _NOT_WARD \
                 and (toks[i + 1].up not in lex.clinical or toks[i + 1].up == "CC") \
                 and toks[i + 2].kind == "n" and len(toks[i + 2].text) <= 2 and toks[i + 2].start - toks[i + 1].end <= 1 \
                 and (i + 3 >= n or toks[i + 3].up in _UNIT_OK_AFTER or (
@@ -1282,13 +1295,19 @@ def find_facilities(text: str) -> list[Hit]:
             (t.text == "(" and toks[i + 3].text == ")")
             or (toks[i + 3].up in _WARD_UNITS
                 and (t.kind == "p" or t.up in ("REPORT", "NOTE", "TRANSFER"))))
-        if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on or bare) or i + 2 >= n:
+        # "transfer to floor (Feldberg 7)", "To floor tomorrow, Reisman 10.": a ward named right after the floor
+        to_floor = t.text in "(," and i + 3 < n and toks[i + 1].kind == "w" \
+            and not lex.is_known_word(toks[i + 1].up) and toks[i + 3].text in ").?;," \
+            and any(toks[q].up in ("FLOOR", "TRANSFER", "TRANSFERRED") for q in range(max(0, i - 4), i))
+        if not (t.kind == "w" and t.up in _FAC_PREP or arrow or bed_on or bare or to_floor) or i + 2 >= n:
             continue
         w, num = toks[i + 1], toks[i + 2]
         if w.kind != "w" or num.kind != "n" or len(num.text) > 2 or num.start - w.end != 1 or len(w.text) < 3:
             continue
-        if w.up in lex.clinical or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
-            continue
+        moved = i >= 1 and t.up in ("TO", "FROM") and toks[i - 1].up in ("TRANSFERRED", "ADMITTED", "TX", "TRANSFER")
+        if (w.up in lex.clinical and not (moved and lex.klass(w.up) != NOT_NAME)) \
+                or w.up in _NOT_FACILITY or w.up in _UNIT_NOT_NAME:
+            continue  # but "ADMITTED FROM BLAKE 12" (a drain's name, a ward here)
         if lex.is_known_word(w.up) and (lex.klass(w.up) == NOT_NAME or (
                 lex.zipf(w.up) >= 5.0 and lex.last_pct.get(w.up, 0.0) < 0.05)):
             continue  # "AT END 68", "TO FLOOR 7" (but "FROM BAKER 7", "FROM WHITE 8")

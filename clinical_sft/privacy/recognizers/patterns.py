@@ -159,7 +159,8 @@ _DATE_CTX = frozenset(
     "PRESENTED PRESENTING "
     "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
     "INSERTED REMOVED CHANGED DONE OF "
-    "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
+    "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED DISPENSED DECANNULATED CANNULATED DECANNULATION "
+    "CANNULATION".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
@@ -173,6 +174,10 @@ _DATE_EVENTS = frozenset("ICH SAH SDH IVH ARREST FALL MVC MVA GSW OD INJURY TRAU
                          "EGD ERCP COLONOSCOPY BRONCH BRONCHOSCOPY CLINIC IR LAB SCAN READMITTED MEDEVAC FLOWN".split())
 
 
+# where a moved patient or a placed device went, between the verb and the date
+_HERE_WORDS = frozenset("HERE BACK HOME THERE".split())
+_MOVED_VERBS = frozenset("PLACED FLOWN TRANSFERRED ARRIVED MEDFLIGHTED TRANSPORTED SENT ADMITTED DISCHARGED CAME "
+                         "BROUGHT RETURNED MOVED WENT CANNULATED INTUBATED STARTED".split())
 _PROCEDURE_ENDINGS = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "PEXY", "RRHAPHY", "DESIS")
 
 
@@ -187,6 +192,8 @@ def _date_context(prev: list[str]) -> bool:
     p = prev[-1].rstrip(":").rsplit("/", 1)[-1] if len(prev[-1]) > 4 else prev[-1].rstrip(":")  # "DEBRIDEMENT/REPAIR"
     if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS") or p.endswith(_PROCEDURE_ENDINGS):
         return True  # "S/P LOBECTOMY 6-11", "CRANIOTOMY 3/2"
+    if len(prev) == 2 and prev[1] in _HERE_WORDS and prev[0] in _MOVED_VERBS:
+        return True  # "FLOWN HERE 1/30", "VV ECMO PLACED HERE 5/5", "TRANSFERRED BACK 2/11"
     return len(prev) == 2 and prev[0] in _DATE_CTX_FAR
 
 
