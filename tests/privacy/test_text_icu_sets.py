@@ -188,6 +188,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "27 yo F, Yakama, 22 wks. 31 yo F Tsimshian, on HD. 55 yo M, Choctaw, on HD. 68 yo M, Nez Perce, DM2.",
     "0500: PT W/ 12 BEAT RUN OF VT, ASYMPTOMATIC. 8 BEAT RUN NSVT X1.",
     "JP DRAIN CHANGED TO BLAKE 19 AT 1400. STRENGTH IMPROVED HERE 4/5. HR AT 110 SINUS ST. LINE PLACED AT 2245 BY DR.",
+    "RN WILL FOLLOW UP. RT WILL WEAN. MD MAY ORDER CT. DAUGHTER IN LAW IS HCP.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -636,12 +637,24 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PARENTS FROM NORTH CONWAY NH AT BEDSIDE.", "NH"),
     ("PT IS A 103 YO F FROM LITTLE SISTERS OF THE POOR W/ UROSEPSIS.", "LITTLE SISTERS OF THE POOR"),
     ("VV ECMO PLACED HERE 5/5. FLOW 4.1", "5/5"),
+    ("Granddaughter Thaís, cell 617-555-0719, is main contact.", "Thaís"),
+    ("Son Genti (Gentian Hoxha) interprets for her.", "Gentian Hoxha"),
+    ("SOCIAL: WIFE ANA LUISA GOMES AT BEDSIDE.", "ANA"),
+    ("BROTHER IN LAW BILL CALLED FROM HOME", "BILL"),
+    ("ADDICTION CONSULT NP WILL SAW PT.", "WILL"),
+    ("wants to go home to Cape Cod.", "Cape Cod"),
+    ("Sponsor Al visited 1900.", "Al"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
     start = text.index(phi)
     covered = [s for s in spans if s.start <= start and s.end >= start + len(phi)]
     assert covered, [text[s.start:s.end] for s in spans]
+
+
+def test_in_law_is_no_part_of_the_name(deid: Deidentifier) -> None:
+    text = "SISTER IN LAW JOAN AT BEDSIDE; PT'S WIFE LE THI HOA SPEAKS VIETNAMESE ONLY."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["JOAN", "LE THI HOA"]
 
 
 def test_a_service_in_parentheses_after_a_name_is_no_nickname(deid: Deidentifier) -> None:

@@ -79,7 +79,8 @@ _FUNCTION_WORDS = frozenset("AND OR THE A AN IS WAS WERE ARE HAS HAD OF TO IN ON
 _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO BF GF".split())
 # roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
 _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
-                         "INTERPRETER INTERP TECH PCA PHN CHR MGR SITTER AIDE PHARMACIST DIETITIAN".split())
+                         "INTERPRETER INTERP TECH PCA PHN CHR MGR SITTER AIDE PHARMACIST DIETITIAN SPONSOR HHA CNA LNA "
+                         "HOMEMAKER".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
@@ -110,7 +111,7 @@ _VERBISH = frozenset(
     "GAVE GIVES BROUGHT BRINGS TOOK TAKES SAID SAYS STATES WANTS WANTED ASKS ASKED ASKING AGREES AGREED CAME "
     "COMES WENT LEFT WILL WAS IS HAS HAD CAN MAY WOULD SHOULD AWARE VISITED CALLED CALLS PAGED FEELS FELT "
     "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES DROVE DRIVES STAYED "
-    "STAYS HELD DROPPED SPENT UPSET ANXIOUS TEARFUL WORRIED".split())
+    "STAYS HELD DROPPED SPENT UPSET ANXIOUS TEARFUL WORRIED SPEAKS UNDERSTANDS PREFERS LIVES".split())
 
 _CTX_SKIP = ".,:;(-'\"/"
 # words before a nickname in quotes ("GOES BY "STASH"", "ALIAS "PAT"")
@@ -121,6 +122,9 @@ _ROLE_VERBS = frozenset("AWARE NOTIFIED UPDATED CALLED PAGED TRIALED SAID STATES
                         "ORDERED SAW EVALUATED EXTUBATED INTUBATED ASSUMED ASSUMING REPORTED VIA ACCOMPANIED "
                         "ASSISTED HELPED & WILL IS WAS HAS FROM AND CONTACTED COVERING MET DISCUSSED ARRANGED "
                         "CHECKED EXPLAINED".split())
+# past tenses after a role and a first name that is also a modal verb: "NP WILL SAW PT" (never the verb will)
+_PAST_ACTS = frozenset("SAW GAVE TOOK SAID DID DREW WROTE SPOKE MET CAME WENT PLACED CHANGED SUCTIONED WEANED "
+                       "EVALUATED EXTUBATED INTUBATED CHECKED EXPLAINED ORDERED".split())
 # verbs after which even a very frequent first name is a person ("RT WILL AWARE", "RN HOPE ASSUMED CARE")
 _STATE_VERBS = frozenset("AWARE NOTIFIED UPDATED ASSUMED ASSUMING PAGED".split())
 # services a named colleague comes from ("JEN FROM SW", "Maria from PT")
@@ -222,6 +226,8 @@ def find_names(text: str) -> list[Hit]:
             pu = toks[p].up
             if pu == "CC" and p >= 1 and toks[p - 1].kind == "n":
                 pu = ""  # "40CC SEROSANG", "40 CC BALLOON": a volume, not a carbon copy
+            elif pu == "LAW" and p >= 2 and toks[p - 1].up == "IN" and toks[p - 2].up in RELATIVES:
+                pu = toks[p - 2].up  # "BROTHER IN LAW BILL CALLED": the relative written in three words
             strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME) and (
                 pu not in _POLICE_TITLES or k == PURE or lex.last_pct.get(base, 0.0) >= 0.005
                 or not lex.is_known_word(base)) and not (  # "DET. YOUNG", not "DETECTIVE LEFT CARD"
@@ -268,7 +274,7 @@ def find_names(text: str) -> list[Hit]:
                             i + 2 < len(toks) and toks[i + 1].text == "("
                             and any(toks[q].up in VERBS for q in range(i + 2, min(i + 5, len(toks)))))))) \
                         and clinical_ok and cap_ok and freq_ok \
-                        and (strong or k == PURE or not _inflected(lex, base)
+                        and (strong or k == PURE or not _inflected(lex, base) or not t.text.isascii()  # "Thaís"
                              or (relative and base in lex.first and base not in _PLURAL_WORDS_AS_NAMES)):
                     flag[i] = max(flag.get(i, 0), 0.85)
                     continue
@@ -282,8 +288,9 @@ def find_names(text: str) -> list[Hit]:
                             toks[i + 1].text in ",;)&" or toks[i + 1].up in _VERBISH or toks[i + 1].up in _PAUSE_WORDS
                             or toks[i + 1].up in ("VISIT", "VISITS", "HERE") or toks[i + 1].up.endswith("ING")
                             or (toks[i + 1].kind == "w" and toks[i + 1].up not in lex.clinical
-                                and lex.last_pct.get(toks[i + 1].up, 0.0) >= 0.001)):
-                    flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING", "WIFE PEG FOLLOWING"
+                                and (lex.last_pct.get(toks[i + 1].up, 0.0) >= 0.001
+                                     or lex.klass(toks[i + 1].up) == PURE))):
+                    flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING", "WIFE ANA LUISA GOMES"
                     continue
                 elif relative and i == p + 1 and base in lex.first and (
                         (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)
@@ -382,11 +389,12 @@ def find_names(text: str) -> list[Hit]:
                 flag[i + 1] = max(flag.get(i + 1, 0), 0.8)
                 continue
         # --- "CHARGE RN FAITH AWARE", "RT BROWN TRIALED": a role, a lexicon name and a verb -----------
+        past = i + 1 < len(toks) and (toks[i + 1].up in _STATE_VERBS or toks[i + 1].up in _PAST_ACTS)
         if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 1 < len(toks) \
-                and (lex.zipf(base) < 5.5 or (base in lex.first and toks[i + 1].up in _STATE_VERBS)
+                and (lex.zipf(base) < 5.5 or (base in lex.first and past)
                      or lex.last_pct.get(base, 0.0) >= 0.01) \
                 and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) \
-                and (base not in _NOT_A_NAME or (base in _STOP and base in lex.first and toks[i + 1].up in _STATE_VERBS)) \
+                and (base not in _NOT_A_NAME or (base in _STOP and base in lex.first and past)) \
                 and (base not in lex.clinical or (base in lex.first and (
                     len(base) >= 3 or toks[i + 1].up in _ROLE_VERBS))) \
                 and (base in lex.first or lex.last_pct.get(base, 0.0) >= 0.001
@@ -531,6 +539,8 @@ def find_names(text: str) -> list[Hit]:
                 if sc.mixed_case and toks[i].is_title and not (tj.is_title or len(tj.text) == 1):
                     continue
                 uj = tj.up
+                if direction == -1 and uj == "LAW" and j >= 2 and toks[j - 1].up == "IN" and toks[j - 2].up in RELATIVES:
+                    continue  # "SISTER IN LAW JOAN": the relative, not a surname
                 if uj in VERBS or uj in TITLES or uj in _ROLE_WORDS or uj in _VERBISH or (
                         direction == 1 and len(uj) >= 5 and uj.endswith("ED") and lex.klass(uj) != PURE
                         and lex.is_known_word(uj)):
@@ -963,9 +973,13 @@ def find_names(text: str) -> list[Hit]:
         before = text[max(0, s0 - 6):s0].upper()
         if re.search(r"\b(?:DR|DRS|DOCTOR)\.?[ \t]{1,2}$", before):
             continue  # "Dr. Frost (hepatology)": a clinician's service, not another name
+        raw = ma.group(1).split()
         if ma.group(0).lstrip(" \t(")[:1] in "\"“" or all(
                 (w in lex.first or lex.last_pct.get(w, 0.0) >= 0.0005) and len(w) >= 2
-                and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias):
+                and (not lex.is_known_word(w) or lex.zipf(w) < 4.0 or lex.klass(w) == PURE) for w in alias) or (
+                len(alias) == 2 and all(len(w) >= 3 and lex.zipf(w) < 3.0 and not medical_shape(w) for w in alias)
+                and (not sc.mixed_case or all(r[:1].isupper() and not r.isupper() for r in raw))):
+            # also a full name of rare words: "Son Genti (Gentian Hoxha)"
             hits.append((ma.start(1), ma.end(1), "NAME", 0.6))
     hits.extend(_particle_parts(text, lex, hits))
     hits.extend(_descriptive_surnames(text, sc, hits))
