@@ -189,6 +189,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "0500: PT W/ 12 BEAT RUN OF VT, ASYMPTOMATIC. 8 BEAT RUN NSVT X1.",
     "JP DRAIN CHANGED TO BLAKE 19 AT 1400. STRENGTH IMPROVED HERE 4/5. HR AT 110 SINUS ST. LINE PLACED AT 2245 BY DR.",
     "RN WILL FOLLOW UP. RT WILL WEAN. MD MAY ORDER CT. DAUGHTER IN LAW IS HCP.",
+    "BP 120/80 ON TARGET. UPS AND DOWNS OVERNIGHT. SHELL VIAL SENT. GE JUNCTION NOTED. KEEP BUN STABLE.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -644,6 +645,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("ADDICTION CONSULT NP WILL SAW PT.", "WILL"),
     ("wants to go home to Cape Cod.", "Cape Cod"),
     ("Sponsor Al visited 1900.", "Al"),
+    ("PT WANTS TO CALL HIS BOSS AT BOEING ABOUT FMLA", "BOEING"),
+    ("DAUGHTER WORKS AT THE DOLLAR GENERAL IN TOWN.", "DOLLAR GENERAL"),
+    ("SOCIAL: WORKS FOR UPS OUT OF THE LOCAL HUB.", "UPS"),
+    ("79 YO MALE, RETIRED US STEEL CLAIRTON WORKS (COKE OVEN)", "US STEEL CLAIRTON WORKS"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

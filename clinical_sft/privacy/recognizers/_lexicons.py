@@ -108,6 +108,7 @@ class Lexicons:
     neighborhoods: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
+    employers: list[str] = field(default_factory=list)
     name_class: dict[str, int] = field(default_factory=dict)
     freq: dict[str, float] = field(default_factory=dict)
 
@@ -221,6 +222,7 @@ def _build() -> Lexicons:
     lex.countries = {fold(c) for c in _data_lines("countries.txt")}
     lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")
+    lex.employers = _data_lines("employers.txt")
     fem = _census("dist.female.first")
     male = _census("dist.male.first")
     for n, pct in fem + male:

@@ -171,6 +171,10 @@ def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
                 for f in lex.facilities:
                     for v in _name_variants(fold(f)):
                         a.add_word(v, (v, "HOSPITAL"))
+                for f in lex.employers:
+                    v = fold(f)
+                    if not a.exists(v):
+                        a.add_word(v, (v, "EMPLOYER"))
                 a.make_automaton()
                 _AUTO = a
     return _AUTO
@@ -200,6 +204,60 @@ def _boundary(up: str, s: int, e: int) -> bool:
     return (s == 0 or not up[s - 1].isalnum()) and (e >= len(up) or not up[e].isalnum())
 
 
+# words that make the next few words a workplace ("WORKS NIGHTS AT THE", "HIS BOSS AT", "RETIRED FROM")
+_WORK_CONTEXT = frozenset("JOB JOBS BOSS SHIFT SHIFTS EMPLOYED EMPLOYMENT COWORKER COWORKERS CO-WORKER CO-WORKERS "
+                          "SUPERVISOR FOREMAN UNION WAREHOUSE HIRED FIRED LAID PENSION PENSIONER STOCKER "
+                          "CASHIER".split())
+
+
+def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
+    """Whether a listed employer at ``s`` is one here: a distinctive name anywhere (capitalised in prose), a name
+    that is also a word, an acronym, a clinical word or a surname only after a work word in the same clause."""
+    raw = text[s:s + len(word)]
+    if sc.mixed_case and not raw[:1].isupper() and not raw[:1].isdigit():
+        return False
+    words = [w.strip(".'’") for w in word.replace("-", " ").split()]
+    plain = all(lex.is_known_word(w) or w in lex.clinical or w in lex.last or len(w) <= 4 for w in words if w)
+    if not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split())):
+        return True
+    k = next((q for q, t in enumerate(sc.tokens) if t.start >= s), len(sc.tokens))
+    for q in range(k - 1, max(-1, k - 8), -1):
+        t = sc.tokens[q]
+        if t.text in ".;:" or "\n" in text[t.end:sc.tokens[q + 1].start if q + 1 < len(sc.tokens) else t.end]:
+            return False
+        u = t.up
+        if u in _WORK_VERBS or u in _OCCUPATIONS or u in _ROLE_JOBS or u in _WORK_CONTEXT:
+            return True
+    return False
+
+
+# what names one site of an employer ("GM LORDSTOWN", "US STEEL CLAIRTON WORKS", "AMAZON BWI2")
+_SITE_WORDS = frozenset("WORKS MILL MILLS REFINERY TERMINAL YARD SHIPYARD".split())
+_SITE_WORD = re.compile(r"[ \t]{1,2}([A-Za-z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*)")
+
+
+def _employer_site(sc: Scan, lex: Lexicons, text: str, e: int) -> int:
+    """The end of an employer's name with the site written after it (a town, a code, a plant), or ``e``."""
+    end = e
+    pos = e
+    for _ in range(3):
+        m = _SITE_WORD.match(text, pos)
+        if m is None:
+            break
+        w = m.group(1)
+        parts = [fold(x).upper() for x in w.split("-")]
+        if sc.mixed_case and not (w[:1].isupper() or any(c.isdigit() for c in w)):
+            break
+        if all(u in _SITE_WORDS for u in parts):
+            end = m.end()
+            break
+        if not all((u in lex.cities and u not in lex.clinical) or any(c.isdigit() for c in u)
+                   or (not lex.is_known_word(u) and u not in lex.clinical and len(u) >= 3) for u in parts):
+            break
+        pos = end = m.end()
+    return end
+
+
 def find_places(text: str) -> list[Hit]:
     """Cities, states and ZIP codes (lexicon, ``City, ST 02115`` patterns and place context)."""
     lex = get_lexicons()
@@ -217,6 +275,10 @@ def find_places(text: str) -> list[Hit]:
         if nxt and nxt.group(1).upper() in EPONYM_NEXT and (" " not in word or kind == "HOSPITAL") and not (
                 kind == "HOSPITAL" and re.search(r"\b(?:to|from|at|via)[ \t]{1,2}$", text[max(0, s - 6):s], re.I)):
             continue  # "PARKLAND FORMULA", "BOGOTA BAG", "ST JUDE VALVE": a device or a method, not a place
+        if kind == "EMPLOYER":
+            if _employer_ok(sc, lex, text, word, s):
+                hits.append((s, _employer_site(sc, lex, text, e), "LOCATION", 0.65))  # "WORKS AT THE DOLLAR GENERAL"
+            continue
         if kind == "HOSPITAL":
             # a campus or branch after a listed name: "KINDRED PARK VIEW", "Lahey North", "SPAULDING CAPE COD"
             for _ in range(3):
