@@ -190,6 +190,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "JP DRAIN CHANGED TO BLAKE 19 AT 1400. STRENGTH IMPROVED HERE 4/5. HR AT 110 SINUS ST. LINE PLACED AT 2245 BY DR.",
     "RN WILL FOLLOW UP. RT WILL WEAN. MD MAY ORDER CT. DAUGHTER IN LAW IS HCP.",
     "BP 120/80 ON TARGET. UPS AND DOWNS OVERNIGHT. SHELL VIAL SENT. GE JUNCTION NOTED. KEEP BUN STABLE.",
+    "PT SPEAKS SWEDISH. CHANGED TO SHARP DEBRIDEMENT. DUKE CRITERIA MET. REPORT GIVEN TO RN AT BEDSIDE.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -649,6 +650,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("DAUGHTER WORKS AT THE DOLLAR GENERAL IN TOWN.", "DOLLAR GENERAL"),
     ("SOCIAL: WORKS FOR UPS OUT OF THE LOCAL HUB.", "UPS"),
     ("79 YO MALE, RETIRED US STEEL CLAIRTON WORKS (COKE OVEN)", "US STEEL CLAIRTON WORKS"),
+    ("CHF/ESRD, TRANSFERRED FROM SWEDISH FOR CRRT.", "SWEDISH"),
+    ("S/P RESECTION AT NORTHWESTERN, ON TMZ", "NORTHWESTERN"),
+    ("TRANSFER TO CARDINAL HILL FOR REHAB WHEN BED AVAIL", "CARDINAL HILL"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

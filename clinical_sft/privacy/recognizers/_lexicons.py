@@ -109,6 +109,7 @@ class Lexicons:
     countries: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
     employers: list[str] = field(default_factory=list)
+    facilities_ctx: set[str] = field(default_factory=set)  # one-word short names that are also words
     name_class: dict[str, int] = field(default_factory=dict)
     freq: dict[str, float] = field(default_factory=dict)
 
@@ -223,6 +224,7 @@ def _build() -> Lexicons:
     lex.cities |= lex.minor_places
     lex.facilities = _data_lines("facilities.txt")
     lex.employers = _data_lines("employers.txt")
+    lex.facilities_ctx = {fold(f).upper().removesuffix("'S") for f in _data_lines("facilities_ctx.txt")}
     fem = _census("dist.female.first")
     male = _census("dist.male.first")
     for n, pct in fem + male:

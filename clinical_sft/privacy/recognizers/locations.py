@@ -1410,9 +1410,11 @@ def find_facilities(text: str) -> list[Hit]:
         # or one unknown word: "TRANSFER NOTE -- TO HARBORVIEW", "transferred from Faxton"
         word = a.kind == "w" and len(a.text) >= 5 and a.text.isalpha() and not medical_shape(a.up) \
             and (not sc.mixed_case or a.is_title or a.is_upper)
-        if not (acronym or word) or a.up in lex.clinical or a.up.removesuffix("'S") in lex.clinical \
-                or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY \
-                or a.up in _FAC_TAIL or a.up in _WARD_UNITS or a.up in lex.name_class:
+        # or a listed short name that is also a word, a surname or a town: "FROM SWEDISH", "AT VANDY", "AT UC"
+        listed = a.kind == "w" and a.up.removesuffix("'S") in lex.facilities_ctx and (not sc.mixed_case or not a.is_lower)
+        if not listed and (not (acronym or word) or a.up in lex.clinical or a.up.removesuffix("'S") in lex.clinical
+                           or a.up in STATE_ABBR or lex.is_known_word(a.up) or a.up in _NOT_FACILITY
+                           or a.up in _FAC_TAIL or a.up in _WARD_UNITS or a.up in lex.name_class):
             continue
         before = {toks[q].up for q in range(max(0, i - 4), i) if toks[q].kind == "w"}
         if before & _CLINICIAN_WORDS and not (acronym and a.up in lex.first):
@@ -1598,7 +1600,8 @@ def _facility_acronyms(sc: Scan, lex: Lexicons, hits: list[Hit]) -> list[Hit]:
 
 _ATTENDS = frozenset("ATTENDS ATTEND ATTENDED ATTENDING MEMBER MEMBERS".split())  # "Family attends Oromo Evangelical Church"
 _GO_WORDS = frozenset("GO GOING GOES WENT".split())
-_CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST".split())
+_CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST NURSE "
+                              "RN".split())
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX ARRIVED".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
 _SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())
@@ -1678,7 +1681,7 @@ _CARE_WORDS = frozenset(
     "F/U CARE SEEN DIALYZES DIALYSIS HD CLINIC PCP RETURN RETURNED DISCHARGED TREATED SURGERY SENT FLOWN "
     "MEDFLIGHTED MEDFLIGHT ARRIVED REHAB HOSPITALIZED HOSPITALIZATION STAY STAYED ICU PRESENTED PRESENTING "
     "TRANSPLANT CATH CATHED DIAGNOSED EVALUATED INTUBATED BIOPSY CHEMO RADIATION APPT APPOINTMENT STAYS STAYING "
-    "LIVES LIVED RESIDES".split())
+    "LIVES LIVED RESIDES RESECTION HELO HELICOPTER LIFEFLIGHT".split())
 # words that name a hospital on their own after a place preposition: "TRANSPLANT AT METHODIST", "FROM MERCY"
 _BRAND_FACILITY = frozenset("METHODIST BAPTIST PRESBYTERIAN LUTHERAN ADVENTIST EPISCOPAL MERCY KAISER MAYO MEMORIAL "
                             "SAMARITAN RESURRECTION "
