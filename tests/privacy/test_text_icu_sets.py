@@ -653,12 +653,20 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("CHF/ESRD, TRANSFERRED FROM SWEDISH FOR CRRT.", "SWEDISH"),
     ("S/P RESECTION AT NORTHWESTERN, ON TMZ", "NORTHWESTERN"),
     ("TRANSFER TO CARDINAL HILL FOR REHAB WHEN BED AVAIL", "CARDINAL HILL"),
+    ("PALLIATIVE NP ROSE CALLAHAN, SW TAMIKA BELL, THIS RN.", "TAMIKA BELL"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
     start = text.index(phi)
     covered = [s for s in spans if s.start <= start and s.end >= start + len(phi)]
     assert covered, [text[s.start:s.end] for s in spans]
+
+
+def test_a_first_name_that_is_a_word_is_found_again_where_a_person_acts(deid: Deidentifier) -> None:
+    text = "DAUGHTER PEG AT BEDSIDE. PT HAD TOLD PEG NO MACHINES. SON WILL HERE. RE-MEET AFTER WILL ARRIVES."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["PEG", "PEG", "WILL", "WILL"]
+    text = "SON WILL HERE. RN WILL CALL. PEG TUBE PLACED. AMBULATING W/ WALKER."
+    assert [text[s.start:s.end] for s in deid.analyze(text)] == ["WILL"]
 
 
 def test_in_law_is_no_part_of_the_name(deid: Deidentifier) -> None:

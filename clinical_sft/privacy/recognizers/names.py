@@ -29,6 +29,7 @@ from clinical_sft.privacy.recognizers._lexicons import (
     medical_shape,
 )
 from clinical_sft.privacy.recognizers._scan import Scan, scan
+from clinical_sft.privacy.recognizers.patterns import _WEEKDAYS
 
 __all__ = ["CREDENTIALS", "RELATIVES", "TITLES", "find_names"]
 
@@ -762,14 +763,16 @@ def find_names(text: str) -> list[Hit]:
             flag[i] = max(flag.get(i, 0), 0.6)
 
     # --- a name found once is a name everywhere in the note ("DAUGHTER SHAWNA CALLED ... SHAWNA ASKED") ------
-    # --- a surname that is a word after a relative's first name: "SON RAYMOND GOLD ALSO", "DTR KATHLEEN MURPHY IN"
+    # --- a surname that is a word after a relative's or a colleague's first name: "SON RAYMOND GOLD ALSO",
+    # "DTR KATHLEEN MURPHY IN", "SW TAMIKA BELL,"
     for i in list(flag):
         j = i + 1
         if flag[i] < 0.85 or j + 1 >= len(toks) or j in flag or toks[j].kind != "w" or toks[j].start - toks[i].end > 2:
             continue
         p = sc.prev_word(i, _CTX_SKIP)
         u = toks[j].up
-        if p < 0 or toks[p].up not in RELATIVES or toks[p].up in _WEAK_RELATIVES or lex.klass(toks[i].up) != PURE \
+        if p < 0 or not ((toks[p].up in RELATIVES and toks[p].up not in _WEAK_RELATIVES) or toks[p].up in _NAMED_ROLES) \
+                or lex.klass(toks[i].up) != PURE \
                 or u in _NOT_A_NAME or u in _VERBISH or u in VERBS or u in RELATIVES or u in TITLES or u in CREDENTIALS \
                 or lex.last_pct.get(u, 0.0) < 0.005 or (sc.mixed_case and not toks[j].is_title) or medical_shape(u):
             continue
@@ -1207,6 +1210,22 @@ _MODIFIERS = frozenset("HOW THE A AN VERY SO TOO AS THIS THAT ANY NO MY HIS HER 
 _PERSON_VERBS = frozenset("FLEW FLIES FLYING TOLD TELLS SPOKE SAW SEES RAN DOES".split())
 
 
+# what a person does after their name, said again ("PEG REQUESTS PARISH PRIEST", "UNTIL PJ ARRIVES")
+_PERSON_AFTER = frozenset("REQUESTS REQUESTED ARRIVES ARRIVING WANTS AGREES ASKS DISAGREES DISAGREED UNDERSTANDS "
+                          "REPORTS ALSO PREFERS HOPES".split())
+# what is done to a person before their name, said again ("TOLD PEG", "PER WILL", "CALL MAY IN AM")
+_PERSON_BEFORE = frozenset("TOLD TELL TELLS CALL CALLED ASK ASKED PER UPDATE UPDATED NOTIFIED INFORMED GAVE "
+                           "AFTER UNTIL".split())
+
+
+def _person_before(sc: Scan, i: int) -> bool:
+    """Whether the word before token ``i`` makes it a person ("TOLD PEG", "PER WILL", "UNTIL PJ ARRIVES")."""
+    toks = sc.tokens
+    if i >= 1 and toks[i - 1].up in _PERSON_BEFORE and toks[i - 1].end < toks[i].start:
+        return toks[i - 1].up not in ("AFTER", "UNTIL") or (i + 1 < len(toks) and toks[i + 1].up.startswith("ARRIV"))
+    return False
+
+
 def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
     """Flag the other occurrences of confidently found names that are no frequent words."""
     toks = sc.tokens
@@ -1225,7 +1244,13 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
         if score >= 0.55 and u.isalpha() and len(u) >= 2 and u not in lex.clinical and u not in _NOT_A_NAME \
                 and u not in names and (u in lex.first or len(u) == 2):
             frequent.add(u)  # also nicknames like "PJ"
-    if not names and not frequent:
+    # first names that are also function or clinical words ("SON WILL", "DAUGHTER PEG", "SISTER MAY"): again only
+    # where a person is told, asked or quoted ("PER WILL", "TOLD PEG", "CALL MAY IN AM")
+    wordlike = {toks[i].up for i, score in flag.items()
+                if score >= 0.6 and toks[i].up in lex.first and toks[i].up.isalpha() and len(toks[i].up) >= 3
+                and toks[i].up not in names and toks[i].up not in frequent and toks[i].up not in RELATIVES
+                and toks[i].up not in TITLES and toks[i].up not in CREDENTIALS and toks[i].up not in _WEEKDAYS}
+    if not names and not frequent and not wordlike:
         return
     for i in sc.words:
         if i in flag:
@@ -1234,11 +1259,15 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
         u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
         if u in names and (not sc.mixed_case or not t.is_lower):
             flag[i] = 0.65
+        elif u in wordlike and (t.is_title if sc.mixed_case else t.is_upper) and (
+                _person_before(sc, i) or (i + 1 < len(toks) and toks[i + 1].up in _PERSON_AFTER)):
+            flag[i] = 0.6
         elif u in frequent and (t.is_title if sc.mixed_case else t.is_upper) and i + 1 < len(toks) \
                 and t.up == u and toks[i + 1].up not in lex.clinical and toks[i + 1].up not in _LANGUAGE_NEXT \
                 and not _eponym_or_field(sc, i) \
                 and not (i >= 1 and toks[i - 1].up in _MODIFIERS) \
                 and (toks[i + 1].up in _VERBISH or toks[i + 1].up in _ROLE_VERBS or toks[i + 1].up in _PERSON_VERBS
+                     or toks[i + 1].up in _PERSON_AFTER or _person_before(sc, i)
                      or (sc.mixed_case and u not in _STOP and toks[i + 1].is_lower and toks[i + 1].up not in _STOP)
                      or (toks[i + 1].kind == "w" and toks[i + 1].up.endswith("ED") and len(toks[i + 1].up) > 4)
                      or (toks[i + 1].kind == "w" and toks[i + 1].up.endswith("ING") and len(toks[i + 1].up) > 5)
