@@ -191,6 +191,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "RN WILL FOLLOW UP. RT WILL WEAN. MD MAY ORDER CT. DAUGHTER IN LAW IS HCP.",
     "BP 120/80 ON TARGET. UPS AND DOWNS OVERNIGHT. SHELL VIAL SENT. GE JUNCTION NOTED. KEEP BUN STABLE.",
     "PT SPEAKS SWEDISH. CHANGED TO SHARP DEBRIDEMENT. DUKE CRITERIA MET. REPORT GIVEN TO RN AT BEDSIDE.",
+    "CCU RN NOTE 7-3. PAIN 3/10 AM, 4/10 PM. SLEPT 2-4 AM. LIVES IN TOWN 3/4 OF THE YEAR. NEW YEAR RESOLUTION.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -654,6 +655,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("S/P RESECTION AT NORTHWESTERN, ON TMZ", "NORTHWESTERN"),
     ("TRANSFER TO CARDINAL HILL FOR REHAB WHEN BED AVAIL", "CARDINAL HILL"),
     ("PALLIATIVE NP ROSE CALLAHAN, SW TAMIKA BELL, THIS RN.", "TAMIKA BELL"),
+    ("CV: PT TO CATH LAB 3-14 AM. LAST CATH 2 YRS AGO", "3-14"),
+    ("SAME PARTICIPANTS AS 3/10 MEETING PLUS GODDAUGHTER", "3/10"),
+    ("BED AT REHAB CONFIRMED FOR 2/10. AUTH NOT REQUIRED", "2/10"),
+    ("81 YO F TX'D FROM ST E'S 3/3 W/ CHOLANGITIS", "3/3"),
+    ("PT DRANK HEAVILY SINCE KHMER NEW YEAR. FAMILY ASKING FOR MONK", "KHMER NEW YEAR"),
+    ("Wants to go home for New Year. Discharge planned", "New Year"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

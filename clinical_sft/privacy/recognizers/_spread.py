@@ -45,6 +45,9 @@ _COMMA_REGION = re.compile(r",[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,20})(?=[ \t]*(
 # a year right after a place, in a sentence about moving, a procedure or a life event ("MOVED TO MOTT HAVEN 1958",
 # "ICD placed at Beaumont 2016"): not a time of day
 _PLACE_YEAR = re.compile(r"[ \t]{1,2}(?:in[ \t]{1,2})?((?:19[3-9]\d|20[0-4]\d))(?=[ \t]*(?:[.,;)\n]|$))", re.IGNORECASE)
+# a day right after a place someone came from or was at: "FROM ST E'S 3/3", "at OSH (4/10)", "IN PENDLETON 9-14"
+_PLACE_DATE = re.compile(r",?[ \t]{1,2}\(?((?:1[0-2]|0?[1-9])[/-](?:3[01]|[12]\d|0?[1-9]))\)?(?![\w/.\-%])(?![ \t]{1,2}(?:of|times|x)\b)", re.IGNORECASE)
+_PREP_BEFORE = re.compile(r"\b(?:from|at|in|to)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
 _LIFE_EVENTS = frozenset("MOVED CAME EMIGRATED IMMIGRATED RESETTLED RESETTLEMENT RELOCATED BORN PLACED DONE SURGERY "
                          "DIAGNOSED TREATED RETIRED MARRIED GRADUATED SIGNED IMPLANTED REPAIRED".split())
 # years listed with a date that has one: "PREVIOUS ADMITS (2004, 2006, JUNE 2007)", "IN 1998 AND 2001"
@@ -189,6 +192,9 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                         and not w.endswith(("ED", "ING")) \
                         and (not sc.mixed_case or m.group(1)[:1].isupper()):
                     out.append((m.start(1), m.end(1), "LOCATION", 0.55))
+        m = _PLACE_DATE.match(text, e)
+        if m and _PREP_BEFORE.search(text, max(0, s - 8), s):
+            out.append((m.start(1), m.end(1), "DATE", 0.55))  # "TX'D FROM ST E'S 3/3", "returning from Lagos 1/4"
         m = _PLACE_YEAR.match(text, e)
         if m:
             before = set(re.findall(r"[A-Za-z]+", text[max(0, s - 60):s].upper()))

@@ -43,6 +43,9 @@ _DATE_INTL = re.compile(
     rf"(?:[ \t,]{{1,3}}(?:de[ \t]{{1,3}})?{_YEAR}\b)?", _F)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|april|june|july|august|september|october|november|december)\b", _F)
 _HOLIDAY = re.compile(r"\b(?:christmas(?:[ \t]eve)?(?![ \t]tree)|x-?mas(?:[ \t]eve)?|thanksgiving|t-?giving|easter|halloween|hanukkah|new year'?s(?: day| eve)?|"
+                      r"(?:for|since|after|before|over|until|by)[ \t]new year(?![ \t]?'?s)|christmas day|marathon monday|"
+                      r"(?:khmer|hmong|lao|persian|thai|vietnamese|korean|jewish|tamil|sikh) new year|"
+                      r"(?:greek|russian|armenian|ethiopian|coptic) (?:easter|christmas)|syttende mai|"
                       r"memorial day|labor day|independence day|valentine'?s day|passover|ramadan|yom kippur|rosh hashanah|"
                       r"kwanzaa|diwali|juneteenth|mardi gras|cinco de mayo|good friday|palm sunday|ash wednesday|"
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
@@ -159,11 +162,15 @@ _DATE_CTX = frozenset(
     "PRESENTED PRESENTING "
     "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
     "INSERTED REMOVED CHANGED DONE OF "
-    "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED DISPENSED DECANNULATED CANNULATED DECANNULATION "
+    "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED REGROUP VERIFIED DISPENSED DECANNULATED CANNULATED DECANNULATION "
     "CANNULATION".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
 
 
+# words right after a date: its part of the day or what happened on it ("3-14 AM", "THE 3/10 MEETING")
+_DAY_PART_AFTER = frozenset("AM PM MORNING EVENING NIGHT MEETING MTG CONFERENCE NOTE".split())
+# a day something is set for: "BED CONFIRMED FOR 2/10", "SCHEDULED ON 3/4"
+_BOOKED = frozenset("CONFIRMED SCHEDULED PLANNED BOOKED SET RESCHEDULED".split())
 # a meeting set for a day: "TO MEET W/ FAMILY 1/2", "FAMILY MTG PLANNED FOR 3/4"
 _MEET_WORDS = frozenset("MEET MEETING MTG CONFERENCE".split())
 _DATE_CTX_FAR = frozenset("LAST NEXT SINCE UNTIL ADMITTED DATED SCHEDULED PLANNED DUE PRESENTED MEDEVAC FLOWN "
@@ -236,7 +243,8 @@ def find_dates(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "DATE", 0.6))  # "SPENDS JAN-MAR IN YUMA", "from Nov to April"
             hits.append((m.start(2), m.end(2), "DATE", 0.6))
     for m in _HOLIDAY.finditer(text):
-        hits.append((m.start(), m.end(), "DATE", 0.7))
+        lead = re.match(r"(?:for|since|after|before|over|until|by)[ \t]", m.group(), re.IGNORECASE)
+        hits.append((m.start() + (lead.end() if lead else 0), m.end(), "DATE", 0.7))  # "home for New Year"
     for m in _DATE_ISO.finditer(text):
         mo, d = int(m.group(3)), int(m.group(4))
         if 1 <= mo <= 12 and 1 <= d <= 31:
@@ -253,6 +261,10 @@ def find_dates(text: str) -> list[Hit]:
             prev = _prev_words(text, m.start(), 2)
             nxt = _next_word(text, m.end())
             ctx = _date_context(prev) or _TIME_AFTER.match(text, m.end()) is not None or (
+                nxt in _DAY_PART_AFTER and 1 <= a <= 12 and (b > 12 or nxt not in ("AM", "PM"))) or (
+                # "TO CATH LAB 3-14 AM", "AS 3/10 MEETING" (not "PAIN 4/10 PM", "SLEPT 2-4 AM")
+                len(prev) == 2 and prev[0] in _BOOKED and prev[1] in ("FOR", "ON")) or (
+                prev[-1:] == ["NOTE"] and sep == "/") or (  # "NURSING NOTE 3/5" (but the shift of "NOTE 7-3")
                 prev[-1:] == ["GIVEN"] and sep == "/" and 1 <= a <= 12 and not _score_shape(a, sep, b)) or (
                 sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4)))
             if sep == "/" and (
@@ -283,7 +295,8 @@ def find_dates(text: str) -> list[Hit]:
                                                 and not (prev[0] in _DOSE_WORDS and 1 <= a <= 12 and b >= 13))
                     or (prev and prev[-1] == "DAY" and a < b)))):
                 continue
-            if sep == "-" and not padded and a < b <= 20 and nxt and nxt not in _AFTER_DATE:
+            if sep == "-" and not padded and a < b <= 20 and nxt and nxt not in _AFTER_DATE \
+                    and not (ctx and nxt in _DAY_PART_AFTER):
                 continue  # "UNTIL 3-4 BMS", "R 3-8": a range before a noun
             score = 0.75 if ctx or sep == "/" else 0.6
         else:
