@@ -192,6 +192,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "BP 120/80 ON TARGET. UPS AND DOWNS OVERNIGHT. SHELL VIAL SENT. GE JUNCTION NOTED. KEEP BUN STABLE.",
     "PT SPEAKS SWEDISH. CHANGED TO SHARP DEBRIDEMENT. DUKE CRITERIA MET. REPORT GIVEN TO RN AT BEDSIDE.",
     "CCU RN NOTE 7-3. PAIN 3/10 AM, 4/10 PM. SLEPT 2-4 AM. LIVES IN TOWN 3/4 OF THE YEAR. NEW YEAR RESOLUTION.",
+    "MCI 2 YRS AGO. SCI NEG. MCI SEEN ON ECHO. RR 20S. SO WEANING.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -661,6 +662,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("81 YO F TX'D FROM ST E'S 3/3 W/ CHOLANGITIS", "3/3"),
     ("PT DRANK HEAVILY SINCE KHMER NEW YEAR. FAMILY ASKING FOR MONK", "KHMER NEW YEAR"),
     ("Wants to go home for New Year. Discharge planned", "New Year"),
+    ("SOCIAL: WIFE (HCP) @ HOME IN SO. BOSTON, DAUGHTER CALLED", "SO. BOSTON"),
+    ("WIFE DOES NOT DRIVE; PARISH (ST. STANISLAUS) ARRANGING RIDES.", "ST. STANISLAUS"),
+    ("Pastor from Our Savior's Lutheran visited and prayed", "Our Savior's Lutheran"),
+    ("41 YO M IN DOC CUSTODY (MCI-NORFOLK, INMATE # 88127)", "MCI-NORFOLK"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -126,6 +126,13 @@ def _of_tail(text: str, lex: Lexicons, mixed_case: bool, e: int) -> int:
     return end
 
 
+# a saint's title before a found name of a parish or a church: "PARISH (ST. STANISLAUS)", "at St. Frances of Rome"
+_SAINT_BEFORE = re.compile(r"(?:^|[(\[,;:]|\b(?:at|of|from|to|in|is|attends|attended|member|parish|church|visited|"
+                           r"with|w/|by))[ \t]{0,2}((?:st\.?|saint)[ \t]{1,2})$", re.IGNORECASE)
+_OUR_BEFORE = re.compile(r"(?<![\w])(our[ \t]{1,2})$", re.IGNORECASE)
+_OUR_NAMES = frozenset("LADY SAVIOR SAVIOUR REDEEMER MOTHER FATHER SHEPHERD SAVIORS SAVIOURS".split())
+
+
 def _facility_found(text: str, found: Sequence[Hit], s: int, e: int) -> bool:
     """Whether a facility was found over ``text[s:e]`` too ("MAPLEWOOD MANOR NH": a nursing home, no state)."""
     return any(label == "HOSPITAL" and a < e and s < b for a, b, label, _ in found) \
@@ -142,6 +149,13 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
     starts = {t.start: k for k, t in enumerate(toks)}
     out: list[Hit] = []
     for s, e, label, _score in found:
+        if label in ("NAME", "HOSPITAL", "LOCATION"):
+            m = _SAINT_BEFORE.search(text, max(0, s - 30), s)
+            if m is not None and (not sc.mixed_case or m.group(1)[:1].isupper()):
+                out.append((m.start(1), e, label, 0.55))  # "PARISH (ST. STANISLAUS)", "attends st hyacinth church"
+            m = _OUR_BEFORE.search(text, max(0, s - 6), s)
+            if m is not None and text[s:e].split()[0].upper().rstrip("'S’") in _OUR_NAMES:
+                out.append((m.start(1), e, label, 0.55))  # "Our Savior's Lutheran", "OUR LADY OF THE CEDARS"
         if label == "DATE" and re.search(_YEAR, text[s:e]):
             for direction in (-1, 1):
                 a, b = s, e

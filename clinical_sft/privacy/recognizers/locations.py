@@ -316,6 +316,9 @@ def find_places(text: str) -> list[Hit]:
                 and _AFTER_IN_FROM.search(text, max(0, s - 14), s) and not re.match(r"[ \t]{1,2}of\b", text[e:e + 5], re.I):
             hits.append((s, e, "LOCATION", 0.6))  # "FROM NORTH END", "IN FIELDS CORNER": a listed district
             continue
+        mdir = _DIR_ABBR_BEFORE.search(text, max(0, s - 7), s) if kind == "LOCATION" else None
+        if mdir is not None:
+            s = mdir.start()  # "IN SO. BOSTON", "FROM NO. ANDOVER": the part of town with it
         if word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
                                            for w in words):
             # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
@@ -476,6 +479,11 @@ def find_places(text: str) -> list[Hit]:
                 s0 = m.start(2) - len(" ".join(words)) - 1
         hits.append((s0, m.end(), "LOCATION", 0.55))
     # a union local and a police precinct: "IBEW LOCAL 7", "TWU Local 234", "NYPD 40TH PCT", "THE 47 PCT"
+    for m in _PRISON.finditer(text):
+        inmate = fold(re.split(r"[ \t\-]+", m.group())[1]).upper()
+        if inmate not in lex.clinical and inmate not in _STOP and (
+                inmate in lex.cities or not lex.is_known_word(inmate) or lex.klass(inmate) == PURE):
+            hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "(MCI-NORFOLK", "INMATE AT SCI GRATERFORD"
     for m in _UNION_LOCAL.finditer(text):
         if _next_upper(text, m.end()) not in _LOCAL_NOT_AFTER:
             s0 = m.start() if not m.group(1) or not lex.is_known_word(m.group(1)) else m.start(1) + len(m.group(1)) + 1
@@ -1028,6 +1036,11 @@ def find_addresses(text: str) -> list[Hit]:
     return hits
 
 
+# state and federal prisons by their usual prefix: "MCI-NORFOLK", "SCI GRATERFORD", "FCI Danbury"
+_PRISON = re.compile(r"\b(?-i:MCI|SCI|FCI|USP|FMC|CCI|SBCC|OCCC)[ \t\-]{1,2}(?:[A-Z][A-Za-z]+|[a-z]{4,})(?:[ \t][A-Z][a-z]+)?\b",
+                     re.IGNORECASE)
+
+
 def _street_named(sc: Scan, lex: Lexicons, name: str, end: int) -> bool:
     """Whether the words before a street suffix name a street ("BLUE HILL", "Morrissey"), not a clinical phrase."""
     street_words = name.upper().split()
@@ -1086,6 +1099,8 @@ _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,
 # what comes right before a house number ("LIVES AT", "HOME", "ADDRESS:", "RI, 118 COTTAGE ST")
 _ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|addr|located|lived)\b[^\n.;]{0,8}"
                           r"|\b(?-i:" + "|".join(sorted(STATE_ABBR)) + r"),[ \t])[ \t:]*\Z|\bat[ \t]{1,2}\Z", re.IGNORECASE)
+# an abbreviated part of town before a city: "SO. BOSTON", "NO. ANDOVER", "E. BOSTON"
+_DIR_ABBR_BEFORE = re.compile(r"(?<![\w.])(?:so|no|e|w|n|s)\.[ \t]?$|(?<![\w.])(?:so|no)[ \t]$", re.IGNORECASE)
 _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
