@@ -666,6 +666,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("WIFE DOES NOT DRIVE; PARISH (ST. STANISLAUS) ARRANGING RIDES.", "ST. STANISLAUS"),
     ("Pastor from Our Savior's Lutheran visited and prayed", "Our Savior's Lutheran"),
     ("41 YO M IN DOC CUSTODY (MCI-NORFOLK, INMATE # 88127)", "MCI-NORFOLK"),
+    ("TRANSFERRED FROM CHEROKEE INDIAN HOSPITAL VIA AIR W/ SAH", "CHEROKEE INDIAN HOSPITAL"),
+    ("FIREFIGHTER FOR THE QUINCY FIRE DEPT FOR 30 YRS", "QUINCY FIRE DEPT"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

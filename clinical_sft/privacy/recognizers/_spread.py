@@ -61,12 +61,10 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
 _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z])|([ \t]+[A-Z]))")
 # postal codes that are no clinical abbreviation: also before a word in capitals ("FROM NORTH CONWAY NH AT BEDSIDE")
 _PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA KS WY MT AK ND".split())
-# the head that makes an organisation of a found town or name: "LYNN PD", "Quincy Fire Dept", "Beulaville VFD",
-# "Malden JCC", "lawrence high", "Georgia Tech"
+# the head that makes an organisation of a found town or name: "Beulaville VFD", "Malden JCC", "lawrence high",
+# "Georgia Tech" (police and fire departments are facility heads: "LYNN PD", "Quincy Fire Dept")
 _ORG_TAIL = re.compile(
-    r"[ \t]{1,2}(?:(?:vol(?:unteer)?\.?[ \t]{1,2})?fire[ \t]{1,2}(?:dept|department|rescue|district)\b\.?"
-    r"|police(?:[ \t]{1,2}(?:dept|department)\b\.?)?|(?-i:PD|FD|VFD|JCC|UMC|YMCA|YWCA)\b"
-    r"|(?:sheriff'?s?|sheriffs)[ \t]{1,2}(?:office|dept|department)\b|state[ \t]{1,2}police\b"
+    r"[ \t]{1,2}(?:(?-i:VFD|JCC|UMC|YMCA|YWCA)\b"
     r"|high(?:[ \t]{1,2}school)?\b(?![ \t]{0,2}(?:risk|dose|flow|fever|grade|peep|output|rate|pressure|bp|hr))"
     r"|public[ \t]{1,2}schools?\b|community[ \t]{1,2}college\b|(?-i:Tech|TECH)\b)", re.IGNORECASE)
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation

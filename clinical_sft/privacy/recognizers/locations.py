@@ -116,6 +116,10 @@ FACILITY_WORDS = frozenset(
     "ISLAND LAKE LAKES RIVER RIVERSIDE BAY HARBOR PARK HILL HILLS SPRINGS VIEW PINES OAKS CENTRAL "
     "SOUTHERN NORTHERN EASTERN WESTERN MEDICAL HEALTH & AND OF THE LADY SISTERS".split())
 # facility words that do not name a place by themselves ("GENERAL HOSPITAL", "COMMUNITY HOSPITAL")
+# what kind of hospital, not which one ("PSYCH HOSPITAL", "PRIVATE PSYCHIATRIC HOSPITAL")
+_KIND_WORDS = frozenset("PSYCH PSYCHIATRIC PRIVATE PUBLIC STATE LOCAL OUTSIDE OTHER ANOTHER ACUTE CHRONIC TEACHING "
+                        "REHAB REHABILITATION CHILDREN PEDIATRIC CANCER TRAUMA SPECIALTY MENTAL VETERANS ARMY NAVY "
+                        "MILITARY FIELD".split())
 _GENERIC_FACILITY = frozenset(
     "GENERAL MEMORIAL COMMUNITY REGIONAL UNIVERSITY COUNTY STATE CITY MEDICAL HEALTH CENTRAL NORTH SOUTH "
     "EAST WEST NORTHERN SOUTHERN EASTERN WESTERN NEW & AND OF THE CHILDREN'S CHILDRENS WOMEN'S WOMENS VA "
@@ -1151,8 +1155,7 @@ def find_facilities(text: str) -> list[Hit]:
         # "Charlton Memorial cardiology clinic" (the name is found on its own)
         lower_head = weak and sc.mixed_case and t.is_lower and i >= 1 and toks[i - 1].text[:1].isupper()
         lower_head = lower_head or " ".join(toks[q].up for q in range(i, head_end + 1)) in (
-            "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "FD", "PD", "FIRE DEPT", "POLICE DEPT", "FIRE DEPARTMENT",
-            "POLICE")  # "AT GM LORDSTOWN PLANT", "BY QUINCY FD": the name only
+            "PLANT", "ASSEMBLY PLANT", "POWER PLANT")  # "AT GM LORDSTOWN PLANT": the name only
         head_end, weak_chain = _chain_heads(toks, heads, head_end)
         weak = weak and weak_chain
         # walk back over the facility's own name
@@ -1266,8 +1269,8 @@ def find_facilities(text: str) -> list[Hit]:
             while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "OF" and i - 1 > k > 0
                                                             and toks[k - 1].up not in _FAC_PREP)) \
-                    and (toks[k].up not in lex.clinical or ((employer or faith) and len(toks[k].up) >= 4
-                                                            and toks[k].up.isalpha()
+                    and (toks[k].up not in lex.clinical or ((employer or faith or not weak) and len(toks[k].up) >= 4
+                                                            and toks[k].up.isalpha() and toks[k].up not in _KIND_WORDS
                                                             and not medical_shape(toks[k].up))) \
                     and toks[k].up not in _STOP_PLACE \
                     and not (weak and not cared and not faith and _plain_word(lex, toks[k].up)):
