@@ -46,7 +46,7 @@ STATE_ABBR = frozenset(
     "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR".split())
 STREET_SUFFIX = frozenset(
     "STREET ST AVENUE AVE AV ROAD RD BOULEVARD BLVD DRIVE DR LANE LN WAY COURT CT PLACE PL TERRACE TER "
-    "CIRCLE CIR PARKWAY PKWY HIGHWAY HWY SQUARE SQ TRAIL TRL ROUTE RTE PIKE ALLEY TURNPIKE TPKE PLAZA "
+    "CIRCLE CIR PARKWAY PKWY HIGHWAY HWY SQUARE SQ TRAIL TRL ROUTE RTE PIKE ALLEY TURNPIKE TPKE PLAZA TERR "
     "EXPRESSWAY FREEWAY CRESCENT CRES GROVE ROW WALK PATH LOOP RUN XING CROSSING POINT HEIGHTS HTS "
     "STRASSE STRAAT KATU VEJ GATAN CALLE RUA".split())
 # suffixes that are ordinary words too ("3 MORE RUNS", "2 BEDSIDE COURT"): the street words must look like a name
@@ -917,9 +917,12 @@ def find_addresses(text: str) -> list[Hit]:
         if j < n and toks[j].kind == "w" and len(toks[j].text) == 1 and toks[j].start == t.end:
             j += 1  # 12B
         # "LIVES W/ WIFE AT 114 DIVISION ST", "HOME 18 PLEASANT VIEW RD": the street's words may be plain words
-        mcue = _ADDRESS_CUE.search(text, max(0, toks[i_first].start - 16), toks[i_first].start)
-        cue = mcue is not None
-        strong_cue = mcue is not None and mcue.group().strip().upper() != "AT"
+        mcue = _ADDRESS_CUE.search(text, max(0, toks[i_first].start - 56), toks[i_first].start)
+        at_cue = mcue is not None and mcue.group().strip().upper() == "AT"
+        strong_cue = mcue is not None and not at_cue and not re.search(
+            r"\d(?!\d*(?:st|nd|rd|th)\b)", mcue.group(), re.IGNORECASE)
+        cue = at_cue or strong_cue
+        # (no other number between the cue and the house number: not "LIVES ALONE, HR 110 SINUS ST")
         words = 0
         found = -1
         while j < n and words <= 5:
@@ -948,7 +951,8 @@ def find_addresses(text: str) -> list[Hit]:
                         and toks[j + 1].start - tj.end == 1:
                     found = j + 1  # "9501 LONG POINT RD": the first suffix is part of the name
                     break
-                if tj.up in _WEAK_SUFFIX and not city_next and not strong_cue and not all(
+                plain_cue = strong_cue and all(toks[q].kind != "w" or lex.zipf(toks[q].up) < 5.9 for q in range(i + 1, j))
+                if tj.up in _WEAK_SUFFIX and not city_next and not plain_cue and not all(
                         toks[q].kind != "w" or toks[q].up in ("ST", "ND", "RD", "TH", "N", "S", "E", "W") or (
                             toks[q].is_title if sc.mixed_case else (
                                 not lex.is_known_word(toks[q].up) or lex.klass(toks[q].up) != NOT_NAME))
@@ -1101,7 +1105,7 @@ _CROSS_STREET = re.compile(
     r"(?:ave|avenue|st|street|blvd|boulevard|rd|road|hwy|highway|pkwy|parkway)\b\.?(?![ \t]*\d{1,4}\b(?!/))", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste)\.?[ \t]{0,2}#?[ \t]{0,2}\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 # what comes right before a house number ("LIVES AT", "HOME", "ADDRESS:", "RI, 118 COTTAGE ST")
-_ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|addr|located|lived)\b[^\n.;]{0,8}"
+_ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|addr|located|lived)\b[^\n.;]{0,40}"
                           r"|\b(?-i:" + "|".join(sorted(STATE_ABBR)) + r"),[ \t])[ \t:]*\Z|\bat[ \t]{1,2}\Z", re.IGNORECASE)
 # an abbreviated part of town before a city: "SO. BOSTON", "NO. ANDOVER", "E. BOSTON"
 _DIR_ABBR_BEFORE = re.compile(r"(?<![\w.])(?:so|no|e|w|n|s)\.[ \t]?$|(?<![\w.])(?:so|no)[ \t]$", re.IGNORECASE)
