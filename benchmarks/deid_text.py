@@ -6,7 +6,7 @@ its own process, one after the other, one thread each; load time is reported apa
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
 ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
-blind once each, then tuned on; the last ten sets, held out from tuning; and the PHI-sparse sets that show the
+blind once each, then tuned on; the last eight sets, held out from tuning; and the PHI-sparse sets that show the
 false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
