@@ -665,6 +665,9 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
         return True  # "NEAR KEY LARGO", "OUTSIDE MOUNTAIN HOME": a place of the lexicon
     if prev == "IN" and any(w in _RESIDENCE for w in before[-5:-1]):
         return True  # "HOME IN JP", "LIVES W/ HER IN SOMERVILLE"
+    if prev == "IN" and not strong and any((w in _WORK_VERBS and w != "RETIRED") or w in _OCCUPATIONS
+                                           or w in _ROLE_JOBS for w in before[-7:-1]):
+        return True  # "A SCHOOL BUS DRIVER IN SUPERIOR", "WORKS 2ND SHIFT AT TYSON IN STORM LAKE"
     if strong:
         if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
             return True
