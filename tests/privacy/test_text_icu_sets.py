@@ -194,7 +194,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CCU RN NOTE 7-3. PAIN 3/10 AM, 4/10 PM. SLEPT 2-4 AM. LIVES IN TOWN 3/4 OF THE YEAR. NEW YEAR RESOLUTION.",
     "MCI 2 YRS AGO. SCI NEG. MCI SEEN ON ECHO. RR 20S. SO WEANING.",
     "LIVES ALONE, HR 110 SINUS ST, 2 LEADS ST ELEVATION. CALLED FROM HOME 2200.SHE DOES NOT DRIVE AT NIGHT.",
-    "WORKS IN CONSTRUCTION. RETIRED IN COMFORT. NURSE IN ICU.",
+    "WORKS IN CONSTRUCTION. RETIRED IN COMFORT. NURSE IN ICU. CTA NEG FOR PE. CTA HEAD TODAY.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -673,6 +673,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("LIVES W/ WIFE IN 2ND FLOOR APT, 114 COUNTY ST. 3 CHILDREN", "114 COUNTY ST"),
     ("IDENTIFIED VIA LICENSE: 24 YO, OF 14 ELMWOOD TERR, SAUGUS", "14 ELMWOOD TERR"),
     ("PT IS A SCHOOL BUS DRIVER IN SUPERIOR. WIFE UPSET", "SUPERIOR"),
+    ("SOCIAL: FRIENDS FROM VFW POST 2294 VISITED, BROUGHT CARD.", "VFW POST 2294"),
+    ("57 YO M, CTA BUS DRIVER X 22 YRS, COLLAPSED AT WORK", "CTA"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -211,7 +211,7 @@ def _boundary(up: str, s: int, e: int) -> bool:
 # words that make the next few words a workplace ("WORKS NIGHTS AT THE", "HIS BOSS AT", "RETIRED FROM")
 _WORK_CONTEXT = frozenset("JOB JOBS BOSS SHIFT SHIFTS EMPLOYED EMPLOYMENT COWORKER COWORKERS CO-WORKER CO-WORKERS "
                           "SUPERVISOR FOREMAN UNION WAREHOUSE HIRED FIRED LAID PENSION PENSIONER STOCKER "
-                          "CASHIER".split())
+                          "CASHIER RETIREE MOTORMAN".split())
 
 
 def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
@@ -232,7 +232,9 @@ def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
         u = t.up
         if u in _WORK_VERBS or u in _OCCUPATIONS or u in _ROLE_JOBS or u in _WORK_CONTEXT:
             return True
-    return False
+    # or a job right after it: "CTA BUS DRIVER", "UAW RETIREE", "MBTA MOTORMAN"
+    return any(t.up in _OCCUPATIONS or t.up in _ROLE_JOBS or t.up in _WORK_CONTEXT
+               for t in sc.tokens[k + len(word.split()):k + len(word.split()) + 2])
 
 
 # what names one site of an employer ("GM LORDSTOWN", "US STEEL CLAIRTON WORKS", "AMAZON BWI2")
@@ -483,6 +485,8 @@ def find_places(text: str) -> list[Hit]:
                 s0 = m.start(2) - len(" ".join(words)) - 1
         hits.append((s0, m.end(), "LOCATION", 0.55))
     # a union local and a police precinct: "IBEW LOCAL 7", "TWU Local 234", "NYPD 40TH PCT", "THE 47 PCT"
+    for m in _POST_LODGE.finditer(text):
+        hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "FRIENDS FROM VFW POST 2294 VISITED"
     for m in _PRISON.finditer(text):
         inmate = fold(re.split(r"[ \t\-]+", m.group())[1]).upper()
         if inmate not in lex.clinical and inmate not in _STOP and (
@@ -1048,6 +1052,10 @@ def find_addresses(text: str) -> list[Hit]:
 
 
 # state and federal prisons by their usual prefix: "MCI-NORFOLK", "SCI GRATERFORD", "FCI Danbury"
+# a veterans' post or a fraternal lodge by its number: "VFW POST 2294", "AMERICAN LEGION POST 12", "ELKS LODGE 1478"
+_POST_LODGE = re.compile(r"\b(?:vfw|american[ \t]legion|legion|amvets|elks|moose|eagles|k[ \t]of[ \t]c|knights[ \t]of[ \t]"
+                         r"columbus|masonic)[ \t]{1,2}(?:post|lodge|council|aerie|hall)[ \t]{1,2}(?:no\.?|#)?[ \t]?\d{1,5}\b",
+                         re.IGNORECASE)
 _PRISON = re.compile(r"\b(?-i:MCI|SCI|FCI|USP|FMC|CCI|SBCC|OCCC)[ \t\-]{1,2}(?:[A-Z][A-Za-z]+|[a-z]{4,})(?:[ \t][A-Z][a-z]+)?\b",
                      re.IGNORECASE)
 
