@@ -112,9 +112,10 @@ def _of_tail(text: str, lex: Lexicons, mixed_case: bool, e: int) -> int:
     pos = m.end(1)
     for w in re.finditer(r"[ \t]{1,2}([A-Za-z][A-Za-z'’.\-]+)", m.group(2)):
         u = w.group(1).upper().rstrip(".")
-        ok = (w.group(1)[:1].isupper() if mixed_case else True) and u not in _STOP and u not in lex.clinical and (
+        # in prose any capitalised word; in capitals a served people, a place, a facility word or a name
+        ok = u not in _STOP and u not in lex.clinical and (w.group(1)[:1].isupper() if mixed_case else (
             u in _SERVED or u in lex.cities or u in STATE_ABBR or u in FACILITY_WORDS
-            or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME or (mixed_case and w.group(1)[:1].isupper()))
+            or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME))
         if not ok:
             break
         end = pos + w.end()
@@ -189,7 +190,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                 out.append((s, end, label, 0.55))
         m = _ORG_TAIL.match(text, e)
         if m and (not sc.mixed_case or not m.group()[1:].strip()[:1].islower() or text[s:e].islower()):
-            out.append((s, m.end(), label, 0.55))  # "LYNN PD", "Quincy Fire Dept", "lawrence high"
+            out.append((s, m.end(), label, 0.55))  # "Malden JCC", "lawrence high", "Georgia Tech"
         m = _STATE_AFTER_LOWER.match(text, e) if text[s:e].islower() else None
         if m and m.group(1).upper() in STATE_ABBR and m.group(1).upper() not in _AMBIG_STATES | {"VA", "WA", "GA"}:
             out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "from burlington, vt - updated", "fort lee nj."
