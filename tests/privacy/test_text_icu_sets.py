@@ -116,6 +116,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT IS A NURSE W/ HX OF CHF. CO DOWN TO 3.1 ON DOBUTAMINE. LIVE IN AIDE PRESENT. EMPLOYER AWARE.",
     "PMH: CAH, ON HYDROCORTISONE. H/O CAH. PCP AT BEDSIDE; PCP SEEN AT FAMILY MEETING. GENESIS OF PNA UNCLEAR.",
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
+    "CT FROM OSH CT NEG. HEAD CT IN ER. TRANSFERRED FROM MICU CT SCAN DONE. SEEN IN CLINIC ME AND HIM.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
     "FELL FROM 2ND STORY PORCH. HX CVA W/ RESIDUAL L WEAKNESS. BIPAP 10/5 -> BACK TO PSV 12/5; REGIONAL ANESTHESIA.",
     "on dobutamine 5. Family requests update from team at bedside; teacher (retired), engineer (see above).",
@@ -679,6 +680,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PT IS A SCHOOL BUS DRIVER IN SUPERIOR. WIFE UPSET", "SUPERIOR"),
     ("SOCIAL: FRIENDS FROM VFW POST 2294 VISITED, BROUGHT CARD.", "VFW POST 2294"),
     ("57 YO M, CTA BUS DRIVER X 22 YRS, COLLAPSED AT WORK", "CTA"),
+    ("TRANSFERRED FROM GOODALL IN SANFORD ME VIA AIR W/ ANT STEMI", "ME"),
+    ("Pt is from Norwich CT, referred by cardiologist", "CT"),
+    ("86 YO M FROM DOVER NH (REFERRED FROM OSH)", "NH"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

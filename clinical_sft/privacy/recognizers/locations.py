@@ -368,11 +368,19 @@ def find_places(text: str) -> list[Hit]:
                     toks[i + 1].kind == "w" and toks[i + 1].is_upper and not lex.is_known_word(toks[i + 1].up)
                     and toks[i + 2].kind == "n")):
                 continue  # "through union, ID XMA 7730 1184": an identifier, not Idaho
-            if (t.is_upper or zip_next) and (comma or zip_next or bare):
+            cued = t.is_upper and not comma and not zip_next and not bare and toks[i - 1].kind == "w" \
+                and t.up not in ("IN", "OR", "OK", "HI") and (
+                    i + 1 >= n or (toks[i + 1].kind == "p" and toks[i + 1].text in ",.;:()") or toks[i + 1].up in _AFTER_STATE
+                    or "\n" in text[t.end:toks[i + 1].start]
+                    or (t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i + 1].kind == "w"))
+            if (t.is_upper or zip_next) and (comma or zip_next or bare or cued):
                 city_span = _city_before(sc, lex, t.start)
                 in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
-                if zip_next or bare or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
-                                                                 or in_lex)):
+                if cued and not (in_lex and city_span is not None and _CUE_BEFORE_TOWN.search(
+                        text, max(0, city_span[0] - 12), city_span[0])):
+                    continue
+                if zip_next or bare or cued or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
+                                                                         or in_lex)):
                     if city_span:
                         hits.append((city_span[0], city_span[1], "LOCATION", 0.75))
                     hits.append((t.start, t.end, "LOCATION", 0.7))
@@ -862,6 +870,11 @@ def _parenthesised(sc: Scan, lex: Lexicons, j: int) -> list[int]:
     return run
 
 
+# a state abbreviation without a comma after a listed town that follows a place word: "FROM SANFORD ME VIA
+# LIFEFLIGHT", "FROM DOVER NH (REFERRED ...)", "IN PUTNAM CT W/ SOB"; an ambiguous one (ME, CT, PA) only before
+# punctuation, a line end or one of these words
+_CUE_BEFORE_TOWN = re.compile(r"\b(?:FROM|IN|NEAR|OUTSIDE|OF|TO)[ \t]{1,2}\Z", re.IGNORECASE)
+_AFTER_STATE = frozenset("VIA W WITH AND WHERE WHO FOR AREA TO ON AT NOW BY".split())
 _AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
 _STATE_WORDS = frozenset(w for st in STATES for w in st.split()) - {"NEW", "NORTH", "SOUTH", "WEST", "OF", "DISTRICT"}
 
