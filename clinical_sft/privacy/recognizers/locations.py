@@ -1041,9 +1041,17 @@ def find_addresses(text: str) -> list[Hit]:
         prefix = mt.group("pre").upper().replace(".", "")
         if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR:
             continue
-        if not mt.group("mile"):
-            continue  # "ON I-94", "RTE 3 SB": the road alone places no one (nor is "I-131" a road)
-        hits.append((mt.start("road"), mt.end("mile"), "ADDRESS", 0.7))
+        if mt.group("mile"):
+            hits.append((mt.start("road"), mt.end("mile"), "ADDRESS", 0.7))
+            continue
+        # the road alone after ON / OFF / ALONG: "MVC ON I-94", "LIVES OFF RT 7", "on Route 128"; a prefix that is
+        # also a clinical abbreviation (RT, SR, CR) only with a direction or a place after it ("ON RT 6 IN SWANSEA")
+        on = (mt.group("on") or "").strip().upper()
+        if on not in ("ON", "OFF", "ALONG", "ONTO") or re.match(r"\.\d", text[mt.end("road"):mt.end("road") + 2]):
+            continue
+        plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road"))
+        if plain or ((mt.group("dir") or _ROAD_AFTER.match(text, mt.end())) and mt.group("road")[-1].isdigit()):
+            hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
     pos = 0
@@ -1134,6 +1142,9 @@ _ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|a
 # an abbreviated part of town before a city: "SO. BOSTON", "NO. ANDOVER", "E. BOSTON"
 _DIR_ABBR_BEFORE = re.compile(r"(?<![\w.])(?:so|no|e|w|n|s)\.[ \t]?$|(?<![\w.])(?:so|no)[ \t]$", re.IGNORECASE)
 _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
+_ROAD_PREFIX = frozenset("I IH ROUTE RTE HWY HIGHWAY".split())
+_ROAD_AFTER = re.compile(r"[ \t]*(?:[,;)]|\.(?!\d)|$|[ \t](?:in|near|outside|at|by|north|south|east|west|[NSEW])\b)",
+                         re.IGNORECASE | re.MULTILINE)
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
     r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"
