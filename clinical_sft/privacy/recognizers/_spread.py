@@ -17,6 +17,7 @@ from clinical_sft.privacy.recognizers.locations import (
     _AMBIG_ABBR,
     _FACILITY_HEAD_WORDS,
     _NOT_FACILITY,
+    _PERSON_BEFORE_TOWN,
     _STOP,
     FACILITY_WORDS,
     STATE_ABBR,
@@ -40,7 +41,22 @@ _FAITH_AFTER = re.compile(
 _SAINTLY = re.compile(r"(?:st\.?|saint|mt\.?|mount|mother|our|holy|san|santa)[ \t]", re.IGNORECASE)
 # the branch of a hospital after a dash ("KINDRED HOSPITAL - TOMBALL") and the region after a town ("ZAMORA,
 # MICHOACAN", "Ebeye, RMI")
-_DASH_PLACE = re.compile(r"[ \t]{1,2}[-–][ \t]{1,2}([A-Za-z][A-Za-z'’.\-]{2,20}(?:[ \t][A-Z][A-Za-z'’.\-]{2,20})?)")
+_DASH_PLACE = re.compile(r"(?:[ \t]{1,2}[-–][ \t]{1,2}|-(?=[A-Z]))([A-Za-z][A-Za-z'’\-]{2,20}(?:[ \t][A-Z][A-Za-z'’\-]{2,20})?)")
+# the rest of an organisation's name after its found part: "VA Health Care System", "County Health Department",
+# "Home Care Project", "OAKS REHAB AND NURSING", "Trinity Care Hospice"
+_FAC_CONT = re.compile(r"[ \t]{1,2}((?:and|&)[ \t]{1,2}(?:nursing|rehab|rehabilitation|convalescent)(?:[ \t]{1,2}(?:center|ctr))?"
+                       r"|(?:health[ \t]{1,2})?care[ \t]{1,2}system|health[ \t]{1,2}system|project|program|network|hospice)\b",
+                       re.IGNORECASE)
+_DEPT_CONT = re.compile(r"[ \t]{1,2}(department|dept\.?)(?![\w.])", re.IGNORECASE)
+# an age over 89 right after a found name, with its nickname: "Leonard Hale (91)", "Bridget Kavanagh ("Bridie"), 91,"
+_AGE_AFTER_NAME = re.compile(r"(?:[ \t]{1,2}\([\"“'][^)\n]{1,20}\))?(?:,[ \t]{0,2}|[ \t]{1,2}\()(9\d|1[0-4]\d)(?=\)|,)")
+# "GREATER" before a found congregation, agency or town ("AT GREATER MT. OLIVE MISSIONARY BAPTIST", "FROM GREATER
+# CLEVELAND RTA", "Greater New Hope"), a region before a found hospital ("AT SOUTHERN MAINE MED")
+_GREATER_BEFORE = re.compile(r"\b(greater[ \t]{1,2}(?:new[ \t]{1,2})?)$", re.IGNORECASE)
+_REGION_BEFORE = re.compile(r"\b(?:at|from|to|of|in)[ \t]{1,2}((?:southern|northern|eastern|western|central)[ \t]{1,2})$",
+                            re.IGNORECASE)
+# a name with "of" before a found hospital: "FROM HEART OF AMERICA MEDICAL CENTER", "at Sisters of Providence"
+_NAME_OF_BEFORE = re.compile(r"\b(?:at|from|to)[ \t]{1,2}([A-Za-z][A-Za-z'’]{2,15}[ \t]{1,2}of[ \t]{1,2})$", re.IGNORECASE)
 _COMMA_REGION = re.compile(r",[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,20})(?=[ \t]*(?:[.,;:)\n]|$))")
 # a year right after a place, in a sentence about moving, a procedure or a life event ("MOVED TO MOTT HAVEN 1958",
 # "ICD placed at Beaumont 2016"): not a time of day
@@ -168,8 +184,31 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
         if m and (label in _ORG_LABELS or label == "NAME" and _SAINTLY.match(text, s)) \
                 and (not sc.mixed_case or m.group(1)[:1].isupper()):
             out.append((s, m.end(1), "HOSPITAL", 0.55))  # "ST. GEORGE GREEK ORTHODOX", "Mt. Zion Baptist Church"
+        if label == "NAME":
+            m = _AGE_AFTER_NAME.match(text, e)
+            if m:
+                out.append((m.start(1), m.end(1), "AGE", 0.6))  # "Leonard Hale (91)", "Zinaida Polyakova ("Zina"), 93,"
+        if label in ("NAME", "HOSPITAL", "LOCATION"):
+            m = _GREATER_BEFORE.search(text, max(0, s - 16), s)
+            if m is not None and (m.group(1)[:1].isupper() if sc.mixed_case else m.group(1).isupper()) \
+                    and text[s:s + 1].isupper():
+                out.append((m.start(1), e, label, 0.55))
+        m = _FAC_CONT.match(text, e)
+        if m is None and text[s:e].upper().split()[-1] in ("HEALTH", "POLICE", "FIRE", "SHERIFF'S", "SHERIFF"):
+            m = _DEPT_CONT.match(text, e)
+        if m is not None and label in ("NAME", "HOSPITAL", "LOCATION") and (
+                text[s:e].isupper() == m.group(1).isupper()) and (not sc.mixed_case or m.group(1)[:1].isupper()) \
+                and len(text[s:e].split()) + (label == "HOSPITAL") >= 2:
+            out.append((s, m.end(1), "HOSPITAL", 0.55))  # "VA Health Care System", "Trinity Care Hospice"
         if label not in _ORG_LABELS:
             continue
+        if label == "HOSPITAL":
+            for rx in (_REGION_BEFORE, _NAME_OF_BEFORE):
+                m = rx.search(text, max(0, s - 26), s)
+                w = m.group(1).split()[0].upper() if m else ""
+                if m is not None and (m.group(1)[:1].isupper() if sc.mixed_case else m.group(1).isupper()) and (
+                        rx is _REGION_BEFORE or (w not in _STOP and w not in lex.clinical and w not in _NOT_FACILITY)):
+                    out.append((m.start(1), e, label, 0.55))
         m = _PAREN_ACRONYM.match(text, e)
         if m:
             letters = m.group(1).replace("&", "").replace("/", "").replace("-", "")
@@ -181,7 +220,8 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
         if m and st in STATE_ABBR and (not m.group(3) or (
                 st in _PLAIN_STATES and label == "LOCATION" and not _facility_found(text, found, s, e))) and (st not in _AMBIG_STATES or (
                 m.group(0).startswith(",") and not m.group(2) and not m.group(3)
-                and (st not in ("MD", "PA") or (text[s:e].upper() in lex.cities and lex.klass(text[s:e].upper()) != PURE)))):
+                and (st not in ("MD", "PA") or (text[s:e].upper() in lex.cities and lex.klass(text[s:e].upper()) != PURE
+                                                and not _PERSON_BEFORE_TOWN.search(text, max(0, s - 8), s))))):
             out.append((m.start(1), m.end(1), "LOCATION", 0.6))  # "Exeter Hospital, NH,", "Manchester NH for"
         words = text[s:e].upper().split()
         if words and words[-1] in _OF_HEADS:

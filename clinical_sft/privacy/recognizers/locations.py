@@ -379,6 +379,9 @@ def find_places(text: str) -> list[Hit]:
                 if cued and not (in_lex and city_span is not None and _CUE_BEFORE_TOWN.search(
                         text, max(0, city_span[0] - 12), city_span[0])):
                     continue
+                if t.up in ("MD", "PA", "DO") and city_span is not None and _PERSON_BEFORE_TOWN.search(
+                        text, max(0, city_span[0] - 8), city_span[0]):
+                    continue  # "Attending: J. Lee, MD", "DR. HOLDEN, MD": a clinician's credential
                 if zip_next or bare or cued or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
                                                                          or in_lex)):
                     if city_span:
@@ -551,6 +554,9 @@ def find_places(text: str) -> list[Hit]:
         if any(w in _TRANSPORT_NOT or w in _STOP for w in words) or (words[0] in lex.clinical and len(words) == 1):
             continue
         hits.append((m.start(1), m.end(), "LOCATION", 0.6))
+    # an ambulance company by its acronym after a transport preposition: "BROUGHT BY AMR", "VIA AMR W/ RT"
+    for m in _EMS_ACRONYM.finditer(text):
+        hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
     # "BY SKYHAWK 3", "via Northwind 2": an unknown word and a unit number after a transport preposition
     for m in _TRANSPORT_UNIT.finditer(text):
         unit_name = m.group(1).upper()
@@ -605,9 +611,11 @@ _COUNTY_SHORT = re.compile(r"(?:\b(?:in|of|near|from)[ \t]{1,2}|\()((?-i:[A-Z][a
 _TRANSPORT = re.compile(
     r"\b(?:via|by|w/|with|per|called)[ \t]{1,2}((?-i:[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)?)"
     r"(?:[ \t](?-i:[A-Z][A-Za-z]+))?)[ \t]"
-    r"(Ambulance|EMS|Air(?:[ \t]Ambulance)?(?:[ \t]\d{1,2}\b)?|Med[ \t]?Flight|Life[ \t]?Flight|"
+    r"(Ambulance|EMS|Air[ \t]?Med|Air[ \t]?Care|Air[ \t]Evac|Care[ \t]?Flight|Air(?:[ \t]Ambulance)?(?:[ \t]\d{1,2}\b)?|"
+    r"Med[ \t]?Flight|Life[ \t]?Flight|"
     r"Helicopter|Air[ \t]?Med|Medevac)\b(?![ \t]?(?:/|-[A-Za-z]))"
     r"(?![ \t](?:mattress|loss|bed|flow|leak|entry|hunger|trapping|bronchogram|fluid|space|way|ways)\b)", re.IGNORECASE)
+_EMS_ACRONYM = re.compile(r"\b(?:via|by)[ \t]{1,2}(?-i:(AMR))\b(?![ \t]?[-/])", re.IGNORECASE)
 _TRANSPORT_NOT = frozenset("ALS BLS PRIVATE HOSPITAL PATIENT CHAIR STRETCHER MEDICAL FIRE LOCAL ROOM OPEN FRESH "
                            "COMPRESSED THE A AN HIS HER THEIR OUR CITY STATE COUNTY TOWN GROUND COMMERCIAL MILITARY "
                            "HOT COLD DRY WARM CRITICAL CARE TRANSFER TRANSPORT ARMY NAVY FAMILY SON WIFE AIR PLANT "
@@ -874,6 +882,7 @@ def _parenthesised(sc: Scan, lex: Lexicons, j: int) -> list[int]:
 # LIFEFLIGHT", "FROM DOVER NH (REFERRED ...)", "IN PUTNAM CT W/ SOB"; an ambiguous one (ME, CT, PA) only before
 # punctuation, a line end or one of these words
 _CUE_BEFORE_TOWN = re.compile(r"\b(?:FROM|IN|NEAR|OUTSIDE|OF|TO)[ \t]{1,2}\Z", re.IGNORECASE)
+_PERSON_BEFORE_TOWN = re.compile(r"(?:\b[A-Z]\.|\b(?:dr|mr|mrs|ms)\.?)[ \t]{0,2}\Z", re.IGNORECASE)
 _AFTER_STATE = frozenset("VIA W WITH AND WHERE WHO FOR AREA TO ON AT NOW BY".split())
 _AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
 _STATE_WORDS = frozenset(w for st in STATES for w in st.split()) - {"NEW", "NORTH", "SOUTH", "WEST", "OF", "DISTRICT"}

@@ -38,7 +38,8 @@ Hit = tuple[int, int, str, float]
 TITLES = frozenset(
     "DR DRS DOCTOR MR MRS MS MISS MX PROF PROFESSOR REV REVEREND RABBI FR CHAPLAIN PASTOR NURSE "
     "SENOR SENORA SRA HERR FRAU MME MLLE MADAME MONSIEUR SIR DAME DEPUTY SHERIFF IMAM SHEIKH FATHER-IN-CHARGE "
-    "SRTA KAHU ABBA ABUNA DEACON BISHOP DET DETECTIVE OFFICER OFC SGT SERGEANT TROOPER INVESTIGATOR".split())
+    "SRTA KAHU ABBA ABUNA DEACON BISHOP DET DETECTIVE OFFICER OFC SGT SERGEANT TROOPER INVESTIGATOR "
+    "DONA SENOR SENORITA MINISTER".split())
 CREDENTIALS = frozenset(
     "MD RN NP PA PA-C DO PHD RRT CNA LPN BSN MSN DNP CRNA LICSW LCSW LMSW LSW MSW PHARMD RPH FACS FACP FACC DDS DMD "
     "MBBS APRN CNS CNM FNP ANP ACNP AGACNP MPH MBA JD SW CCRN CCP SLP".split())
@@ -114,6 +115,10 @@ _VERBISH = frozenset(
     "KNOWS KNEW THINKS THOUGHT SIGNED VERBALIZED VERBALIZES DECLINED DECLINES REFUSED REFUSES DROVE DRIVES STAYED "
     "STAYS HELD DROPPED SPENT UPSET ANXIOUS TEARFUL WORRIED SPEAKS UNDERSTANDS PREFERS LIVES".split())
 
+# irregular past forms that follow a relative as a verb ("NEIGHBOR BROUGHT HER", "PARENTS, GIVEN DIRECTIONS")
+_IRREGULAR_PAST = frozenset("BROUGHT GIVEN MADE HELD KEPT LEFT FOUND TOLD SENT SPENT BOUGHT CAUGHT TAUGHT THOUGHT MEANT "
+                            "SLEPT BEGAN DRANK RAN STOOD UNDERSTOOD WOKE CHOSE FORGOT GOT WORE ATE FELL RODE DRIVEN "
+                            "WRITTEN SPOKEN BROKE STOLE THREW GREW KNEW FLEW SHOWN PAID HEARD LOST FED BLED".split())
 _CTX_SKIP = ".,:;(-'\"/"
 # words before a nickname in quotes ("GOES BY "STASH"", "ALIAS "PAT"")
 _NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".split())
@@ -157,6 +162,13 @@ def _inflected(lex: Lexicons, base: str) -> bool:
         if base.endswith(suf) and len(stem) >= 3 and lex.zipf(stem) >= 4.0 and lex.klass(stem) != PURE:
             return True
     return False
+
+
+def _verb_form(lex: Lexicons, up: str) -> bool:
+    """``WORKS``, ``BROUGHT``: a frequent verb form after a name, not a surname (``FORD`` is none)."""
+    return up in _IRREGULAR_PAST or (lex.zipf(up) >= 4.5 and any(
+        up.endswith(suf) and len(up) - len(suf) >= 3 and lex.zipf(up[:-len(suf)]) >= 4.0
+        and lex.klass(up[:-len(suf)]) != PURE for suf in ("S", "ES", "ED", "ING")))
 
 
 def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
@@ -238,7 +250,9 @@ def find_names(text: str) -> list[Hit]:
             if strong or pu in RELATIVES or pu in VERBS:
                 strict = pu in _WEAK_VERBS or pu in _WEAK_RELATIVES
                 # in mixed-case prose a name after a relative or a verb is capitalised
-                cap_ok = strong or not sc.mixed_case or not t.is_lower
+                cap_ok = strong or not sc.mixed_case or not t.is_lower or (
+                    pu in RELATIVES and i == p + 1 and k == PURE and base not in lex.english
+                    and base not in lex.clinical)  # "mom julie here all day", "dtr norma + son": only a name
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
                 freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
                 if strict and k != PURE and base not in lex.first and lex.zipf(base) >= 4.0:
@@ -274,7 +288,8 @@ def find_names(text: str) -> list[Hit]:
                         pu != "PER" or (i + 1 < len(toks) and toks[i + 1].text == ",") or (
                             i + 2 < len(toks) and toks[i + 1].text == "("
                             and any(toks[q].up in VERBS for q in range(i + 2, min(i + 5, len(toks)))))))) \
-                        and clinical_ok and cap_ok and freq_ok \
+                        and clinical_ok and cap_ok and freq_ok and (strong or k == PURE or (
+                            base not in _IRREGULAR_PAST and base not in _VERBISH and up not in TITLES)) \
                         and (strong or k == PURE or not _inflected(lex, base) or not t.text.isascii()  # "Thaís"
                              or (relative and base in lex.first and base not in _PLURAL_WORDS_AS_NAMES)):
                     flag[i] = max(flag.get(i, 0), 0.85)
@@ -293,7 +308,7 @@ def find_names(text: str) -> list[Hit]:
                                      or lex.klass(toks[i + 1].up) == PURE))):
                     flag[i] = max(flag.get(i, 0), 0.6)  # "PT'S BROTHER ED, CCU ATTENDING", "WIFE ANA LUISA GOMES"
                     continue
-                elif relative and i == p + 1 and base in lex.first and (
+                elif relative and i == p + 1 and base in lex.first and up not in TITLES and (
                         (sc.mixed_case and t.is_title) or (not sc.mixed_case and 2 <= len(base) <= 3 and i + 1 < len(toks)
                                                            and (toks[i + 1].up in _VERBISH or _to_bedside(toks, i + 1)
                                                                 or toks[i + 1].up == "AND"))):
@@ -394,7 +409,7 @@ def find_names(text: str) -> list[Hit]:
         if p == i - 1 and toks[p].up in _NAMED_ROLES and i + 1 < len(toks) \
                 and (lex.zipf(base) < 5.5 or (base in lex.first and past)
                      or lex.last_pct.get(base, 0.0) >= 0.01) \
-                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) \
+                and (toks[i + 1].up in _ROLE_VERBS or _to_bedside(toks, i + 1)) and base not in _IRREGULAR_PAST \
                 and (base not in _NOT_A_NAME or (base in _STOP and base in lex.first and past)) \
                 and (base not in lex.clinical or (base in lex.first and (
                     len(base) >= 3 or toks[i + 1].up in _ROLE_VERBS))) \
@@ -472,8 +487,8 @@ def find_names(text: str) -> list[Hit]:
         short_abbrev = (len(base) <= 3 and not sc.mixed_case and lex.first_pct.get(base, 0.0) < 0.05) or (
             sc.mixed_case and t.is_upper and len(base) <= 5 and i >= 1 and toks[i - 1].text == "("
             and i + 1 < len(toks) and toks[i + 1].text == ")")  # "endarterectomy (CEA)": an acronym
-        if k == PURE and len(base) >= 3 and not short_abbrev:
-            score = 0.75
+        if k == PURE and len(base) >= 3 and not short_abbrev and not (base in TITLES and nxw == i + 1):
+            score = 0.75  # (not "DOÑA LITA": a title before a name)
             if sc.mixed_case and t.is_lower:
                 score = 0.35  # lower-case word in mixed-case prose: below the default threshold
             flag[i] = max(flag.get(i, 0), score)
@@ -544,7 +559,7 @@ def find_names(text: str) -> list[Hit]:
                     continue  # "SISTER IN LAW JOAN": the relative, not a surname
                 if uj in VERBS or uj in TITLES or uj in _ROLE_WORDS or uj in _VERBISH or (
                         direction == 1 and len(uj) >= 5 and uj.endswith("ED") and lex.klass(uj) != PURE
-                        and lex.is_known_word(uj)):
+                        and lex.is_known_word(uj)) or (direction == 1 and lex.klass(uj) != PURE and _verb_form(lex, uj)):
                     continue  # "CASE MGR PRIYANKA PAGED", "DESHAWN BROUGHT": context and common verbs
                 if len(uj) == 1 and uj.isalpha() and (tj.is_upper or not sc.mixed_case) and uj not in ("A", "I") \
                         and sc.text[tj.end:tj.end + 1] != "/" and sc.text[tj.start - 1:tj.start] != "/":  # "APRIL W/ RESIDUAL": W/ is "with"
@@ -702,7 +717,8 @@ def find_names(text: str) -> list[Hit]:
                     or (u in CREDENTIALS and u not in NAME_PARTS) \
                     or (sc.mixed_case and not toks[i].is_title and not toks[i].is_upper) \
                     or (u in lex.clinical and u not in NAME_PARTS) \
-                    or not (u in NAME_PARTS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME):
+                    or not (u in NAME_PARTS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME) \
+                    or (parts and lex.klass(u) != PURE and _verb_form(lex, u)):  # "DRAGANA WORKS AS"
                 break
             parts.append(i)
             i += 1
@@ -989,13 +1005,13 @@ def find_names(text: str) -> list[Hit]:
     return [_untitled(text, h) for h in hits if not _a_people(text, h)]
 
 
-_LEADING_TITLE = re.compile(r"([A-Za-z]+)\.?[ \t]{1,2}(?=[A-Za-z])")
+_LEADING_TITLE = re.compile(r"([^\W\d_]+)\.?[ \t]{1,2}(?=[^\W\d_])")
 
 
 def _untitled(text: str, h: Hit) -> Hit:
     """A name without the title a run took in ("Pastor Kim" -> "Kim"): titles are not PHI."""
     m = _LEADING_TITLE.match(text, h[0], h[1])
-    if h[2] == "NAME" and m is not None and m.group(1).upper() in TITLES:
+    if h[2] == "NAME" and m is not None and fold(m.group(1)).upper() in TITLES:
         return (m.end(), h[1], h[2], h[3])
     return h
 

@@ -410,7 +410,7 @@ _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|
 _AGE_HALF = re.compile(r"\b(9\d|1[0-4]\d)[ \t]{1,2}and[ \t]{1,2}a[ \t]{1,2}half\b(?![ \t]{0,2}(?:%|percent|mg|ml|cc|hours|hrs|min))", _F)
 _AGE_BIRTHDAY = re.compile(r"\b(9\d|1[0-4]\d)(?:st|nd|rd|th)[ \t]{1,2}(?:birthday|bday|b-day)\b", _F)
 # "HIS MOTHER LIVED TO 102", "I'VE HAD 91 GOOD YEARS"
-_AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|had[ \t]{1,2})[ \t]{0,2}(9\d|1[0-4]\d)"
+_AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|made[ \t]{1,2}it[ \t]{1,2}to|had[ \t]{1,2})[ \t]{0,2}(9\d|1[0-4]\d)"
                         r"(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|in\b|good\b|years?\b|yrs?\b))", _F | re.MULTILINE)
 # "SHE'S 93,", "I'M 92": an age right after a contracted IS/AM
 _AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|!|$|and\b|"
@@ -418,13 +418,17 @@ _AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\
 _AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
 # "PT IS 92, VERY HOH", "mother is 96 and lives alone": a bare age after a person and IS
 _AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|who|mother|mom|father|dad|wife|husband|sister|brother|aunt|uncle|"
-                     r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|will[ \t]be)[ \t]{1,2}"
+                     r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|am|will[ \t]be)[ \t]{1,2}[\"“]?"
                      r"(?:now[ \t]{1,2}|only[ \t]{1,2}|almost[ \t]{1,2}|nearly[ \t]{1,2})?(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|$|and\b|but\b|w/|with\b|in\b|next\b|this\b))",
                      _F | re.MULTILINE)
 # "Pt 97, admitted 2/17": a bare age after the patient, before what the note says of them
 _AGE_PT_COMMA = re.compile(r"\b(?:pt|patient)[ \t]{1,2}(9\d|1[0-4]\d),[ \t]{0,2}(?=(?:admitted|adm|w/|with|from|s/p|who|"
                            r"lives|living|widow|widowed|female|male|f|m|man|woman|dnr|dnr/dni|full[ \t]code|cmo|"
-                           r"resident|now|presented|presenting)\b)", _F)
+                           r"resident|now|presented|presenting|prognosis)\b)", _F)
+# "88 YO M, NOT 98 AS LISTED": the age a record had wrong; "pt at 92 has end stage CHF", "that at 93 she may not"
+_AGE_NOT_AS = re.compile(r"\bnot[ \t]{1,2}(9\d|1[0-4]\d)[ \t]{1,2}as\b", _F)
+_AGE_AT = re.compile(r"\b(?:pt|patient|that|she|he)[ \t]{1,2}at[ \t]{1,2}(9\d|1[0-4]\d)"
+                     r"(?=[ \t]{1,2}(?:she|he|has|is|was|may|might|will|would|could|and)\b|,)", _F)
 _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
                  "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
 
@@ -433,7 +437,8 @@ def find_ages(text: str) -> list[Hit]:
     """Ages over 89 (Safe Harbor): the number only, so ``92 YO`` becomes ``90+ YO``."""
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
-                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65), (_AGE_PT_COMMA, 0.65)):
+                      (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65), (_AGE_PT_COMMA, 0.65),
+                      (_AGE_NOT_AS, 0.6), (_AGE_AT, 0.6)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
