@@ -118,6 +118,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "SATS AT 92, HR 80. HR IS 96 AND REGULAR. NOT 95% AS BEFORE. THE SOMALI COMMUNITY. ARRIVED VIA MEDFLIGHT @ 1640.",
     "AMR 2+ ON ECHO. NEIGHBOR BROUGHT HER. PARENTS, GIVEN DIRECTIONS. GRANDSON WORKS NIGHTS. SW MADE AWARE.",
+    "2ND ID CONSULT. 3RD DOSE GIVEN. 4TH FLOOR. 1ST GROUP OF LABS. 2 MI WALK. THE SOMALI COMMUNITY.",
     "CONVERTED TO SR 82 AT 1030. REMAINS ON SR 70S. ON CR 1.6 TREND. RT 0415: SUCTIONED. ON RT 2 L NC.",
     "CT FROM OSH CT NEG. HEAD CT IN ER. TRANSFERRED FROM MICU CT SCAN DONE. SEEN IN CLINIC ME AND HIM.",
     "OD VA 20/40. ANESTHESIA: GENERAL. PAST MEDICAL HX: HTN. SEEN BY GENERAL SURGERY; GENERAL MEDICAL TEAM AWARE.",
@@ -706,6 +707,14 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Family aware that at 93 she may not survive this", "93"),
     ("told RN \"I am 97, I have seen worse.\"", "97"),
     ("social: mom julie here all day, dad coming tonight.", "julie"),
+    ("ROLLOVER ON I-94 W OF FARGO IN ICE STORM", "FARGO"),
+    ("KCentra given at Bourbon Community.", "Community"),
+    ("PRESENTED TO HARLAN ARH W/ ABD PAIN", "ARH"),
+    ("ACTIVE DUTY ARMY (3RD ID, FT STEWART), S/P ROLLOVER", "3RD ID"),
+    ("Army veteran (1st Cavalry Division, 1968-1970)", "1st Cavalry Division"),
+    ("PT IS VETERAN (NAVY, USS FORRESTAL). ADMITTED", "USS FORRESTAL"),
+    ("30 yo M, USN petty officer at NAS Jax, born abroad", "NAS Jax"),
+    ("DUTY STATION: SCHOFIELD BARRACKS. WIFE AWARE", "SCHOFIELD BARRACKS"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
@@ -755,6 +764,12 @@ def test_numbers_that_are_no_dates_ages_or_ids(deid: Deidentifier) -> None:
 def test_a_descriptive_surname_ends_in_a_noun(deid: Deidentifier) -> None:
     text = "DR. LONG NOT ON TODAY, PAGED COVERING. SON MARK RED FACE AND SWEATY."
     assert [text[s.start:s.end] for s in deid.analyze(text)] == ["LONG", "MARK"]
+
+
+def test_a_military_rank_is_left_out_of_the_name(deid: Deidentifier) -> None:
+    text = "ATTENDING: LTC R. OKONKWO, MC, USA   PCP: MAJ S. PRICE. UNIT LIAISON SFC HARMON VISITING."
+    names = [text[s.start:s.end] for s in deid.analyze(text) if s.label == "NAME"]
+    assert names == ["R. OKONKWO", "S. PRICE", "HARMON"], names
 
 
 def test_a_title_is_left_out_of_the_name(deid: Deidentifier) -> None:

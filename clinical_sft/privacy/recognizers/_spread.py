@@ -80,7 +80,9 @@ _PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA
 # the head that makes an organisation of a found town or name: "Beulaville VFD", "Malden JCC", "lawrence high",
 # "Georgia Tech" (police and fire departments are facility heads: "LYNN PD", "Quincy Fire Dept")
 _ORG_TAIL = re.compile(
-    r"[ \t]{1,2}(?:(?-i:VFD|JCC|UMC|YMCA|YWCA)\b"
+    r"[ \t]{1,2}(?:(?-i:VFD|JCC|UMC|YMCA|YWCA|ARH)\b|(?-i:Community|COMMUNITY|Deaconess|DEACONESS|Children's|CHILDREN'S)"
+    r"(?![ \t]{0,2}(?:members?|center|health|college|resources|services|of)\b)(?=[ \t]*[,.;:)\n]|[ \t]{1,2}(?:ed|er|icu|hospital|"
+    r"hosp|for|w/|with|in|on|at|and|records?|to)\b)"
     r"|high(?:[ \t]{1,2}school)?\b(?![ \t]{0,2}(?:risk|dose|flow|fever|grade|peep|output|rate|pressure|bp|hr))"
     r"|public[ \t]{1,2}schools?\b|community[ \t]{1,2}college\b|(?-i:Tech|TECH)\b)", re.IGNORECASE)
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation

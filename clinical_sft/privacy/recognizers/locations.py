@@ -59,7 +59,7 @@ _ORG_HEADS = (
     "ASSN", "FAMILY ASSOCIATION", "FAMILY ASSN", "BENEVOLENT ASSOCIATION", "BENEVOLENT ASSN", "FAMILY BENEVOLENT ASSN",
     "FAMILY BENEVOLENT ASSOCIATION", "AMERICAN ASSOC", "AMERICAN ASSOCIATION",
     "HIGH SCHOOL", "MIDDLE SCHOOL", "COMMUNITY COLLEGE", "NAVY YARD", "SHIPYARD", "DRYDOCK", "AFB", "AIR FORCE BASE",
-    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
+    "NAVAL STATION", "NAVAL AIR STATION", "ARMY BASE", "BARRACKS", "ARMY AIRFIELD", "ARSENAL", "EXPRESS", "SIDING", "ROOFING", "COOP", "CO-OP", "CO",
     "SERVICES", "ORCHESTRA", "SYMPHONY ORCHESTRA", "MUSEUM", "THEATER", "THEATRE", "PAVILION", "MINISTRIES", "MINISTRY", "TABERNACLE", "MASJID", "GURDWARA", "MANDIR", "RESTAURANT", "CAFE", "BAKERY",
     "SALON", "GROCERY", "DELI", "MORTUARY", "FUNERAL SERVICE", "FUNERAL SERVICES", "SENIOR SERVICES",
     "FAMILY SERVICE", "FAMILY SERVICES", "CHILDREN'S SERVICE", "CHILDREN'S SERVICES", "ISLAMIC SOCIETY", "ISLAMIC CENTER",
@@ -542,7 +542,7 @@ def find_places(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(), "LOCATION", 0.6))
     # a fishing vessel, a fort, a town, a reservation: "DECKHAND ON F/V NORTHERN DAWN", "ACTIVE DUTY AT FORT SILL",
     # "DRIVER FOR TOWN OF DRACUT", "LIVES ON LUMMI RES"
-    for rx in (_VESSEL, _FORT, _TOWN_OF, _RESERVATION):
+    for rx in (_VESSEL, _FORT, _TOWN_OF, _RESERVATION, _SHIP, _BASE, _MIL_UNIT):
         for m in rx.finditer(text):
             words = m.group(1).upper().replace(".", "").split()
             if rx is _RESERVATION and any(w in _RESIDENT_OF or w in _NOT_FACILITY or w in _STOP for w in words[:-1]):
@@ -602,6 +602,22 @@ _WATER_AFTER = re.compile(r"[ \t]((?-i:BAY|Bay|ISLAND|Island|HARBOR|Harbor|SOUND
 _VESSEL = re.compile(r"\b(?:F/V|M/V|F/T|S/V)[ \t]{1,2}((?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+)){0,2})",
                      re.IGNORECASE)
 _FORT = re.compile(r"\b(?:at|near|from|in|to|on)[ \t]{1,2}((?-i:FORT|Fort|FT\.?|Ft\.?)[ \t](?-i:[A-Z][A-Za-z'\-]{2,}))", re.IGNORECASE)
+# a navy ship, a base by its prefix, a military unit: "VET (USS FORRESTAL)", "NAS Jax", "JOINT BASE LEWIS-MCCHORD",
+# "ARMY (3RD ID, FT STEWART)", "1st Cavalry Division", "2ND BN 8TH MARINES", "82nd Airborne"
+_SHIP = re.compile(r"\b((?-i:USS|USNS|USCGC)[ \t]{1,2}(?-i:[A-Z][A-Za-z.'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z.'\-]+)){0,2}"
+                   r"(?:[ \t]\(?(?-i:[A-Z]{2,4})[ \t-]?\d{1,3}\)?)?)")
+_BASE = re.compile(r"\b((?-i:NAS|MCAS|MCB|JB|NAVSTA|NAVAL STATION|NAVAL AIR STATION|NAVAL BASE|JOINT BASE|MARINE CORPS BASE|"
+                   r"MARINE CORPS AIR STATION|Naval Station|Naval Air Station|Naval Base|Joint Base|Marine Corps Base|"
+                   r"Marine Corps Air Station)[ \t](?-i:[A-Z][A-Za-z'\-]+)(?:[ \t\-](?-i:[A-Z][A-Za-z'\-]+)){0,2})")
+_MIL_QUAL = (r"(?:airborne|infantry|inf|armored|armor|cavalry|cav|marine|medical|signal|engineer|aviation|special[ \t]forces|"
+             r"fighter|airlift|bomb|military[ \t]police|mp|field[ \t]artillery|artillery|transportation|support|"
+             r"expeditionary|stryker|combat[ \t]aviation)[ \t]")
+_MIL_UNIT = re.compile(
+    r"\b(\d{1,3}(?:st|nd|rd|th)[ \t](?:" + _MIL_QUAL + r")*"
+    r"(?:division|div|brigade|bde|battalion|bn|regiment|regt|squadron|sqdn|fleet|mef|mardiv|sfg|cavalry|cav|airborne|"
+    r"marines|infantry|rangers?|meb|meu|csh|(?-i:ID)(?=[ \t]*[,;()]|[ \t]{1,2}(?i:at|ft|fort|in)\b))\b"
+    r"(?:[ \t](?:division|div|regiment|brigade|group|wing))?"
+    r"|\d{1,3}(?:st|nd|rd|th)[ \t](?:" + _MIL_QUAL + r")+(?:group|wing|corps)\b)", re.IGNORECASE)
 _TOWN_OF = re.compile(r"\b((?:town|city|village|township)[ \t]of[ \t](?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+))?)",
                       re.IGNORECASE)
 _RESERVATION = re.compile(r"(?:\b(?:on|from|near|to|at)[ \t]{1,2}(?:the[ \t]{1,2})?|\()((?:(?-i:[A-Z][A-Za-z'’\-]+)[ \t]){1,3}"
@@ -688,6 +704,8 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     if prev == "IN" and not strong and any((w in _WORK_VERBS and w != "RETIRED") or w in _OCCUPATIONS
                                            or w in _ROLE_JOBS for w in before[-7:-1]):
         return True  # "A SCHOOL BUS DRIVER IN SUPERIOR", "WORKS 2ND SHIFT AT TYSON IN STORM LAKE"
+    if prev == "OF" and prev2 in _COMPASS_OF and not strong:
+        return True  # "ON I-94 W OF FARGO", "30 MI S OF WATFORD CITY", "just north of Deming"
     if strong:
         if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
             return True
@@ -706,6 +724,8 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
 
 
+_COMPASS_OF = frozenset("N S E W NE NW SE SW NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST MILES MI "
+                        "NORTHWEST".split())
 _FACILITY_HEAD_WORDS = frozenset(w for h in FACILITY_HEADS for w in h.split()) | {"VANGUARD", "HOSP"}
 _WORK_VERBS = frozenset("WORKS WORKED WORKING WORK EMPLOYED EMPLOYER EMPLOYEE RETIRED DRIVES DROVE OWNS OWNED "
                         "CASHIER MECHANIC NURSE TEACHER CLERK DRIVER MANAGER VOLUNTEERS VOLUNTEERED JOB".split())
