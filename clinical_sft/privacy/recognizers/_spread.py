@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from clinical_sft.privacy.recognizers._lexicons import NOT_NAME, PURE, Lexicons, get_lexicons, medical_shape
+from clinical_sft.privacy.recognizers._lexicons import (
+    NOT_NAME,
+    PURE,
+    Lexicons,
+    fold,
+    get_lexicons,
+    medical_shape,
+)
 from clinical_sft.privacy.recognizers._scan import scan
 from clinical_sft.privacy.recognizers.locations import (
     _AMBIG_ABBR,
+    _AREA_WORDS,
     _FACILITY_HEAD_WORDS,
     _NOT_FACILITY,
     _PERSON_BEFORE_TOWN,
@@ -57,6 +65,7 @@ _REGION_BEFORE = re.compile(r"\b(?:at|from|to|of|in)[ \t]{1,2}((?:southern|north
                             re.IGNORECASE)
 # a name with "of" before a found hospital: "FROM HEART OF AMERICA MEDICAL CENTER", "at Sisters of Providence"
 _NAME_OF_BEFORE = re.compile(r"\b(?:at|from|to)[ \t]{1,2}([A-Za-z][A-Za-z'’]{2,15}[ \t]{1,2}of[ \t]{1,2})$", re.IGNORECASE)
+_COMMA_TOWN = re.compile(r",[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,20}(?:[ \t][A-Za-z][A-Za-z'’\-]{2,20})?)(?=[ \t]*(?:[.,;:)\n]|$))")
 _COMMA_REGION = re.compile(r",[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,20})(?=[ \t]*(?:[.,;:)\n]|$))")
 # a year right after a place, in a sentence about moving, a procedure or a life event ("MOVED TO MOTT HAVEN 1958",
 # "ICD placed at Beaumont 2016"): not a time of day
@@ -259,9 +268,14 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             continue
         m = _DASH_PLACE.match(text, e)
         if m and all(w.upper() not in lex.clinical and ((not lex.is_known_word(w.upper()) and len(w) >= 5)
-                                                      or w.upper() in lex.cities or lex.klass(w.upper()) == PURE)
-                     for w in m.group(1).split()):
-            out.append((m.start(1), m.end(1), "HOSPITAL", 0.55))
+                                                      or w.upper() in lex.cities or lex.klass(w.upper()) == PURE
+                                                      or (q == 0 and w.upper() in _AREA_WORDS))
+                     for q, w in enumerate(m.group(1).split())):
+            out.append((m.start(1), m.end(1), "HOSPITAL", 0.55))  # also "Select Specialty Hospital - Northwest Detroit"
+        m = _COMMA_TOWN.match(text, e)
+        if m and fold(m.group(1)).upper() in lex.cities and m.group(1).upper() not in lex.clinical \
+                and (not sc.mixed_case or m.group(1)[:1].isupper()):
+            out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "Burke Rehabilitation Hospital, White Plains,"
         j = _JOIN.match(text, e)
         k = starts.get(j.end()) if j else None
         if j is None or k is None:

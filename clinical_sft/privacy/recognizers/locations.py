@@ -71,6 +71,8 @@ _ORG_HEADS = (
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
     "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
     "CREAMERY", "SCHOOL DISTRICT", "MED", "CEMETERY", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
+    "BLOCK CLUB", "PACKERS", "GROWERS", "TEMPS", "STAFFING", "WELL SERVICE", "WELL SERVICES", "COAL", "COAL COMPANY",
+    "JANITORIAL", "EXCAVATING", "PAVING", "LANDSCAPING", "WELDING", "FABRICATION", "DISTRIBUTING", "TRUCK LINES",
     *(f"{spec} {head}" for spec in ("PULMONARY", "CARDIOLOGY", "CARDIAC", "RENAL", "KIDNEY", "NEPHROLOGY", "ONCOLOGY",
                                     "HEMATOLOGY", "GI", "NEUROLOGY", "UROLOGY", "ORTHOPEDIC", "ORTHOPAEDIC", "SURGICAL",
                                     "INTERNAL MEDICINE", "FAMILY MEDICINE", "PRIMARY CARE", "PEDIATRIC", "WOMEN'S")
@@ -221,7 +223,7 @@ def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
     if sc.mixed_case and not raw[:1].isupper() and not raw[:1].isdigit():
         return False
     words = [w.strip(".'’") for w in word.replace("-", " ").split()]
-    plain = all(lex.is_known_word(w) or w in lex.clinical or w in lex.last or len(w) <= 4 for w in words if w)
+    plain = all(lex.is_known_word(w) or w in lex.clinical or w in lex.last or len(w) <= 3 for w in words if w)
     if not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split())):
         return True
     k = next((q for q, t in enumerate(sc.tokens) if t.start >= s), len(sc.tokens))
@@ -578,7 +580,7 @@ _IRISH_COUNTY = re.compile(r"\b(?:county|co\.)[ \t]{1,2}(?:antrim|armagh|carlow|
                            r"meath|monaghan|offaly|roscommon|sligo|tipperary|tyrone|waterford|westmeath|wexford|wicklow)"
                            r"\b(?![ \t]{1,2}(?:st|street|rd|road|ave)\b)", re.IGNORECASE)
 _PLAIN_PEOPLES = frozenset("HUTTERITE HUTTERITES MENNONITE MENNONITES AMISH QUAKER MORMON LDS".split())  # "COLONY (HUTTERITE)"
-_AREA_AFTER = re.compile(r"[ \t]{1,2}(sq\b\.?|square|ward|station|plaza|quarries|colony)\b", re.IGNORECASE)
+_AREA_AFTER = re.compile(r"[ \t]{1,2}(sq\b\.?|square|ward|station|plaza|quarries|colony|hts\b\.?|heights|hgts)\b", re.IGNORECASE)
 _TOWN_COMMA_STATE = re.compile(r"\b(?i:from|in|to|near|outside|of)[ \t]{1,2}([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?),"
                                r"[ \t]{1,2}([A-Z]{2})\b(?=[ \t]*(?:[;.,:)\-]|$))")
 _FROM_PEOPLE = frozenset("FAMILY PT PATIENT IS ARE WAS WIFE HUSBAND SON DAUGHTER DTR MOTHER FATHER SISTER BROTHER "

@@ -586,7 +586,9 @@ def find_names(text: str) -> list[Hit]:
                     flag[j] = 0.6  # "Kenny Ng", "SW Tamika Bell", "esposa Maritza Colón": a common surname in prose
                     changed = True
                 elif direction == 1 and uj in _SECOND_FIRST and flag[i] >= 0.85 and toks[i].up in lex.first \
-                        and (j + 1 >= len(toks) or toks[j + 1].text in "(,;.") \
+                        and (j + 1 >= len(toks) or toks[j + 1].text in "(,;." or toks[j + 1].up in _PAUSE_WORDS
+                             or _to_bedside(toks, j + 1) or (toks[j + 1].kind == "w" and lex.klass(toks[j + 1].up) == PURE
+                                                             and toks[j + 1].up not in lex.first)) \
                         and (not sc.mixed_case or tj.is_title or tj.is_upper):
                     flag[j] = 0.6  # "WIFE WILLIE MAE (80S", "sister Mary Beth,": a double first name
                     changed = True
