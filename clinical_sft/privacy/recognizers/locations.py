@@ -170,6 +170,13 @@ def _automaton(lex: Lexicons) -> ahocorasick.Automaton:
                     kind = "COUNTRY" if c in countries else "LOCATION"
                     for v in _name_variants(c):
                         a.add_word(v, (v, kind))
+                for c in lex.postal_places:
+                    if " " not in c and (c in lex.english or lex.is_known_word(c) or lex.zipf(c) >= 3.0
+                                         or lex.klass(c) != NOT_NAME):
+                        continue  # SPEAKS, PRAY, MAY (towns too): only names of many words or no word at all
+                    for v in _name_variants(c):
+                        if not a.exists(v):
+                            a.add_word(v, (v, "LOCATION"))
                 for c in _COUNTRY_ALIASES:
                     a.add_word(c, (c, "COUNTRY"))
                 for s in STATES:
@@ -327,8 +334,13 @@ def find_places(text: str) -> list[Hit]:
         mdir = _DIR_ABBR_BEFORE.search(text, max(0, s - 7), s) if kind == "LOCATION" else None
         if mdir is not None:
             s = mdir.start()  # "IN SO. BOSTON", "FROM NO. ANDOVER": the part of town with it
-        if word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
-                                           for w in words):
+        if kind == "LOCATION" and word in lex.postal_places and word not in lex.cities:
+            # a post-office town of no list: only in a place context; one word only when no English word
+            rare = (len(words) > 1 or word not in lex.english) and all(lex.zipf(w) < 3.0 for w in words)
+            if not _place_context(sc, up, s, e, rare):
+                continue
+        elif word in lex.minor_places or all(lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.clinical
+                                             for w in words):
             # READING, CONCORD, PLEASANT HILL, WASHINGTON, small towns: a place only in a place context
             rare = all((lex.zipf(w) < 4.0 or (w in _PLACE_PREFIX and len(words) > 1)) and w not in lex.clinical
                        for w in words)
