@@ -727,6 +727,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("71 YO M FROM WHITE EARTH W/ COPD EXACERBATION", "WHITE EARTH"),
     ("INJURED NEAR KING SALMON. MEDEVAC TO TOWN VIA CLINIC IN NAKNEK.", "NAKNEK"),
     ("PT FROM LODGE GRASS. MOTHER AND AUNT AT BEDSIDE", "LODGE GRASS"),
+    ("66yo m guyanese, fr ozone pk, adm w/ altered ms", "ozone pk"),
+    ("67 yo m from the city, ret'd ironworker (local 40), adm w/ etoh w/d", "local 40"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -210,6 +210,8 @@ def _name_variants(name: str) -> list[str]:
             out += [sh + name[len(full):] for sh in shorts]
     if name.endswith("BOROUGH"):
         out += [v[:-7] + "BORO" for v in list(out)]
+    if name.endswith((" HEIGHTS", " PARK")) and " " in name:
+        out += [v.rsplit(" ", 1)[0] + (" HTS" if v.endswith("HEIGHTS") else " PK") for v in list(out)]  # "OZONE PK"
     return out
 
 
@@ -657,7 +659,7 @@ _HOSP_ACRONYM = re.compile(r"[A-Z]{1,4}(?:H|MC|MH|RMC)")
 # acronyms of that shape that are findings, not hospitals
 _MED_H = frozenset("BPH PPH RVH LVH NPH CAH ICH SAH IVH SDH EDH IPH PIH SIADH HTH DTH AMH ACH HHH GH TSH ADH LH FSH "
                    "PTH ACTH HGH CRH GHRH MCH DH NH AH BMH".split())
-_AFTER_IN_FROM = re.compile(r"\b(?:in|from|near)[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
+_AFTER_IN_FROM = re.compile(r"\b(?:in|from|near|(?-i:fr))[ \t]{1,2}(?:the[ \t]{1,2})?$", re.IGNORECASE)
 _RESIDENCE = frozenset("LIVES LIVING LIVE RESIDES RESIDING HOME STAYS STAYING".split())
 _STATE_AFTER_MOVE = re.compile(
     r"\b((?P<res>lives|living|resides|residing|home|moved|relocated|originally|wintering|summers|winters)|"
@@ -668,7 +670,7 @@ _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARB
                           "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
 _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters)[ \t]{1,2})?"
-                          r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|"
+                          r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
                           r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
                           r"\d{1,3}[ \t]precinct)\b", re.IGNORECASE)
 _LOCAL_NOT_AFTER = frozenset("MG MCG ML CC % PERCENT UNITS MIN MINS HOURS HRS DAYS TIMES X".split())
