@@ -118,6 +118,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "SATS AT 92, HR 80. HR IS 96 AND REGULAR. NOT 95% AS BEFORE. THE SOMALI COMMUNITY. ARRIVED VIA MEDFLIGHT @ 1640.",
     "AMR 2+ ON ECHO. NEIGHBOR BROUGHT HER. PARENTS, GIVEN DIRECTIONS. GRANDSON WORKS NIGHTS. SW MADE AWARE.",
+    "PT GOES TO DIALYSIS ON THE WEEKEND. WENT DOWN THE ROAD HOME. BACK ROAD CLINIC VISIT. TO KIDNEY CTR PRN.",
     "FAMILY SPEAKS SOMALI. CHAPLAIN CAME TO PRAY. WORKING HAY IN FIELD. ARRIVED FROM THE RIG. DROVE HOME FROM JOB.",
     "WIFE MAY CALL TONIGHT. STAFFING AWARE. PACKERS GAME ON TV. UNDER STATE LAW.",
     "2ND ID CONSULT. 3RD DOSE GIVEN. 4TH FLOOR. 1ST GROUP OF LABS. 2 MI WALK. THE SOMALI COMMUNITY.",
@@ -729,6 +730,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PT FROM LODGE GRASS. MOTHER AND AUNT AT BEDSIDE", "LODGE GRASS"),
     ("66yo m guyanese, fr ozone pk, adm w/ altered ms", "ozone pk"),
     ("67 yo m from the city, ret'd ironworker (local 40), adm w/ etoh w/d", "local 40"),
+    ("hd tmrw via temp line. pt goes to Nostrand Ave Dialysis mwf.", "Nostrand Ave Dialysis"),
+    ("Nearest units discussed: Rockaway Blvd Kidney Ctr. Pt agreeable", "Rockaway Blvd Kidney Ctr"),
+    ("91 YO WM FROM SWEET HOME PERSONAL CARE HOME (OUTSIDE TOWN)", "SWEET HOME PERSONAL CARE HOME"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

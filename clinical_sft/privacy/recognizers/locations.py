@@ -100,7 +100,7 @@ FACILITY_HEADS = (
     "SKILLED NURSING FACILITY", "SKILLED NURSING CENTER", "NURSING AND REHABILITATION", "NURSING & REHABILITATION",
     "NURSING AND REHAB", "NURSING & REHAB", "LONG TERM CARE", "SENIOR LIVING", "RETIREMENT HOME", "RETIREMENT COMMUNITY",
     "CARE HOME", "CHILDREN'S HOSPITAL", "TREATMENT CENTER", "RECOVERY CENTER", "DETOX", "CTR", "NURSING CTR",
-    "CARE CTR", "REHAB CTR", "TCU", "LTACH", "LTAC", "SPECIALTY HOSPITAL", "ELDER SERVICES", "ALLIANCE", "AIRPORT",
+    "CARE CTR", "REHAB CTR", "KIDNEY CTR", "DIALYSIS CTR", "PERSONAL CARE HOME", "TCU", "LTACH", "LTAC", "SPECIALTY HOSPITAL", "ELDER SERVICES", "ALLIANCE", "AIRPORT",
     "TERMINAL", "REGIONAL", "FAMILY CLINIC", "FAMILY PRACTICE", "FAMILY HEALTH", "FAMILY HEALTH CENTER",
     "FAMILY MEDICINE", "TEMPLE", "CATHEDRAL", "BAPTIST", "CATHOLIC", "PRESBYTERIAN", "LUTHERAN", "METHODIST",
     "EPISCOPAL", "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL", "CANNERY",
@@ -647,6 +647,7 @@ _TRANSPORT = re.compile(
     r"Med[ \t]?Flight|Life[ \t]?Flight|"
     r"Helicopter|Air[ \t]?Med|Medevac)\b(?![ \t]?(?:/|-[A-Za-z]))"
     r"(?![ \t](?:mattress|loss|bed|flow|leak|entry|hunger|trapping|bronchogram|fluid|space|way|ways)\b)", re.IGNORECASE)
+_STREET_NAMED = frozenset("AVE AVENUE BLVD BOULEVARD RD ROAD STREET PKWY PARKWAY PIKE".split())
 _EMS_ACRONYM = re.compile(r"\b(?:via|by)[ \t]{1,2}(?-i:(AMR))\b(?![ \t]?[-/])", re.IGNORECASE)
 _TRANSPORT_NOT = frozenset("ALS BLS PRIVATE HOSPITAL PATIENT CHAIR STRETCHER MEDICAL FIRE LOCAL ROOM OPEN FRESH "
                            "COMPRESSED THE A AN HIS HER THEIR OUR CITY STATE COUNTY TOWN GROUND COMMERCIAL MILITARY "
@@ -1297,6 +1298,13 @@ def find_facilities(text: str) -> list[Hit]:
                 first = j  # "FALL RIVER FD", "UPPER DARBY FD": a listed town of ordinary words
                 named = True
                 j -= 1
+                continue
+            if u in _STREET_NAMED and j >= 1 and toks[j - 1].kind == "w" and toks[j - 1].up not in _STOP \
+                    and toks[j - 1].up not in lex.clinical and (not sc.mixed_case or toks[j - 1].is_title) \
+                    and (sc.mixed_case or not lex.is_known_word(toks[j - 1].up) or toks[j - 1].up in lex.cities):
+                first = j - 1  # "Nostrand Ave Dialysis", "ROCKAWAY BLVD KIDNEY CTR": a unit named after its street
+                named = True
+                j -= 2
                 continue
             if weak and _plain_word(lex, u) and not (lex.klass(u) != NOT_NAME and j >= 1 and (
                     toks[j - 1].up in ("ST", "SAINT") or (j >= 2 and toks[j - 1].text == "." and toks[j - 2].up == "ST"))):
