@@ -85,7 +85,7 @@ _WEAK_RELATIVES = frozenset("DIL SIL BIL MIL FIL SIS BRO BF GF".split())
 # roles written right before a colleague's name ("CHARGE RN FAITH AWARE", "SW GRACE,", "RT BROWN TRIALED")
 _NAMED_ROLES = frozenset("RN RT RRT MD NP HO PA NURSE RES RESIDENT INTERN FELLOW ATTENDING SW CM OT SLP CHAPLAIN "
                          "INTERPRETER INTERP TECH PCA PHN CHR MGR SITTER AIDE PHARMACIST DIETITIAN SPONSOR HHA CNA LNA "
-                         "HOMEMAKER".split())
+                         "HOMEMAKER ATTENDANT COUNSELOR".split())
 # roles written before a colon and a name in sign-offs and hand-offs ("RT: BABATUNDE", "OT: Kaminski")
 _COLON_ROLES = frozenset("RT RRT OT SLP PT/OT CM SW RN NP PA MD HO PCP ATTENDING RESIDENT INTERN FELLOW NURSE "
                          "CHAPLAIN INTERPRETER DIETITIAN PHARMACIST PHARMACY NUTRITION CASE PERFUSION PERFUSIONIST "
@@ -430,6 +430,12 @@ def find_names(text: str) -> list[Hit]:
                 and (not sc.mixed_case or (t.is_title and toks[i + 1].is_title)):
             flag[i] = max(flag.get(i, 0), 0.6)
             flag[i + 1] = max(flag.get(i + 1, 0), 0.6)
+            continue
+        # --- "HHA Teresa 3x wk", "PCA Tatyana 20 hrs/wk", "TECH ANIL;": a role and a name that is no word ----------
+        if p == i - 1 and toks[p].up in _NAMED_ROLES and k == PURE and base in lex.first and len(base) >= 3 \
+                and base not in lex.clinical and base not in _NOT_A_NAME and base not in lex.english \
+                and (not sc.mixed_case or t.is_title) and "\n" not in sc.gap(p, i):
+            flag[i] = max(flag.get(i, 0), 0.6)
             continue
         # --- "YOUNG AWARE.", "Long notified": a common surname opening a sentence before AWARE/NOTIFIED -------
         if sc.sentence_initial(i) and i + 1 < len(toks) and toks[i + 1].up in _STATE_VERBS \

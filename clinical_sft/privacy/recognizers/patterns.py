@@ -481,7 +481,7 @@ _PHONE_FIELD = re.compile(
     r"(\+?\(?\d[\d ().\-]{5,18}\d)(?![\d/])", _F)
 _PHONE_LOOSE = re.compile(r"(?:(?<![\w#])#|\b(?:at|ph|phone|number|cell|call|tel|home|work|@))[ \t:.#]{0,3}"
                           r"(\(?[2-9]\d\d\)?[ \t\-/.]{0,3}\d{3}[ \t\-/.]{0,3}\d(?:[ \t\-]{0,2}\d){3})(?![\d/\-])", _F)
-_INTL_PHONE = re.compile(r"(?<![\w])\+\d{1,3}[ .\-]?\(?\d{1,4}\)?[ .\-]?\d{2,4}[ .\-]?\d{2,4}[ .\-]?\d{0,4}\b")
+_INTL_PHONE = re.compile(r"(?<![\w])(?:\+|011[ .\-])\d{1,3}[ .\-]?\(?\d{1,4}\)?[ .\-]?\d{2,4}[ .\-]?\d{2,4}[ .\-]?\d{0,4}\b")
 
 
 def find_contacts(text: str) -> list[Hit]:
@@ -560,6 +560,9 @@ _ID_SHAPE = re.compile(r"(?<![\w\-/.])(?:[A-Z]{1,4}-?)?\d{6,}(?:-?[A-Z0-9]{1,8})
                        r"(?<![\w\-/.])\d{2,5}-\d{2,7}-\d{2,7}(?![\w\-/])")
 
 
+# a code of dash-joined parts after "#": "WARRANT (# MC-23-CR-0044718)", "APP # TX-EM-5520391", "#SEC-55812"
+_HASH_SEGMENTS = re.compile(r"(?<![\w#])#[ \t]{0,2}((?-i:[A-Z0-9]{1,6})(?:-(?-i:[A-Z0-9]{1,10})){1,4})(?![\w\-/])")
+_MASKED_SSN = re.compile(r"[*Xx]{3}-[*Xx]{2}-(\d{4})(?![\w\-])")
 # an interpreter's number in parentheses: "VIETNAMESE INTERPRETER (20815)", "interpreter Ana (#4471)"
 _INTERPRETER_NUMBER = re.compile(r"\binterp(?:reter)?\b[^()\n.;]{0,30}?\((?:id|#|no\.?)?[ \t]{0,2}#?[ \t]{0,2}(\d{3,7})\)", _F)
 # identifier words that are also ordinary nursing words ("PLAN 0600")
@@ -610,6 +613,13 @@ def find_ids(text: str) -> list[Hit]:
             s1, val = s1 + len(head.group()), val[len(head.group()):]
         if sum(c.isdigit() for c in val) >= 6 and not _PHONE.fullmatch(val):
             hits.append((s1, m.end(1), "ID", 0.6))
+    for m in _HASH_SEGMENTS.finditer(text):
+        parts = m.group(1).split("-")
+        if (any(p.isalpha() for p in parts) and sum(c.isdigit() for c in m.group(1)) >= 4) \
+                or any(sum(c.isdigit() for c in p) >= 5 for p in parts):
+            hits.append((m.start(1), m.end(1), "ID", 0.6))  # "# MC-23-CR-0044718", "visa # H2A-5530918"
+    for m in _MASKED_SSN.finditer(text):
+        hits.append((m.start(1), m.end(1), "ID", 0.7))  # "SSN on file ***-**-4421": the digits left
     for m in _ID_SHAPE.finditer(text):
         val = m.group()
         up = val.upper()
