@@ -573,6 +573,14 @@ def find_places(text: str) -> list[Hit]:
     # an ambulance company by its acronym after a transport preposition: "BROUGHT BY AMR", "VIA AMR W/ RT"
     for m in _EMS_ACRONYM.finditer(text):
         hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
+    # a misspelt town after a place word: "IN BRAINTRE", "STAYS @ PINE ST INN IN BOSTN", "lives w/ pt in lawrnce"
+    for m in _PLACE_WORD_BEFORE.finditer(text):
+        typo = m.group(1)
+        u = fold(typo).upper()
+        if len(u) >= 5 and u not in lex.cities and not lex.is_known_word(u) and u not in lex.clinical \
+                and lex.klass(u) == NOT_NAME and (not sc.mixed_case or typo[:1].isupper() or typo.islower()) \
+                and _one_edit_city(lex, u):
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.55))
     # "BY SKYHAWK 3", "via Northwind 2": an unknown word and a unit number after a transport preposition
     for m in _TRANSPORT_UNIT.finditer(text):
         unit_name = m.group(1).upper()
@@ -648,6 +656,27 @@ _TRANSPORT = re.compile(
     r"Helicopter|Air[ \t]?Med|Medevac)\b(?![ \t]?(?:/|-[A-Za-z]))"
     r"(?![ \t](?:mattress|loss|bed|flow|leak|entry|hunger|trapping|bronchogram|fluid|space|way|ways)\b)", re.IGNORECASE)
 _STREET_NAMED = frozenset("AVE AVENUE BLVD BOULEVARD RD ROAD STREET PKWY PARKWAY PIKE".split())
+_PLACE_WORD_BEFORE = re.compile(r"\b(?:in|from|near|outside|to|@)[ \t]{1,2}([A-Za-z][a-z]{4,}|[A-Z]{5,})(?=[ \t]*(?:[.,;:)\n]|$))",
+                                re.IGNORECASE | re.MULTILINE)
+_CITY_DELETES: dict[str, str] | None = None
+
+
+def _one_edit_city(lex: Lexicons, up: str) -> bool:
+    """Whether ``up`` is one letter away (dropped, added, changed) from a one-word city of the major lists."""
+    global _CITY_DELETES
+    if _CITY_DELETES is None:
+        index: dict[str, str] = {}
+        for c in lex.cities - lex.minor_places:
+            if " " not in c and len(c) >= 6 and c.isalpha():
+                index.setdefault(c, c)
+                for k in range(len(c)):
+                    index.setdefault(c[:k] + c[k + 1:], c)
+        _CITY_DELETES = index
+    if up in _CITY_DELETES:
+        return True  # a letter dropped ("BOSTN") or the word is a city's delete form
+    return any(up[:k] + up[k + 1:] in _CITY_DELETES for k in range(len(up)))  # one added or changed
+
+
 _EMS_ACRONYM = re.compile(r"\b(?:via|by)[ \t]{1,2}(?-i:(AMR))\b(?![ \t]?[-/])", re.IGNORECASE)
 _TRANSPORT_NOT = frozenset("ALS BLS PRIVATE HOSPITAL PATIENT CHAIR STRETCHER MEDICAL FIRE LOCAL ROOM OPEN FRESH "
                            "COMPRESSED THE A AN HIS HER THEIR OUR CITY STATE COUNTY TOWN GROUND COMMERCIAL MILITARY "
