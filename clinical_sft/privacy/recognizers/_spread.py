@@ -286,6 +286,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
             new_x = u == "NEW" and k + 1 < len(toks) and toks[k + 1].kind == "w"  # "NEW ENGLAND SINAI"
             if u in _STOP or (u in _NOT_FACILITY and not new_x) or (sc.mixed_case and not t.text[:1].isupper()) \
+                    or (t.text.islower() and len(u) <= 3) \
                     or medical_shape(u) or (not run and "," in j.group() and u.endswith(("ED", "ING"))) \
                     or (u in lex.clinical and u not in FACILITY_WORDS and u not in _FACILITY_HEAD_WORDS):
                 break
