@@ -58,6 +58,10 @@ _FAC_CONT = re.compile(r"[ \t]{1,2}((?:and|&)[ \t]{1,2}(?:nursing|rehab|rehabili
 _DEPT_CONT = re.compile(r"[ \t]{1,2}(department|dept\.?)(?![\w.])", re.IGNORECASE)
 # an age over 89 right after a found name, with its nickname: "Leonard Hale (91)", "Bridget Kavanagh ("Bridie"), 91,"
 _AGE_AFTER_NAME = re.compile(r"(?:[ \t]{1,2}\([\"“'][^)\n]{1,20}\))?(?:,[ \t]{0,2}|[ \t]{1,2}\()(9\d|1[0-4]\d)(?=\)|,)")
+_STREET_END = re.compile(r"[ \t](?:ave|avenue|st|street|blvd|boulevard|rd|road)\.?$", re.IGNORECASE)
+_CROSS_AFTER = re.compile(r"[ \t]{1,2}(?:and|&)[ \t]{1,2}((?-i:[A-Z][A-Za-z'’\-]{2,}))(?=[ \t]*(?:[,.;)\n]|$))", re.IGNORECASE)
+_CROSS_BEFORE = re.compile(r"((?-i:[A-Z][A-Za-z'’\-]{2,})[ \t](?:ave|avenue|st|street|blvd|boulevard|rd|road|dr|drive)\.?)"
+                           r"[ \t]{1,2}(?:and|&)[ \t]{1,2}$", re.IGNORECASE)
 # "GREATER" before a found congregation, agency or town ("AT GREATER MT. OLIVE MISSIONARY BAPTIST", "FROM GREATER
 # CLEVELAND RTA", "Greater New Hope"), a region before a found hospital ("AT SOUTHERN MAINE MED")
 _GREATER_BEFORE = re.compile(r"\b(greater[ \t]{1,2}(?:new[ \t]{1,2})?)$", re.IGNORECASE)
@@ -211,6 +215,16 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                 text[s:e].isupper() == m.group(1).isupper()) and (not sc.mixed_case or m.group(1)[:1].isupper()) \
                 and len(text[s:e].split()) + (label == "HOSPITAL") >= 2:
             out.append((s, m.end(1), "HOSPITAL", 0.55))  # "VA Health Care System", "Trinity Care Hospice"
+        if label == "ADDRESS" or (label in ("NAME", "LOCATION") and _STREET_END.search(text, s, e)):
+            # the other street of an intersection: "ON Vermont Ave AND Slauson.", "at Morse Rd and Cleveland Ave"
+            m = _CROSS_AFTER.match(text, e)
+            w = m.group(1).upper() if m else ""
+            if m and w not in _STOP and w not in lex.clinical and (
+                    (sc.mixed_case and m.group(1)[1:2].islower()) or not lex.is_known_word(w) or w in lex.cities):
+                out.append((m.start(1), m.end(1), "ADDRESS", 0.55))
+            m = _CROSS_BEFORE.search(text, max(0, s - 40), s)
+            if m and m.group(1).split()[0].upper() not in _STOP:  # (its street word makes "Morse Rd" a street)
+                out.append((m.start(1), m.end(1), "ADDRESS", 0.55))
         if label not in _ORG_LABELS:
             continue
         if label == "HOSPITAL":
