@@ -120,6 +120,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WENT FROM SINUS, VT. TO AFIB; IN AFIB, VT. RATE 120S. IN BED, OK. CAME FROM HOME, WENT TO CHAPEL.",
     "SATS AT 92, HR 80. HR IS 96 AND REGULAR. NOT 95% AS BEFORE. THE SOMALI COMMUNITY. ARRIVED VIA MEDFLIGHT @ 1640.",
     "AMR 2+ ON ECHO. NEIGHBOR BROUGHT HER. PARENTS, GIVEN DIRECTIONS. GRANDSON WORKS NIGHTS. SW MADE AWARE.",
+    "ON HEPARIN BRIDGE TO COUMADIN. ON THE NASAL BRIDGE. FROM CARPAL TUNNEL. ON LOVENOX BRIDGE. OFF BYPASS.",
     "LIVES ON A DIRT ROAD AND WORKS. WALKS THE STREET AND PT. BY THE ROAD AND HOME.",
     "works as hha for the agency, adm w/ dka + uti. lives at home, adm 3 days ago.",
     "SEEN IN CLINIC. FROM ISCHEMIA. IN ATRIAL. TO SURGERY. IN DIALYSIS. FROM HOSPICE. TO PACU.",
@@ -748,6 +749,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("daughter at bedside, lives w/ pt in lawrnce.", "lawrnce"),
     ("ROBBERY AT HIS STORE ON Vermont Ave AND Slauson. S/P R THORACOTOMY", "Slauson"),
     ("T-boned at Morse Rd and Cleveland Ave last night", "Morse Rd"),
+    ("ADM S/P PEA ARREST IN CAB ON VAN WYCK EXPWY, ~12 MIN TO ROSC", "VAN WYCK EXPWY"),
+    ("JACKKNIFED ON MASS PIKE WB NEAR EXIT 10A. NO OTHER VEHICLES", "MASS PIKE WB NEAR EXIT 10A"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

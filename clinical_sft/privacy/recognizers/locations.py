@@ -1127,6 +1127,17 @@ def find_addresses(text: str) -> list[Hit]:
         plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road"))
         if plain or ((mt.group("dir") or _ROAD_AFTER.match(text, mt.end())) and mt.group("road")[-1].isdigit()):
             hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
+    # a named highway, bridge or tunnel after ON/OFF/UNDER/NEAR: "ON VAN WYCK EXPWY", "ON MASS PIKE WB", "near the
+    # Tobin Bridge", "MVC ON THE BALTIMORE BELTWAY" (no "ON HEPARIN BRIDGE": its word is clinical)
+    for mt in _NAMED_ROAD.finditer(text):
+        words = [fold(w).upper() for w in mt.group(1).split()[:-1]]
+        head = mt.group(1).split()[-1].upper()
+        if any(w in lex.clinical or w in _STOP for w in words):
+            continue
+        if head in ("BRIDGE", "TUNNEL", "CONNECTOR", "PARKWAY", "PKWY") and all(
+                lex.is_known_word(w) and w not in lex.cities and lex.klass(w) == NOT_NAME for w in words):
+            continue  # "ON THE NASAL BRIDGE", "THE SAME TUNNEL": ordinary words
+        hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
     pos = 0
@@ -1220,6 +1231,12 @@ _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
 _ROAD_PREFIX = frozenset("I IH ROUTE RTE HWY HIGHWAY".split())
 _ROAD_AFTER = re.compile(r"[ \t]*(?:[,;)]|\.(?!\d)|$|[ \t](?:in|near|outside|at|by|north|south|east|west|[NSEW])\b)",
                          re.IGNORECASE | re.MULTILINE)
+_NAMED_ROAD = re.compile(
+    r"\b(?:on|off|under|near|along|onto|from)[ \t]{1,2}(?:the[ \t]{1,2})?"
+    r"((?:(?-i:[A-Z][A-Za-z'’\-]+)[ \t]){1,3}(?-i:EXPWY|EXPRESSWAY|PIKE|TURNPIKE|TPKE|BELTWAY|PARKWAY|PKWY|FREEWAY|FWY|"
+    r"CONNECTOR|BRIDGE|TUNNEL|THRUWAY|Expwy|Expressway|Pike|Turnpike|Tpke|Beltway|Parkway|Pkwy|Freeway|Fwy|Connector|"
+    r"Bridge|Tunnel|Thruway))\b(?:[ \t](?-i:NB|SB|EB|WB)\b)?"
+    r"(?:[ \t]{1,2}(?:at|near|nr|by|@)[ \t]{1,2}(?:mm|mile[ \t]marker|mile|exit)[ \t]?#?\d{1,3}[A-Z]?\b)?", re.IGNORECASE)
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
     r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"
