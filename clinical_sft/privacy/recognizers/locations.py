@@ -1130,12 +1130,12 @@ def find_addresses(text: str) -> list[Hit]:
     # a named highway, bridge or tunnel after ON/OFF/UNDER/NEAR: "ON VAN WYCK EXPWY", "ON MASS PIKE WB", "near the
     # Tobin Bridge", "MVC ON THE BALTIMORE BELTWAY" (no "ON HEPARIN BRIDGE": its word is clinical)
     for mt in _NAMED_ROAD.finditer(text):
-        words = [fold(w).upper() for w in mt.group(1).split()[:-1]]
+        road_words = [fold(w).upper() for w in mt.group(1).split()[:-1]]
         head = mt.group(1).split()[-1].upper()
-        if any(w in lex.clinical or w in _STOP for w in words):
+        if any(w in lex.clinical or w in _STOP for w in road_words):
             continue
         if head in ("BRIDGE", "TUNNEL", "CONNECTOR", "PARKWAY", "PKWY") and all(
-                lex.is_known_word(w) and w not in lex.cities and lex.klass(w) == NOT_NAME for w in words):
+                lex.is_known_word(w) and w not in lex.cities and lex.klass(w) == NOT_NAME for w in road_words):
             continue  # "ON THE NASAL BRIDGE", "THE SAME TUNNEL": ordinary words
         hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))
     for mt in _STREET_FIRST.finditer(text):
