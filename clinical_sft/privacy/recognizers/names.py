@@ -158,9 +158,9 @@ _PLURAL_WORDS_AS_NAMES = frozenset("LIES NUMBERS VALVES TIES THERES RARES MANS M
                                    "AUGUSTS".split())
 
 
-def _inflected(lex: Lexicons, base: str) -> bool:
+def _inflected(lex: Lexicons, base: str, suffixes: tuple[str, ...] = ("S", "ES", "ED", "D", "ING")) -> bool:
     """``NEEDS``, ``VISITED``, ``CALLING``: an inflection of a frequent word (a verb, not a name)."""
-    for suf in ("S", "ES", "ED", "D", "ING"):
+    for suf in suffixes:
         stem = base[: -len(suf)]
         if base.endswith(suf) and len(stem) >= 3 and lex.zipf(stem) >= 4.0 and lex.klass(stem) != PURE:
             return True
@@ -169,9 +169,7 @@ def _inflected(lex: Lexicons, base: str) -> bool:
 
 def _verb_form(lex: Lexicons, up: str) -> bool:
     """``WORKS``, ``BROUGHT``: a frequent verb form after a name, not a surname (``FORD`` is none)."""
-    return up in _IRREGULAR_PAST or (lex.zipf(up) >= 4.5 and any(
-        up.endswith(suf) and len(up) - len(suf) >= 3 and lex.zipf(up[:-len(suf)]) >= 4.0
-        and lex.klass(up[:-len(suf)]) != PURE for suf in ("S", "ES", "ED", "ING")))
+    return up in _IRREGULAR_PAST or (lex.zipf(up) >= 4.5 and _inflected(lex, up, ("S", "ES", "ED", "ING")))
 
 
 def _nameish(lex: Lexicons, tok_up: str, strict: bool = False) -> bool:
