@@ -221,6 +221,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "MCI 2 YRS AGO. SCI NEG. MCI SEEN ON ECHO. RR 20S. SO WEANING.",
     "LIVES ALONE, HR 110 SINUS ST, 2 LEADS ST ELEVATION. CALLED FROM HOME 2200.SHE DOES NOT DRIVE AT NIGHT.",
     "WORKS IN CONSTRUCTION. RETIRED IN COMFORT. NURSE IN ICU. CTA NEG FOR PE. CTA HEAD TODAY.",
+    "SBP IN THE 90S. HR IN 90S. SATS IN THE HIGH 90S ON 2L.",
+    "PT: ALERT, ORIENTED X3. RN: SEDATED, CALM. MD: AWARE, WILL F/U.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -758,6 +760,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("T-boned at Morse Rd and Cleveland Ave last night", "Morse Rd"),
     ("ADM S/P PEA ARREST IN CAB ON VAN WYCK EXPWY, ~12 MIN TO ROSC", "VAN WYCK EXPWY"),
     ("JACKKNIFED ON MASS PIKE WB NEAR EXIT 10A. NO OTHER VEHICLES", "MASS PIKE WB NEAR EXIT 10A"),
+    ("PT IS A F IN HER LATE 90S (DOB ON FACE SHEET)", "90S"),
+    ("a vet in his 90s, lives alone", "90s"),
+    ("Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE (MISSION VALLEY CBOC)", "KAPOOR,ANIL"),
+    ("Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE (MISSION VALLEY CBOC)", "OKAFOR,GRACE"),
+    ("NAME: PREWITT, DUSTIN J  SGT   UNIT: B CO", "PREWITT, DUSTIN J"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

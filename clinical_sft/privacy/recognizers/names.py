@@ -938,6 +938,11 @@ def find_names(text: str) -> list[Hit]:
         if words and not any(fold(w).upper() in RELATIVES or fold(w).upper() in ("UNKNOWN", "TRAUMA", "DOE")
                              for w in words):
             hits.append((m.start(1), m.end(1), "NAME", 0.8))  # the patient in a record header
+    for m in _FIELD_COMMA_NAME.finditer(text):
+        last, first = fold(m.group(2)).upper(), fold(m.group(3)).upper()
+        if last not in lex.clinical and (len(first) == 1 or first not in lex.clinical) and last not in RELATIVES \
+                and (last in lex.last or not lex.is_known_word(last)):
+            hits.append((m.start(1), m.end(1), "NAME", 0.8))  # "Attending: KAPOOR,ANIL", "Name: PREWITT, DUSTIN J"
     for m in _TITLED_FULL_NAME.finditer(text):
         f, la = m.group(1), m.group(2)
         fu, lu = fold(f).upper(), fold(la).upper()
@@ -1173,6 +1178,11 @@ _HEADER_NAME = re.compile(r"\b(?:patient(?:[ \t]name)?|pt|re|name)[ \t]{0,2}:[ \
                           r"((?:[A-Za-z][A-Za-z'’\-]{0,25}\.?(?:,[ \t]{0,2}|[ \t]{1,2})){1,3}?[A-Za-z][A-Za-z'’\-]{0,25}\.?)"
                           r"(?=[ \t]{0,6}\||[ \t]{2,6}(?:dob\b|d\.o\.b|mrn\b|mr#|acct\b|age\b|sex\b|date[ \t]of[ \t]birth))",
                           re.IGNORECASE)
+# "SURNAME,FIRST MI" after a record field, as EHR headers and signatures print it ("AUTHOR: ESPINOZA,DIANA M",
+# "Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE", "Name: DELGADO, MARCUS A   LCpl")
+_FIELD_COMMA_NAME = re.compile(r"\b(?i:patient(?:[ \t]name)?|pt(?:[ \t]name)?|name|attending|pcp|author|provider|cosigner|"
+                               r"signed(?:[ \t]by)?|surgeon|resident|fellow|nurse|rn|md|np)[ \t]{0,2}:[ \t]{0,3}"
+                               r"(([A-Z][A-Za-z'’\-]{1,25}),[ \t]?([A-Z][A-Za-z'’\-]{0,25})(?:[ \t][A-Z]\.?)?)\b")
 # a surname after a title and an initial, or after "Dear Dr.": "Miss E. Swan", "Dr. P. Child", "Dear Dr. Swan,"
 _TITLE_INITIAL_SURNAME = re.compile(r"\b(?:(?:Dr|Drs|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2}[A-Z]\.[ \t]{0,2}|"
                                     r"Dear[ \t]{1,2}(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2})([A-Z][A-Za-z'’\-]{1,25})\b")

@@ -429,6 +429,9 @@ _AGE_PT_COMMA = re.compile(r"\b(?:pt|patient)[ \t]{1,2}(9\d|1[0-4]\d),[ \t]{0,2}
 _AGE_NOT_AS = re.compile(r"\bnot[ \t]{1,2}(9\d|1[0-4]\d)[ \t]{1,2}as\b", _F)
 _AGE_AT = re.compile(r"\b(?:pt|patient|that|she|he)[ \t]{1,2}at[ \t]{1,2}(9\d|1[0-4]\d)"
                      r"(?=[ \t]{1,2}(?:she|he|has|is|was|may|might|will|would|could|and)\b|,)", _F)
+# "IN HER LATE 90S", "in his 90s", "into her 100s": a decade of life over 89 (the decade, as "90s")
+_AGE_DECADE = re.compile(r"\b(?:in|into|well[ \t]into)[ \t]{1,2}(?:his|her|their)[ \t]{1,2}(?:(?:late|mid|early)[ \t\-]{1,2})?"
+                         r"((?:9|1[0-4])0['’]?s)\b", _F)
 _KIN = frozenset("WIFE HUSBAND SPOUSE MOTHER MOM FATHER DAD SISTER BROTHER AUNT UNCLE GRANDMOTHER GRANDFATHER "
                  "GRANDMA GRANDPA FRIEND NEIGHBOR PARTNER WIDOW WIDOWER ESPOSA ESPOSO MADRE PADRE".split())
 
@@ -438,7 +441,7 @@ def find_ages(text: str) -> list[Hit]:
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
                       (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65), (_AGE_PT_COMMA, 0.65),
-                      (_AGE_NOT_AS, 0.6), (_AGE_AT, 0.6)):
+                      (_AGE_NOT_AS, 0.6), (_AGE_AT, 0.6), (_AGE_DECADE, 0.7)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
