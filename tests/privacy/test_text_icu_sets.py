@@ -223,6 +223,10 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WORKS IN CONSTRUCTION. RETIRED IN COMFORT. NURSE IN ICU. CTA NEG FOR PE. CTA HEAD TODAY.",
     "SBP IN THE 90S. HR IN 90S. SATS IN THE HIGH 90S ON 2L.",
     "PT: ALERT, ORIENTED X3. RN: SEDATED, CALM. MD: AWARE, WILL F/U.",
+    "NICU NURSING NOTE. INFANT IN ISOLETTE. GA 29 3/7 WKS, CGA 33 1/7, DOL 26. EBM 24 CAL BY GAVAGE.",
+    "33 5/7 wk infant, now 35 2/7 CGA. Born at 24 6/7 weeks. Ex-27 weeker, now 36 1/7.",
+    "#4 Hyperbili. #5 Parents. On Neoprofen for PDA, s/p Curosurf x1. Similac Special Care 24, Neosure 22 po.",
+    "BABY GIRL PRIMARY RN. INFANT SWADDLED IN BUNTING. TRANSFERRED TO SCN. BACK TO NBN WITH MOM.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -765,6 +769,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE (MISSION VALLEY CBOC)", "KAPOOR,ANIL"),
     ("Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE (MISSION VALLEY CBOC)", "OKAFOR,GRACE"),
     ("NAME: PREWITT, DUSTIN J  SGT   UNIT: B CO", "PREWITT, DUSTIN J"),
+    ("ADMITTED 3/7, EXTUBATED 4/7", "3/7"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -506,7 +506,7 @@ def find_names(text: str) -> list[Hit]:
 
         # --- mixed-case prose: capitalised words in mid-sentence (a light NER) --------------------
         if sc.mixed_case and t.is_title and not sc.sentence_initial(i) and base not in lex.clinical \
-                and base not in _STOP and not _header_like(sc, lex, i) \
+                and base not in _STOP and base not in RELATIVES and not _header_like(sc, lex, i) \
                 and not (i >= 1 and toks[i - 1].kind == "n" and base in ("NORTH", "SOUTH", "EAST", "WEST", "TOWER",
                                                                          "WING", "CENTER")) \
                 and not (base in TITLES and i >= 1 and toks[i - 1].up in TITLES):  # "imam Sheikh Yusuf"

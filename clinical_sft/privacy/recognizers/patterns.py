@@ -131,6 +131,7 @@ def _next_word(text: str, end: int) -> str:
 # nursing shifts: "NPN 7-3", "3-11 SHIFT", "7P-7A"
 _SHIFTS = frozenset({(7, 3), (3, 11), (11, 7), (7, 7), (7, 19), (19, 7), (7, 11), (11, 3)})
 _SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS REPORT".split())
+_GESTATION = frozenset("GA CGA PMA EGA GESTATION GESTATIONAL WEEKS WKS WK WEEKER".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 
@@ -145,6 +146,9 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
     if sep == "/" and b == 5 and a <= 5 and any(w in ("STRENGTH", "MOTOR", "MS", "POWER") for w in
                                                _prev_words(text, start, 6)):
         return True  # "STRENGTH 4/5 BIL UE, 5/5 LE"
+    if sep == "/" and b == 7 and a <= 6 and (re.search(r"\b(?:2[2-9]|3\d|4[0-4])[ \t\-]{1,2}$", text[max(0, start - 6):start])
+                                            or any(w in _GESTATION for w in _prev_words(text, start, 2))):
+        return True  # a gestational age in weeks and sevenths: "GA 29 3/7 WKS", "now 35 2/7 CGA", "CGA 33 1/7"
     if sep == "-" and (a, b) in _SHIFTS:
         if any(p in _SHIFT_WORDS for p in _prev_words(text, start, 3)) or nxt in ("SHIFT", "NPN", "NSG"):
             return True
