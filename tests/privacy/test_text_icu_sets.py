@@ -227,6 +227,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "33 5/7 wk infant, now 35 2/7 CGA. Born at 24 6/7 weeks. Ex-27 weeker, now 36 1/7.",
     "#4 Hyperbili. #5 Parents. On Neoprofen for PDA, s/p Curosurf x1. Similac Special Care 24, Neosure 22 po.",
     "BABY GIRL PRIMARY RN. INFANT SWADDLED IN BUNTING. TRANSFERRED TO SCN. BACK TO NBN WITH MOM.",
+    "FLOWN IN BY HELICOPTER. FLOWN FROM SCENE. TRANSPORTED BY AMBULANCE TO CT. FUNERAL HOME TO BE CONTACTED BY SON.",
+    "drained via PleurX. placed via PowerPICC to R arm. via BiPAP. via CoughAssist to clear.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -770,6 +772,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Attending: KAPOOR,ANIL   PCP: OKAFOR,GRACE (MISSION VALLEY CBOC)", "OKAFOR,GRACE"),
     ("NAME: PREWITT, DUSTIN J  SGT   UNIT: B CO", "PREWITT, DUSTIN J"),
     ("ADMITTED 3/7, EXTUBATED 4/7", "3/7"),
+    ("INTUBATED THERE FOR SATS 70S, FLOWN LIFEMED TO ANMC, ARRIVED HERE 0140.", "LIFEMED"),
+    ("flown by Airlift Northwest to HMC. On coumadin", "Airlift Northwest"),
+    ("transferred from Logan Regional via HealthNet.", "HealthNet"),
+    ("Flown by CareFlight from scene. injuries", "CareFlight"),
+    ("FUNERAL HOME: MCCAFFETY IN MERCEDES. PAPERWORK DONE", "MCCAFFETY"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -573,6 +573,34 @@ def find_places(text: str) -> list[Hit]:
     # an ambulance company by its acronym after a transport preposition: "BROUGHT BY AMR", "VIA AMR W/ RT"
     for m in _EMS_ACRONYM.finditer(text):
         hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
+    # a flight or ambulance program named after FLOWN or a transfer by/via: "FLOWN LIFEMED TO ANMC", "flown by
+    # Airlift NW from", "Flown by CareFlight from scene", "Transferred by LifeMed to PAMC", "via HealthNet."
+    for rx in (_FLOWN_PROGRAM, _VIA_PROGRAM, _VIA_CAMEL):
+        for m in rx.finditer(text):
+            raw = m.group(1).split()
+            words = [w.upper().removesuffix("'S") for w in raw]
+            alpha = [w for w in words if w.isalpha()]
+            if not alpha or words[0] in _TRANSPORT_NOT or words[0] in _STOP or any(w in _NO_PROGRAM for w in words):
+                continue
+            named = any(not lex.is_known_word(w) and w not in lex.clinical for w in alpha) \
+                or any(re.search(r"[a-z][A-Z]", w) and w.upper() not in lex.clinical for w in raw) \
+                or words[0] in _FLIGHT_TAIL \
+                or (rx is _FLOWN_PROGRAM and words[-1] in _FLIGHT_TAIL) \
+                or (words[-1].isdigit() and alpha[0] in lex.cities)  # "Flown Fairfax 1 to IFH"
+            if named:
+                hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
+    # the funeral home a family chose: "FUNERAL HOME: MCCAFFETY IN MERCEDES", "Funeral home: Levine Chapels"
+    for m in _FUNERAL_HOME.finditer(text):
+        kept: list[tuple[int, int]] = []
+        for w in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", m.group(1)):
+            up = w.group().upper().rstrip(".")
+            if up in _STOP or w.group()[:1].islower() or up in _NO_PROGRAM:
+                break
+            kept.append((m.start(1) + w.start(), m.start(1) + w.end() - (len(up) > 3 and w.group().endswith("."))))
+            if w.group().endswith(".") and len(up) > 3:
+                break  # "Smith Funeral Chapel. ME not notified": the sentence ends
+        if kept:
+            hits.append((kept[0][0], kept[-1][1], "LOCATION", 0.6))
     # a misspelt town after a place word: "IN BRAINTRE", "STAYS @ PINE ST INN IN BOSTN", "lives w/ pt in lawrnce"
     for m in _PLACE_WORD_BEFORE.finditer(text):
         typo = m.group(1)
@@ -678,6 +706,27 @@ def _one_edit_city(lex: Lexicons, up: str) -> bool:
 
 
 _EMS_ACRONYM = re.compile(r"\b(?:via|by)[ \t]{1,2}(?-i:(AMR))\b(?![ \t]?[-/])", re.IGNORECASE)
+_PROGRAM_NAME = r"((?-i:[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)?)(?:[ \t](?-i:[A-Z][A-Za-z]+)){0,2}?(?:[ \t]\d{1,2})?)"
+_PROGRAM_END = (r"(?=(?:[ \t]{1,2}(?:directly|emergently|urgently|stat|again))?[ \t]{1,2}(?:to|from|for|w/|with|->|after)\b"
+                r"|[ \t]*(?:[.,;)]|->|$))")
+_FLOWN_PROGRAM = re.compile(r"\b(?:flown|airlifted|air[ \t\-]lifted|medevac(?:ed|'d)|helicoptered)(?:[ \t]{1,2}(?:in|over|out))?"
+                            r"(?:[ \t]{1,2}(?:by|via|with|w/|on))?[ \t]{1,2}" + _PROGRAM_NAME + _PROGRAM_END,
+                            re.IGNORECASE | re.MULTILINE)
+_VIA_PROGRAM = re.compile(r"\b(?:transferred|transported|brought(?:[ \t]in)?|taken|arrived|sent|came|evacuated|tx'?d|"
+                          r"xferr?ed|xfer'd)(?:[ \t]{1,2}(?:here|over|in|out|back))?[ \t]{1,2}(?:by|via)[ \t]{1,2}"
+                          + _PROGRAM_NAME + _PROGRAM_END, re.IGNORECASE | re.MULTILINE)
+# a program written in camel case after VIA anywhere: "from Logan Regional via HealthNet.", "via LifeMed for"
+_VIA_CAMEL = re.compile(r"\bvia[ \t]{1,2}((?-i:[A-Z][a-z]{2,}[A-Z][a-z]{2,}))" + _PROGRAM_END, re.IGNORECASE | re.MULTILINE)
+_FLIGHT_TAIL = frozenset("FLIGHT FLITE LIFETEAM AIRLIFT AIRMED AIRCARE".split())
+_NO_PROGRAM = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIXED ROTOR WING BOAT FERRY CAR TAXI CAB "
+                        "BUS VAN TRUCK POLICE FIRE EMS ALS BLS AMBULANCE AMB STRETCHER WHEELCHAIR BED FOOT FRIEND FRIENDS "
+                        "FAMILY SCENE HOME HERE US OUR ED ER OR ICU CT MRI IR TEAM RN MD NP RT DR DOCTOR NURSE "
+                        "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
+                        "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
+                        "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
+_FUNERAL_HOME = re.compile(r"\bfuneral[ \t]home[ \t]{0,2}(?::|-|=|is|will[ \t]be)?[ \t]{0,2}"
+                           r"((?-i:[A-Z][A-Za-z'’.\-]*)(?:(?:[ \t]|[ \t]&[ \t]|[ \t]and[ \t])(?-i:[A-Z][A-Za-z'’.\-]*)){0,3})",
+                           re.IGNORECASE)
 _TRANSPORT_NOT = frozenset("ALS BLS PRIVATE HOSPITAL PATIENT CHAIR STRETCHER MEDICAL FIRE LOCAL ROOM OPEN FRESH "
                            "COMPRESSED THE A AN HIS HER THEIR OUR CITY STATE COUNTY TOWN GROUND COMMERCIAL MILITARY "
                            "HOT COLD DRY WARM CRITICAL CARE TRANSFER TRANSPORT ARMY NAVY FAMILY SON WIFE AIR PLANT "
