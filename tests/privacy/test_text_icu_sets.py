@@ -229,6 +229,10 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "BABY GIRL PRIMARY RN. INFANT SWADDLED IN BUNTING. TRANSFERRED TO SCN. BACK TO NBN WITH MOM.",
     "FLOWN IN BY HELICOPTER. FLOWN FROM SCENE. TRANSPORTED BY AMBULANCE TO CT. FUNERAL HOME TO BE CONTACTED BY SON.",
     "drained via PleurX. placed via PowerPICC to R arm. via BiPAP. via CoughAssist to clear.",
+    "PT NEEDS PEDIATRICS F/U. REFERRED TO PEDIATRICS. FOLLOWED BY HOME HEALTH. SEES PEDIATRICS. NEEDS HOSPICE.",
+    "Pt needs Pediatrics f/u. Consult Pediatrics. pt on Sinus St. rate 110. Seen on Monday St",
+    "PT AGITATED 1930-45, HALDOL GIVEN. 1900-2000 SLEPT. SHIFT 1900-0700. 2000-15 RESTLESS.",
+    "WORKS AS HOME HEALTH AIDE FOR COMFORT CARE. SWISS MENNONITE.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -777,6 +781,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("transferred from Logan Regional via HealthNet.", "HealthNet"),
     ("Flown by CareFlight from scene. injuries", "CareFlight"),
     ("FUNERAL HOME: MCCAFFETY IN MERCEDES. PAPERWORK DONE", "MCCAFFETY"),
+    ("with her mother Donna on Pleasant Ave in Hamilton", "Pleasant Ave"),
+    ("PCP Dr. Ruth Yoder, Olentangy Pediatrics.", "Olentangy Pediatrics"),
+    ("Hospice referral to Kanawha Hospice Care for inpatient unit", "Kanawha Hospice Care"),
+    ("Family attends Martindale Mennonite. Son's phone on file", "Martindale Mennonite"),
+    ("72 y/o Army vet (Germany 1958-61), ETOH cirrhosis", "1958"),
+    ("38 yo OIF vet (Army, 101st Abn 2003-04, 2005-06), found down", "2005"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -106,7 +106,8 @@ FACILITY_HEADS = (
     "EPISCOPAL", "AME", "ORTHODOX", "RANCH", "DAIRY", "SEAFOODS", "RESORT", "SKI AREA", "MINE", "MILL", "CANNERY",
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
-    "SPECIALTY", "VNA", "HOME CARE", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
+    "SPECIALTY", "VNA", "HOME CARE", "PEDIATRICS", "CBOC", "HOME HEALTH", "HOME HEALTH CARE", "HOSPICE CARE",
+    "NURSING AGENCY", "HOME NURSING AGENCY", "LEARNING CENTER", "MENNONITE", "MENNONITE CHURCH", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     *_ORG_HEADS,
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
@@ -131,7 +132,9 @@ _NOT_FACILITY = frozenset(
     "PREVIOUS LOCAL OTHER ANOTHER SAME DIFFERENT NEW REHAB ACUTE CHRONIC LONG TERM SHORT DAY NIGHT "
     "HOME NURSING CARE MEDICAL HEALTH SCHOOL UNIVERSITY FAMILY PRIMARY URGENT EMERGENCY PAIN WOUND "
     "CARDIOLOGY CARDIAC DIALYSIS RENAL SLEEP EYE CALL CALLED PAGE PAGED RE SCREENED SCREEN REFERRAL ROMAN DEVOUT "
-    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP NO ANY".split())
+    "PRACTICING NON-PRACTICING RUSSIAN GREEK SOUTHERN IS WAS HALFWAY SOBER ROOMING BOARDING GROUP NO ANY "
+    "NEEDS NEED SEES SEE CONSULT CONSULTS WANTS WANT REQUIRES REQUIRE REFER DECLINES DECLINED WORKS WORKED AS "
+    "SWISS".split())
 _PLACE_CTX = frozenset(
     "LIVES LIVING LIVED RESIDES RESIDING RESIDENT NATIVE MOVED TRAVELED TRAVELLED VISITING TRIP VACATION ORIGINALLY "
     "BORN RAISED EMIGRATED IMMIGRATED RELOCATED HOMETOWN TOWN CITY".split())
@@ -1216,14 +1219,22 @@ _PRISON = re.compile(r"\b(?-i:MCI|SCI|FCI|USP|FMC|CCI|SBCC|OCCC)[ \t\-]{1,2}(?:[
                      re.IGNORECASE)
 
 
+_WEEKDAY_MONTH = frozenset("MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY JANUARY FEBRUARY MARCH APRIL MAY "
+                           "JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER TODAY TONIGHT".split())
+
+
 def _street_named(sc: Scan, lex: Lexicons, name: str, end: int) -> bool:
     """Whether the words before a street suffix name a street ("BLUE HILL", "Morrissey"), not a clinical phrase."""
     street_words = name.upper().split()
     city_after = _CITY_AFTER.match(sc.text, end)
-    return all(w not in lex.clinical and w not in _STOP and w not in UNIT_WORDS and w not in _STOP_PLACE
-               for w in street_words) and (
+    # "on Pleasant Ave", "on Ravine St": title-case words before the suffix in mixed-case prose name a street even
+    # when they are ordinary words (not "on Sinus St", "on Monday St")
+    titled = sc.mixed_case and all(w[:1].isupper() and w[1:].islower() for w in name.split()) \
+        and not any(w in _WEEKDAY_MONTH or w in ("SINUS", "JUNCTIONAL", "ATRIAL") for w in street_words)
+    return all((w not in lex.clinical or (titled and len(w) >= 5)) and w not in _STOP and w not in UNIT_WORDS
+               and w not in _STOP_PLACE for w in street_words) and (
         any(not lex.is_known_word(w) or lex.klass(w) != NOT_NAME or w in lex.cities for w in street_words)
-        or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities)) and (
+        or (city_after is not None and fold(city_after.group(1)).upper() in lex.cities) or titled) and (
         not sc.mixed_case or all(w[:1].isupper() or w[:1].isdigit() for w in name.split()))
 
 
@@ -1857,7 +1868,7 @@ def _plain_word(lex: Lexicons, up: str) -> bool:
     return u in _STOP or u in lex.clinical or (lex.is_known_word(u) and lex.klass(u) != PURE and u not in lex.cities
                                                and u not in FACILITY_WORDS)
 # heads that follow ordinary words too ("GO HOME", "ALL LABS"): the words before them must look like a name
-_WEAK_HEADS = frozenset(["SERVICES", "HOME", "HOME CARE", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
+_WEAK_HEADS = frozenset(["SERVICES", "HOME", "HOME CARE", "HOME HEALTH", "HOME HEALTH CARE", "PEDIATRICS", "MENNONITE", "HEALTH", "DIALYSIS", "CENTER", "FACILITY", "VILLAGE", "GEN", "MEMORIAL", "INN",
                          "MANOR", "INSTITUTE", "SCHOOL", "COLLEGE", "PHARMACY", "ASSOC", "ASSOCIATES", "UNIVERSITY",
                          "SHELTER", "PRISON", "JAIL", "REHAB", "HEALTHCARE", "HEALTH SYSTEM", "PD", "POLICE",
                          "POLICE DEPT", "FIRE DEPT", "DISTRICT COURT", "PROBATE COURT", "COURT", "CHURCH", "PARISH",

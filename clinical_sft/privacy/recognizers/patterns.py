@@ -318,9 +318,11 @@ def find_dates(text: str) -> list[Hit]:
             hits.append((m.start(2), m.end(2), "DATE", 0.7))
     for m in _YEAR_RANGE_SHORT.finditer(text):
         first_year, last_yy = m.group(1), int(m.group(2))
-        if int(first_year[2:]) < last_yy <= int(first_year[2:]) + 40 and not (
-                int(first_year[2:]) < 60 and int(first_year) <= 2359):
-            hits.append((m.start(1), m.end(1), "DATE", 0.6))  # "(NAVY, USS SARATOGA 1979-83)"
+        clock = int(first_year[2:]) < 60 and int(first_year) <= 2359 and last_yy < 60  # "1930-45": minutes
+        if int(first_year[2:]) < last_yy <= int(first_year[2:]) + 40 and (
+                not clock or _YEAR_SPAN_CUE.intersection(_prev_words(text, m.start(), 4))):
+            # "(NAVY, USS SARATOGA 1979-83)", "Germany 1958-61", "(Army, 101st Abn 2003-04, 2005-06)"
+            hits.append((m.start(1), m.end(1), "DATE", 0.6))
             hits.append((m.start(2), m.end(2), "DATE", 0.6))
     for m in _YEAR_ALONE.finditer(text):
         prev = _prev_words(text, m.start(), 2)
@@ -361,7 +363,11 @@ def find_dates(text: str) -> list[Hit]:
 
 # between dates of a list: "12/27, 1/2, AND 1/5"
 _LIST_GAP = re.compile(r"[ \t]{0,2}(?:[,;&][ \t]{0,2}(?:and[ \t]{1,2}|&[ \t]{0,2})?|and[ \t]{1,2}|or[ \t]{1,2})", _F)
-_YEAR_RANGE_SHORT = re.compile(r"(?<![\w./\-:$#])(19\d\d)[\-–](\d\d)(?![\w/%:]|\.\d|-\d)")
+# words before a span of years that may also read as clock times ("101st Abn 2003-04", "served 2000-05")
+_YEAR_SPAN_CUE = frozenset("SERVED ARMY NAVY USMC USAF USCG MARINES MARINE VET VETERAN USS DEPLOYED DEPLOYMENT WORKED "
+                           "LIVED MARRIED FROM BETWEEN DURING ABN DIV CAVALRY BDE BN TOUR TOURS STATIONED ENLISTED "
+                           "RESIDED EMPLOYED".split())
+_YEAR_RANGE_SHORT = re.compile(r"(?<![\w./\-:$#])(19\d\d|20[0-2]\d)[\-–](\d\d)(?![\w/%:]|\.\d|-\d)")
 _YEAR_RANGE = re.compile(r"(?<![\w./\-:$#])((?:19|20)\d\d)[ \t]?[\-–][ \t]?((?:19|20)\d\d)(?![\w/%:]|\.\d|-\d)")
 # "CABG X4 2001", "ICD PLACED 2008": a count or a participle between a procedure and its year;
 # studies that may be done at 2030 tonight ("CT DONE 2030") are left out
