@@ -233,6 +233,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "Pt needs Pediatrics f/u. Consult Pediatrics. pt on Sinus St. rate 110. Seen on Monday St",
     "PT AGITATED 1930-45, HALDOL GIVEN. 1900-2000 SLEPT. SHIFT 1900-0700. 2000-15 RESTLESS.",
     "WORKS AS HOME HEALTH AIDE FOR COMFORT CARE. SWISS MENNONITE.",
+    "JP DRAIN FROM JACKSON PRATT. RASS -2 FROM RICHMOND SCALE. drainage from Jackson-Pratt site. PT FROM HOME.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -787,6 +788,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Family attends Martindale Mennonite. Son's phone on file", "Martindale Mennonite"),
     ("72 y/o Army vet (Germany 1958-61), ETOH cirrhosis", "1958"),
     ("38 yo OIF vet (Army, 101st Abn 2003-04, 2005-06), found down", "2005"),
+    ("PT IS A 60 YO M FROM RICHMOND, S/P LIVER TX", "RICHMOND"),
+    ("family came from Nogales, Sonora 10 yrs ago", "Sonora"),
+    ("FAMILY LIVES IN CEDAR-RIVERSIDE. PREFERS FEMALE CAREGIVERS", "CEDAR-RIVERSIDE"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

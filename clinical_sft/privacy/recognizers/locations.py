@@ -40,6 +40,11 @@ STATES = {
     # Canadian provinces (snowbirds, transfers across the border)
     "ONTARIO", "QUEBEC", "MANITOBA", "SASKATCHEWAN", "ALBERTA", "BRITISH COLUMBIA", "NOVA SCOTIA", "NEW BRUNSWICK",
     "NEWFOUNDLAND", "PRINCE EDWARD ISLAND",
+    # Mexican states (families across the border: "Nogales, Sonora", "MATAMOROS, TAMAULIPAS")
+    "AGUASCALIENTES", "BAJA CALIFORNIA", "BAJA CALIFORNIA SUR", "CAMPECHE", "CHIAPAS", "CHIHUAHUA", "COAHUILA",
+    "COLIMA", "DURANGO", "GUANAJUATO", "GUERRERO", "HIDALGO", "JALISCO", "MICHOACAN", "MORELOS", "NAYARIT",
+    "NUEVO LEON", "OAXACA", "PUEBLA", "QUERETARO", "QUINTANA ROO", "SAN LUIS POTOSI", "SINALOA", "SONORA", "TABASCO",
+    "TAMAULIPAS", "TLAXCALA", "VERACRUZ", "YUCATAN", "ZACATECAS",
 }
 STATE_ABBR = frozenset(
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
@@ -805,10 +810,13 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     if prev == "OF" and prev2 in _COMPASS_OF and not strong:
         return True  # "ON I-94 W OF FARGO", "30 MI S OF WATFORD CITY", "just north of Deming"
     if strong:
-        if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX):
-            return True
+        if prev in _PLACE_CTX - {"FROM", "TOWN", "CITY"} or (prev in _PLACE_PREP and prev2 in _PLACE_CTX) \
+                or (prev == "FROM" and prev2 in _WHO_FROM and sc.text[e:e + 1] != "-"):
+            return True  # (also "60 YO M FROM RICHMOND,": RICHMOND is a sedation scale's name too)
     elif prev in _PLACE_CTX or (prev in _PLACE_PREP and (prev2 in _PLACE_CTX or rare)):
         return True
+    elif prev == "FROM" and prev2 in _WHO_FROM and sc.text[e:e + 1] != "-":
+        return True  # "60 YO M FROM RICHMOND,", "Pt from Jackson,": where the patient comes from
     elif prev == "FROM" and prev2 in _FROM_PEOPLE and " " in up[s:e]:
         return True  # "FAMILY FROM CUT OFF", "pt from golden meadow": a listed town of two words
     elif prev in ("FROM", "TO") and prev2 in _TRAVEL and not strong:
@@ -822,6 +830,7 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
 
 
+_WHO_FROM = frozenset("M F MALE FEMALE MAN WOMAN GENTLEMAN LADY YO YOM YOF PT PATIENT".split())
 _COMPASS_OF = frozenset("N S E W NE NW SE SW NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST MILES MI "
                         "NORTHWEST".split())
 _FACILITY_HEAD_WORDS = frozenset(w for h in FACILITY_HEADS for w in h.split()) | {"VANGUARD", "HOSP"}
