@@ -234,6 +234,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "PT AGITATED 1930-45, HALDOL GIVEN. 1900-2000 SLEPT. SHIFT 1900-0700. 2000-15 RESTLESS.",
     "WORKS AS HOME HEALTH AIDE FOR COMFORT CARE. SWISS MENNONITE.",
     "JP DRAIN FROM JACKSON PRATT. RASS -2 FROM RICHMOND SCALE. drainage from Jackson-Pratt site. PT FROM HOME.",
+    "2 SISTERS OF PT AT BEDSIDE. Sisters of patient called. Pt goes by wheelchair to CT.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -791,6 +792,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("PT IS A 60 YO M FROM RICHMOND, S/P LIVER TX", "RICHMOND"),
     ("family came from Nogales, Sonora 10 yrs ago", "Sonora"),
     ("FAMILY LIVES IN CEDAR-RIVERSIDE. PREFERS FEMALE CAREGIVERS", "CEDAR-RIVERSIDE"),
+    ("Priest from St. Teresa of Avila in Grants called by family", "St. Teresa of Avila"),
+    ("FR. MOUTON OF OUR LADY OF THE ASSUMPTION IN ERATH, CHAPLAIN AWARE", "OUR LADY OF THE ASSUMPTION"),
+    ("PT PREFERS TO BE CALLED HOPE (LEGAL NAME ON FACE SHEET)", "HOPE"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

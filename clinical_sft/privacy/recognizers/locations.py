@@ -597,6 +597,12 @@ def find_places(text: str) -> list[Hit]:
                 or (words[-1].isdigit() and alpha[0] in lex.cities)  # "Flown Fairfax 1 to IFH"
             if named:
                 hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
+    # a parish or order named "X of Y": "St. Teresa of Avila", "OUR LADY OF THE ASSUMPTION", "Immaculate Heart of
+    # Mary", "Sisters of St. Joseph" (no head word follows)
+    for m in _RELIGIOUS_OF.finditer(text):
+        last = m.group(1).split()[-1].upper().rstrip(".")
+        if last not in _STOP and last not in RELATIVES_OF and (last not in lex.clinical or m.group(2)):
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # the funeral home a family chose: "FUNERAL HOME: MCCAFFETY IN MERCEDES", "Funeral home: Levine Chapels"
     for m in _FUNERAL_HOME.finditer(text):
         kept: list[tuple[int, int]] = []
@@ -732,6 +738,13 @@ _NO_PROGRAM = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIX
                         "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
                         "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
                         "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
+_CAP_WORD = r"(?:[A-Z][a-z]+|[A-Z]{3,})"
+_RELIGIOUS_OF = re.compile(
+    r"\b((?:(?:St\.?|ST\.?|Saint|SAINT)[ \t]" + _CAP_WORD + r"|(?:Our|OUR)[ \t](?:Lady|LADY)|"
+    r"(?:Immaculate|IMMACULATE|Sacred|SACRED|Holy|HOLY)[ \t](?:Heart|HEART|Name|NAME)|"
+    r"(?:Sisters|SISTERS|Daughters|DAUGHTERS))[ \t](?:of|OF)[ \t](?:(?:the|THE)[ \t])?"
+    r"((?:St\.?|ST\.?|Saint|SAINT)[ \t])?" + _CAP_WORD + r")\b")
+RELATIVES_OF = frozenset("PT PATIENT HIM HER HIS THEM FAMILY MOTHER FATHER WIFE HUSBAND SON DAUGHTER BROTHER SISTER".split())
 _FUNERAL_HOME = re.compile(r"\bfuneral[ \t]home[ \t]{0,2}(?::|-|=|is|will[ \t]be)?[ \t]{0,2}"
                            r"((?-i:[A-Z][A-Za-z'’.\-]*)(?:(?:[ \t]|[ \t]&[ \t]|[ \t]and[ \t])(?-i:[A-Z][A-Za-z'’.\-]*)){0,3})",
                            re.IGNORECASE)

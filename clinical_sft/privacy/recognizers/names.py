@@ -938,6 +938,11 @@ def find_names(text: str) -> list[Hit]:
         if words and not any(fold(w).upper() in RELATIVES or fold(w).upper() in ("UNKNOWN", "TRAUMA", "DOE")
                              for w in words):
             hits.append((m.start(1), m.end(1), "NAME", 0.8))  # the patient in a record header
+    for m in _CALLED_NAME.finditer(text):
+        u = fold(m.group(2)).upper()
+        if u not in _STOP and u not in lex.clinical and u not in _NOT_A_NAME and (
+                u in lex.first or not lex.is_known_word(u) or (m.group(1) is not None and m.group(2).istitle())):
+            hits.append((m.start(2), m.end(2), "NAME", 0.7))  # "PREFERS TO BE CALLED MIKE", "goes by Stash"
     for m in _FIELD_COMMA_NAME.finditer(text):
         last, first = fold(m.group(2)).upper(), fold(m.group(3)).upper()
         if last not in lex.clinical and (len(first) == 1 or first not in lex.clinical) and last not in RELATIVES \
@@ -1200,6 +1205,9 @@ _WILL_WILL = re.compile(r"\b(?:son|husband|brother|father|dad|nephew|grandson|un
 _REPORT_TO = re.compile(r"\b(?:report(?:[ \t]{1,2}(?:given|called|received|taken))?|handoff|hand-off|sign-?out)"
                         r"[ \t]{1,2}(?:to|from)[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b(?![ \t]{0,2}(?:RN|MD|NP)\b)",
                         re.IGNORECASE)
+# the name a patient uses, without quotes: "PREFERS TO BE CALLED HOPE", "likes to be called Bud", "goes by Stash"
+_CALLED_NAME = re.compile(r"\b(?:((?:prefers|likes|wants|asks|asked)[ \t]{1,2}to[ \t]{1,2}be[ \t]{1,2}called)|goes[ \t]{1,2}by)"
+                          r"[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,15})\b", re.IGNORECASE)
 _NICKNAME_QUOTED = re.compile(r"\b(?:nickname(?:d)?|goes[ \t]by|known[ \t]as|aka|a\.k\.a\.|alias|prefers[ \t]to[ \t]be[ \t]"
                               r"called|calls[ \t](?:him|her)self)(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
                               re.IGNORECASE)
