@@ -235,6 +235,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "WORKS AS HOME HEALTH AIDE FOR COMFORT CARE. SWISS MENNONITE.",
     "JP DRAIN FROM JACKSON PRATT. RASS -2 FROM RICHMOND SCALE. drainage from Jackson-Pratt site. PT FROM HOME.",
     "2 SISTERS OF PT AT BEDSIDE. Sisters of patient called. Pt goes by wheelchair to CT.",
+    "3 yo M trach/vent dependent (BPD, ex-24 wk). COPD EXACERBATION. PPD NEG. BPD STABLE ON DIURIL.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -795,6 +796,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Priest from St. Teresa of Avila in Grants called by family", "St. Teresa of Avila"),
     ("FR. MOUTON OF OUR LADY OF THE ASSUMPTION IN ERATH, CHAPLAIN AWARE", "OUR LADY OF THE ASSUMPTION"),
     ("PT PREFERS TO BE CALLED HOPE (LEGAL NAME ON FACE SHEET)", "HOPE"),
+    ("husband deployed Iraq since Jan, wife at bedside", "Iraq"),
+    ("BPD DET. WALSH AT BS, NUMBER ON CHART", "BPD"),
+    ("NO VISITORS AT BEDSIDE PER MPD UNTIL CLEARED.", "MPD"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -597,6 +597,17 @@ def find_places(text: str) -> list[Hit]:
                 or (words[-1].isdigit() and alpha[0] in lex.cities)  # "Flown Fairfax 1 to IFH"
             if named:
                 hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
+    # a police department by its acronym next to police words: "BPD DET. WALSH", "PER MPD", "NOPD Det. Gaudet",
+    # "CPD officers" (not COPD, not BPD the lung disease of preemies)
+    for m in _POLICE_ACRONYM.finditer(text):
+        before = re.findall(r"[A-Za-z/]+", text[max(0, m.start() - 24):m.start()])[-1:]
+        after = re.match(r"[ \t]{0,2}\(?[ \t]{0,2}([A-Za-z]+)", text[m.end():m.end() + 24])
+        if (before and before[0].upper() in _POLICE_BEFORE) or (after and after.group(1).upper() in _POLICE_AFTER):
+            hits.append((m.start(), m.end(), "LOCATION", 0.55))
+    # a country a service member is deployed to: "husband deployed Iraq since Jan", "deployed to Afghanistan"
+    for m in _DEPLOYED_TO.finditer(text):
+        if fold(m.group(1)).upper() in lex.countries or fold(m.group(1)).upper() in _COUNTRY_ALIASES:
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.65))
     # a parish or order named "X of Y": "St. Teresa of Avila", "OUR LADY OF THE ASSUMPTION", "Immaculate Heart of
     # Mary", "Sisters of St. Joseph" (no head word follows)
     for m in _RELIGIOUS_OF.finditer(text):
@@ -738,6 +749,13 @@ _NO_PROGRAM = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIX
                         "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
                         "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
                         "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
+_DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
+                          r"((?-i:[A-Z][a-z]+|[A-Z]{4,}))\b", re.IGNORECASE)
+_POLICE_ACRONYM = re.compile(r"\b(?!COPD\b|PPD\b)[A-Z]{1,3}PD\b")
+_POLICE_BEFORE = frozenset("PER BY OF FROM OFFICER OFFICERS DETECTIVE DET SECURITY/NYPD SECURITY CALLED NOTIFIED "
+                           "CONTACTED COP AND".split())
+_POLICE_AFTER = frozenset("DET DETECTIVE DETECTIVES OFFICER OFFICERS HOMICIDE CASE REPORT SGT SERGEANT LT CAPT UNIT "
+                          "CRASH INVOLVED NOTIFIED AWARE WORKING DISTRICT PCT PRECINCT CAME CALLED TOOK AT".split())
 _CAP_WORD = r"(?:[A-Z][a-z]+|[A-Z]{3,})"
 _RELIGIOUS_OF = re.compile(
     r"\b((?:(?:St\.?|ST\.?|Saint|SAINT)[ \t]" + _CAP_WORD + r"|(?:Our|OUR)[ \t](?:Lady|LADY)|"
