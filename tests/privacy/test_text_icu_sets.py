@@ -236,6 +236,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "JP DRAIN FROM JACKSON PRATT. RASS -2 FROM RICHMOND SCALE. drainage from Jackson-Pratt site. PT FROM HOME.",
     "2 SISTERS OF PT AT BEDSIDE. Sisters of patient called. Pt goes by wheelchair to CT.",
     "3 yo M trach/vent dependent (BPD, ex-24 wk). COPD EXACERBATION. PPD NEG. BPD STABLE ON DIURIL.",
+    "EXTRICATED BY VOL FIRE & RESCUE. BY LOCAL FIRE RESCUE. CALLED FIRE & EMS.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -799,6 +800,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("husband deployed Iraq since Jan, wife at bedside", "Iraq"),
     ("BPD DET. WALSH AT BS, NUMBER ON CHART", "BPD"),
     ("NO VISITORS AT BEDSIDE PER MPD UNTIL CLEARED.", "MPD"),
+    ("EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE, BROUGHT TO ED", "FAIRFAX COUNTY FIRE & RESCUE"),
+    ("yesterday afternoon, brought in by Mobile Fire-Rescue.", "Mobile Fire-Rescue"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

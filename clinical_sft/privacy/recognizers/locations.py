@@ -604,6 +604,16 @@ def find_places(text: str) -> list[Hit]:
         after = re.match(r"[ \t]{0,2}\(?[ \t]{0,2}([A-Za-z]+)", text[m.end():m.end() + 24])
         if (before and before[0].upper() in _POLICE_BEFORE) or (after and after.group(1).upper() in _POLICE_AFTER):
             hits.append((m.start(), m.end(), "LOCATION", 0.55))
+    # a fire and rescue service named for its town or county: "Fairfax County Fire & Rescue", "Mobile Fire-Rescue",
+    # "CHESTERFIELD FIRE & EMS" (not "VOL FIRE DEPT", "BY FIRE & RESCUE")
+    for m in _FIRE_RESCUE.finditer(text):
+        start = m.start(1)
+        for w in re.finditer(r"\S+", m.group(2)):  # "EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE": the name only
+            wu = w.group().upper()
+            if wu in _STOP or wu in _NO_PROGRAM or wu in lex.clinical or wu in ("VOL", "VOLUNTEER", "LOCAL")                     or lex.is_known_word(wu) and wu not in lex.cities and wu not in ("COUNTY", "CITY", "CO"):
+                start = m.start(2) + w.end() + 1
+        if start < m.start(1) + len(m.group(2)):
+            hits.append((start, m.end(1), "HOSPITAL", 0.6))
     # a country a service member is deployed to: "husband deployed Iraq since Jan", "deployed to Afghanistan"
     for m in _DEPLOYED_TO.finditer(text):
         if fold(m.group(1)).upper() in lex.countries or fold(m.group(1)).upper() in _COUNTRY_ALIASES:
@@ -749,6 +759,8 @@ _NO_PROGRAM = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIX
                         "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
                         "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
                         "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
+_FIRE_RESCUE = re.compile(r"\b(((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \t](?:[A-Z][a-z]+|[A-Z]{2,})){0,2})[ \t](?:Fire|FIRE)"
+                          r"(?:[ \t]?(?:-|&|and|AND)[ \t]?|[ \t])(?:Rescue|RESCUE|EMS))\b")
 _DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
                           r"((?-i:[A-Z][a-z]+|[A-Z]{4,}))\b", re.IGNORECASE)
 _POLICE_ACRONYM = re.compile(r"\b(?!COPD\b|PPD\b)[A-Z]{1,3}PD\b")
