@@ -600,18 +600,20 @@ def find_places(text: str) -> list[Hit]:
     # a police department by its acronym next to police words: "BPD DET. WALSH", "PER MPD", "NOPD Det. Gaudet",
     # "CPD officers" (not COPD, not BPD the lung disease of preemies)
     for m in _POLICE_ACRONYM.finditer(text):
-        before = re.findall(r"[A-Za-z/]+", text[max(0, m.start() - 24):m.start()])[-1:]
-        after = re.match(r"[ \t]{0,2}\(?[ \t]{0,2}([A-Za-z]+)", text[m.end():m.end() + 24])
-        if (before and before[0].upper() in _POLICE_BEFORE) or (after and after.group(1).upper() in _POLICE_AFTER):
+        word_before = re.findall(r"[A-Za-z/]+", text[max(0, m.start() - 24):m.start()])[-1:]
+        word_after = re.match(r"[ \t]{0,2}\(?[ \t]{0,2}([A-Za-z]+)", text[m.end():m.end() + 24])
+        if (word_before and word_before[0].upper() in _POLICE_BEFORE) \
+                or (word_after and word_after.group(1).upper() in _POLICE_AFTER):
             hits.append((m.start(), m.end(), "LOCATION", 0.55))
     # a fire and rescue service named for its town or county: "Fairfax County Fire & Rescue", "Mobile Fire-Rescue",
     # "CHESTERFIELD FIRE & EMS" (not "VOL FIRE DEPT", "BY FIRE & RESCUE")
     for m in _FIRE_RESCUE.finditer(text):
         start = m.start(1)
-        for w in re.finditer(r"\S+", m.group(2)):  # "EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE": the name only
-            wu = w.group().upper()
-            if wu in _STOP or wu in _NO_PROGRAM or wu in lex.clinical or wu in ("VOL", "VOLUNTEER", "LOCAL")                     or lex.is_known_word(wu) and wu not in lex.cities and wu not in ("COUNTY", "CITY", "CO"):
-                start = m.start(2) + w.end() + 1
+        for fw in re.finditer(r"\S+", m.group(2)):  # "EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE": the name only
+            wu = fw.group().upper()
+            if wu in _STOP or wu in _NO_PROGRAM or wu in lex.clinical or wu in ("VOL", "VOLUNTEER", "LOCAL") \
+                    or (lex.is_known_word(wu) and wu not in lex.cities and wu not in ("COUNTY", "CITY", "CO")):
+                start = m.start(2) + fw.end() + 1
         if start < m.start(1) + len(m.group(2)):
             hits.append((start, m.end(1), "HOSPITAL", 0.6))
     # a country a service member is deployed to: "husband deployed Iraq since Jan", "deployed to Afghanistan"
@@ -627,12 +629,12 @@ def find_places(text: str) -> list[Hit]:
     # the funeral home a family chose: "FUNERAL HOME: MCCAFFETY IN MERCEDES", "Funeral home: Levine Chapels"
     for m in _FUNERAL_HOME.finditer(text):
         kept: list[tuple[int, int]] = []
-        for w in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", m.group(1)):
-            up = w.group().upper().rstrip(".")
-            if up in _STOP or w.group()[:1].islower() or up in _NO_PROGRAM:
+        for hw in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", m.group(1)):
+            hu = hw.group().upper().rstrip(".")
+            if hu in _STOP or hw.group()[:1].islower() or hu in _NO_PROGRAM:
                 break
-            kept.append((m.start(1) + w.start(), m.start(1) + w.end() - (len(up) > 3 and w.group().endswith("."))))
-            if w.group().endswith(".") and len(up) > 3:
+            kept.append((m.start(1) + hw.start(), m.start(1) + hw.end() - (len(hu) > 3 and hw.group().endswith("."))))
+            if hw.group().endswith(".") and len(hu) > 3:
                 break  # "Smith Funeral Chapel. ME not notified": the sentence ends
         if kept:
             hits.append((kept[0][0], kept[-1][1], "LOCATION", 0.6))
