@@ -237,6 +237,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "2 SISTERS OF PT AT BEDSIDE. Sisters of patient called. Pt goes by wheelchair to CT.",
     "3 yo M trach/vent dependent (BPD, ex-24 wk). COPD EXACERBATION. PPD NEG. BPD STABLE ON DIURIL.",
     "EXTRICATED BY VOL FIRE & RESCUE. BY LOCAL FIRE RESCUE. CALLED FIRE & EMS.",
+    "STRENGTH 4/5, PR 0.18. SINUS, PR INTERVAL NORMAL. RECTAL TEMP, PR TYLENOL.",
+    "REFERRING PHYSICIAN: ADETOKUNBO, VICTORIA, MD, PhD",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -802,6 +804,7 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("NO VISITORS AT BEDSIDE PER MPD UNTIL CLEARED.", "MPD"),
     ("EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE, BROUGHT TO ED", "FAIRFAX COUNTY FIRE & RESCUE"),
     ("yesterday afternoon, brought in by Mobile Fire-Rescue.", "Mobile Fire-Rescue"),
+    ("PT MOVED FROM CAGUAS, PR IN 1971, LIVES W/ NIECE", "PR"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

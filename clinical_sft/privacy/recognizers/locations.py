@@ -399,7 +399,9 @@ def find_places(text: str) -> list[Hit]:
                     or (t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i + 1].kind == "w"))
             if (t.is_upper or zip_next) and (comma or zip_next or bare or cued):
                 city_span = _city_before(sc, lex, t.start)
-                in_lex = city_span is not None and fold(text[city_span[0]:city_span[1]]) in lex.cities
+                in_lex = city_span is not None and (fold(text[city_span[0]:city_span[1]]) in lex.cities
+                                                    or (fold(text[city_span[0]:city_span[1]]).upper() in lex.postal_places
+                                                        and t.up not in _CREDENTIAL_ABBR))
                 if cued and not (in_lex and city_span is not None and _CUE_BEFORE_TOWN.search(
                         text, max(0, city_span[0] - 12), city_span[0])):
                     continue
@@ -875,6 +877,7 @@ def _place_context(sc: Scan, up: str, s: int, e: int, rare: bool, strong: bool =
     return re.match(r",?[ \t]{0,2}\d{5}(?!\d)", sc.text[e:e + 9]) is not None
 
 
+_CREDENTIAL_ABBR = frozenset("MD PA DO ME OR IN OK HI".split())  # also credentials and words: "VICTORIA, MD"
 _WHO_FROM = frozenset("M F MALE FEMALE MAN WOMAN GENTLEMAN LADY YO YOM YOF PT PATIENT".split())
 _COMPASS_OF = frozenset("N S E W NE NW SE SW NORTH SOUTH EAST WEST NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST MILES MI "
                         "NORTHWEST".split())
