@@ -78,7 +78,9 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                                                "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl",
                                                *(f"w{k}_setA.jsonl" for k in range(34, 84)))),
                         # the last sets written, not used for tuning when this benchmark was run
-                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(84, 92)))):
+                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(84, 92))),
+                        # PHI-sparse Boston-style sets, written and measured blind in the middle of a session
+                        ("icu_notes_heldout_sparse", tuple(f"w{k}_setA.jsonl" for k in range(92, 96)))):
         if not all((icu / f).exists() for f in files):
             continue
         docs = [json.loads(ln) for f in files for ln in (icu / f).read_text("utf-8").splitlines() if ln.strip()]

@@ -406,7 +406,7 @@ def find_places(text: str) -> list[Hit]:
                         text, max(0, city_span[0] - 12), city_span[0])):
                     continue
                 if t.up in ("MD", "PA", "DO") and city_span is not None and _PERSON_BEFORE_TOWN.search(
-                        text, max(0, city_span[0] - 8), city_span[0]):
+                        text, max(0, city_span[0] - 40), city_span[0]):
                     continue  # "Attending: J. Lee, MD", "DR. HOLDEN, MD": a clinician's credential
                 if zip_next or bare or cued or (comma and city_span and (t.up not in _AMBIG_ABBR and t.up not in lex.clinical
                                                                          or in_lex)):
@@ -1057,7 +1057,10 @@ def _parenthesised(sc: Scan, lex: Lexicons, j: int) -> list[int]:
 # LIFEFLIGHT", "FROM DOVER NH (REFERRED ...)", "IN PUTNAM CT W/ SOB"; an ambiguous one (ME, CT, PA) only before
 # punctuation, a line end or one of these words
 _CUE_BEFORE_TOWN = re.compile(r"\b(?:FROM|IN|NEAR|OUTSIDE|OF|TO)[ \t]{1,2}\Z", re.IGNORECASE)
-_PERSON_BEFORE_TOWN = re.compile(r"(?:\b[A-Z]\.|\b(?:dr|mr|mrs|ms)\.?)[ \t]{0,2}\Z", re.IGNORECASE)
+# before the "town" of "J. Lee, MD", "DR. HOLDEN, MD", "ADETOKUNBO, VICTORIA, MD": an initial, a title, or a surname
+# and a comma (the town is the first name)
+_PERSON_BEFORE_TOWN = re.compile(r"(?:\b[A-Z]\.|\b(?:dr|mr|mrs|ms)\.?|(?::|^)[ \t]{0,3}[A-Za-z'\-]{2,30},)[ \t]{0,2}\Z",
+                                 re.IGNORECASE | re.MULTILINE)
 _AFTER_STATE = frozenset("VIA W WITH AND WHERE WHO FOR AREA TO ON AT NOW BY".split())
 _AMBIG_ABBR = frozenset("MD PA ME IN OR OK HI OH DE CO LA MA AL ID MS MO NE SC".split())
 _STATE_WORDS = frozenset(w for st in STATES for w in st.split()) - {"NEW", "NORTH", "SOUTH", "WEST", "OF", "DISTRICT"}
