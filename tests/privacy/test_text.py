@@ -158,7 +158,9 @@ def test_no_phi_in_logs_or_errors(deid, caplog):
     for text, gold in load_hard_notes():
         phi += [text[s:e] for s, e, _ in gold if e - s >= 4]
         deid.deidentify(text)
-    logged = caplog.text
+    # presidio-anonymizer logs the character offsets it replaces ("start: 1931, end: 1935"): offsets, not text,
+    # that may equal a year of the notes by chance
+    logged = re.sub(r"\b(?:start|end): \d+", "", caplog.text)
     assert not [p for p in phi if p in logged]
     with pytest.raises(TypeError) as exc:
         deid.analyze(b"WIFE MARY OKAFOR")  # type: ignore[arg-type]
