@@ -112,7 +112,8 @@ FACILITY_HEADS = (
     "FREIGHT", "CAB", "DRILLING", "MERCY", "COUNTY", "EMS", "ENERGY", "MARINE", "MINING",
     "INDUSTRIES", "MANUFACTURING", "LOGISTICS", "FOODS", "FARMS", "LUMBER", "STEEL", "IHS", "IHS CLINIC",
     "SPECIALTY", "VNA", "HOME CARE", "PEDIATRICS", "CBOC", "HOME HEALTH", "HOME HEALTH CARE", "HOSPICE CARE",
-    "NURSING AGENCY", "HOME NURSING AGENCY", "LEARNING CENTER", "MENNONITE", "MENNONITE CHURCH", "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
+    "NURSING AGENCY", "HOME NURSING AGENCY", "LEARNING CENTER", "MENNONITE", "MENNONITE CHURCH",
+    "ASSEMBLY OF GOD", "CHURCH OF GOD", "CHURCH OF CHRIST", "KINGDOM HALL",
     *_ORG_HEADS,
     # "BROCKTON VA", "LANCASTER GENERAL", "QUINCY MEDICAL": a place name before these names a hospital
     "VA", "VAMC", "VA MEDICAL CENTER", "GENERAL", "MEDICAL",
@@ -626,7 +627,7 @@ def find_places(text: str) -> list[Hit]:
     # Mary", "Sisters of St. Joseph" (no head word follows)
     for m in _RELIGIOUS_OF.finditer(text):
         last = m.group(1).split()[-1].upper().rstrip(".")
-        if last not in _STOP and last not in RELATIVES_OF and (last not in lex.clinical or m.group(2)):
+        if last not in _STOP and last not in _NOT_A_PARISH and (last not in lex.clinical or m.group(2)):
             hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # the funeral home a family chose: "FUNERAL HOME: MCCAFFETY IN MERCEDES", "Funeral home: Levine Chapels"
     for m in _FUNERAL_HOME.finditer(text):
@@ -778,7 +779,8 @@ _RELIGIOUS_OF = re.compile(
     r"(?:Immaculate|IMMACULATE|Sacred|SACRED|Holy|HOLY)[ \t](?:Heart|HEART|Name|NAME)|"
     r"(?:Sisters|SISTERS|Daughters|DAUGHTERS))[ \t](?:of|OF)[ \t](?:(?:the|THE)[ \t])?"
     r"((?:St\.?|ST\.?|Saint|SAINT)[ \t])?" + _CAP_WORD + r")\b")
-RELATIVES_OF = frozenset("PT PATIENT HIM HER HIS THEM FAMILY MOTHER FATHER WIFE HUSBAND SON DAUGHTER BROTHER SISTER".split())
+# words after "X OF" that make no parish: "SISTERS OF PT", "DAUGHTERS OF HER"
+_NOT_A_PARISH = frozenset("PT PATIENT HIM HER HIS THEM FAMILY MOTHER FATHER WIFE HUSBAND SON DAUGHTER BROTHER SISTER".split())
 _FUNERAL_HOME = re.compile(r"\bfuneral[ \t]home[ \t]{0,2}(?::|-|=|is|will[ \t]be)?[ \t]{0,2}"
                            r"((?-i:[A-Z][A-Za-z'’.\-]*)(?:(?:[ \t]|[ \t]&[ \t]|[ \t]and[ \t])(?-i:[A-Z][A-Za-z'’.\-]*)){0,3})",
                            re.IGNORECASE)
