@@ -150,7 +150,9 @@ def _rare_unknown(lex: Lexicons, base: str) -> bool:
 
 # kin words that are nicknames too ('CALLS HIMSELF "BUDDY"')
 _KIN_NICKNAMES = frozenset("BUDDY GRANNY".split())
-_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS) - _KIN_NICKNAMES
+# papers a proxy signs: "HCP FORM SIGNED", "HCP (FORM ON CHART)", "RE: DISPO"
+_PAPER_WORDS = frozenset("FORM FORMS PAPERWORK PAPERS DISPO".split())
+_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS | _PAPER_WORDS) - _KIN_NICKNAMES
 
 
 # listed first names that read as plurals or verbs after a relative ("DAUGHTER MILES AWAY", "SON TIES HIS SHOES")

@@ -132,6 +132,7 @@ def _next_word(text: str, end: int) -> str:
 _SHIFTS = frozenset({(7, 3), (3, 11), (11, 7), (7, 7), (7, 19), (19, 7), (7, 11), (11, 3)})
 _SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS REPORT".split())
 _GESTATION = frozenset("GA CGA PMA EGA GESTATION GESTATIONAL WEEKS WKS WK WEEKER".split())
+_PAIN_NEAR = frozenset("PAIN CP HA HEADACHE".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 
@@ -294,6 +295,9 @@ def find_dates(text: str) -> list[Hit]:
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
+            if sep == "/" and b == 10 and a <= 10 and not padded \
+                    and _PAIN_NEAR.intersection(_prev_words(text, m.start(), 6)):
+                continue  # a pain score even after a date word: "CP 2/10, DOWN FROM 8/10", "PAIN AT CT SITE 6/10"
             if not ctx and (_not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or (not padded and (
                     _score_shape(a, sep, b) or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE
                                                 and not (prev[0] in _DOSE_WORDS and 1 <= a <= 12 and b >= 13))
