@@ -400,9 +400,9 @@ def find_places(text: str) -> list[Hit]:
                     or (t.up not in _AMBIG_ABBR and t.up not in lex.clinical and toks[i + 1].kind == "w"))
             if (t.is_upper or zip_next) and (comma or zip_next or bare or cued):
                 city_span = _city_before(sc, lex, t.start)
-                in_lex = city_span is not None and (fold(text[city_span[0]:city_span[1]]) in lex.cities
-                                                    or (fold(text[city_span[0]:city_span[1]]).upper() in lex.postal_places
-                                                        and t.up not in _CREDENTIAL_ABBR))
+                town = fold(text[city_span[0]:city_span[1]]) if city_span is not None else ""
+                in_lex = bool(town) and (town in lex.cities
+                                         or (town.upper() in lex.postal_places and t.up not in _CREDENTIAL_ABBR))
                 if cued and not (in_lex and city_span is not None and _CUE_BEFORE_TOWN.search(
                         text, max(0, city_span[0] - 12), city_span[0])):
                     continue
@@ -591,7 +591,7 @@ def find_places(text: str) -> list[Hit]:
             raw = m.group(1).split()
             words = [w.upper().removesuffix("'S") for w in raw]
             alpha = [w for w in words if w.isalpha()]
-            if not alpha or words[0] in _TRANSPORT_NOT or words[0] in _STOP or any(w in _NO_PROGRAM for w in words):
+            if not alpha or words[0] in _TRANSPORT_NOT or words[0] in _STOP or any(w in _NOT_A_SERVICE_NAME for w in words):
                 continue
             named = any(not lex.is_known_word(w) and w not in lex.clinical for w in alpha) \
                 or any(re.search(r"[a-z][A-Z]", w) and w.upper() not in lex.clinical for w in raw) \
@@ -614,7 +614,7 @@ def find_places(text: str) -> list[Hit]:
         start = m.start(1)
         for fw in re.finditer(r"\S+", m.group(2)):  # "EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE": the name only
             wu = fw.group().upper()
-            if wu in _STOP or wu in _NO_PROGRAM or wu in lex.clinical or wu in ("VOL", "VOLUNTEER", "LOCAL") \
+            if wu in _STOP or wu in _NOT_A_SERVICE_NAME or wu in lex.clinical or wu in ("VOL", "VOLUNTEER", "LOCAL") \
                     or (lex.is_known_word(wu) and wu not in lex.cities and wu not in ("COUNTY", "CITY", "CO")):
                 start = m.start(2) + fw.end() + 1
         if start < m.start(1) + len(m.group(2)):
@@ -634,7 +634,7 @@ def find_places(text: str) -> list[Hit]:
         kept: list[tuple[int, int]] = []
         for hw in re.finditer(r"[A-Za-z][A-Za-z'’.\-]*", m.group(1)):
             hu = hw.group().upper().rstrip(".")
-            if hu in _STOP or hw.group()[:1].islower() or hu in _NO_PROGRAM:
+            if hu in _STOP or hw.group()[:1].islower() or hu in _NOT_A_SERVICE_NAME:
                 break
             kept.append((m.start(1) + hw.start(), m.start(1) + hw.end() - (len(hu) > 3 and hw.group().endswith("."))))
             if hw.group().endswith(".") and len(hu) > 3:
@@ -758,12 +758,13 @@ _VIA_PROGRAM = re.compile(r"\b(?:transferred|transported|brought(?:[ \t]in)?|tak
 # a program written in camel case after VIA anywhere: "from Logan Regional via HealthNet.", "via LifeMed for"
 _VIA_CAMEL = re.compile(r"\bvia[ \t]{1,2}((?-i:[A-Z][a-z]{2,}[A-Z][a-z]{2,}))" + _PROGRAM_END, re.IGNORECASE | re.MULTILINE)
 _FLIGHT_TAIL = frozenset("FLIGHT FLITE LIFETEAM AIRLIFT AIRMED AIRCARE".split())
-_NO_PROGRAM = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIXED ROTOR WING BOAT FERRY CAR TAXI CAB "
-                        "BUS VAN TRUCK POLICE FIRE EMS ALS BLS AMBULANCE AMB STRETCHER WHEELCHAIR BED FOOT FRIEND FRIENDS "
-                        "FAMILY SCENE HOME HERE US OUR ED ER OR ICU CT MRI IR TEAM RN MD NP RT DR DOCTOR NURSE "
-                        "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
-                        "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
-                        "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
+# words that end or rule out a program's, service's or funeral home's name (vehicles, teams, contact channels)
+_NOT_A_SERVICE_NAME = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRCRAFT FIXED ROTOR WING BOAT FERRY CAR TAXI CAB "
+                                "BUS VAN TRUCK POLICE FIRE EMS ALS BLS AMBULANCE AMB STRETCHER WHEELCHAIR BED FOOT FRIEND FRIENDS "
+                                "FAMILY SCENE HOME HERE US OUR ED ER OR ICU CT MRI IR TEAM RN MD NP RT DR DOCTOR NURSE "
+                                "SHERIFF TROOPER MEDIC UNKNOWN CONTACTED CALLED NOTIFIED AWARE PICK PICKING TBD NOT CASE MGMT MANAGEMENT "
+                                "MANAGER SOCIAL WORKER SERVICE SERVICES FAX EMAIL MAIL PHONE TELEPHONE VIDEO WHATSAPP FACETIME "
+                                "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
 _FIRE_RESCUE = re.compile(r"\b(((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \t](?:[A-Z][a-z]+|[A-Z]{2,})){0,2})[ \t](?:Fire|FIRE)"
                           r"(?:[ \t]?(?:-|&|and|AND)[ \t]?|[ \t])(?:Rescue|RESCUE|EMS))\b")
 _DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
