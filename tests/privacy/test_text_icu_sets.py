@@ -101,6 +101,10 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # held out, PHI-sparse Boston-style, written in the thirteenth session and measured blind at its commit 216bd5e:
     # 0.972 / 0.879 (w92 0.983 / 0.892, w93 0.983 / 0.898, w94 0.939 / 0.898, w95 1.000 / 0.815)
     (["w92_setA.jsonl", "w93_setA.jsonl", "w94_setA.jsonl", "w95_setA.jsonl"], 0.95, 0.86),
+    # held out, written at the start of the fourteenth session and measured blind at its start commit 0d8520a:
+    # 0.936 / 0.948 (w96 0.967 / 0.990, w97 0.963 / 0.939, w98 0.917 / 0.958, w99 0.930 / 0.928, w100 0.952 / 0.936,
+    # w101 0.941 / 0.955, w102 0.934 / 0.954, w103 0.894 / 0.933)
+    ([f"w{k}_setA.jsonl" for k in range(96, 104)], 0.92, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -242,6 +246,12 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "EXTRICATED BY VOL FIRE & RESCUE. BY LOCAL FIRE RESCUE. CALLED FIRE & EMS.",
     "STRENGTH 4/5, PR 0.18. SINUS, PR INTERVAL NORMAL. RECTAL TEMP, PR TYLENOL.",
     "HCP FORM SIGNED TODAY, COPY IN CHART. CASE MGMT/DISPO UPDATE. CP 2/10, DOWN FROM 8/10. PAIN AT CT SITE 6/10.",
+    "SBP ninety over sixty, gave a bolus",
+    "HR ninety-two, sinus, no ectopy",
+    "brought by ground ambulance, no fire rescue needed",
+    "pt lives with central line in place, no fire hazard",
+    "home health visits twice a week, hospice referral declined",
+    "for a hundred years, family says",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -808,6 +818,22 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("EXTRICATED BY FAIRFAX COUNTY FIRE & RESCUE, BROUGHT TO ED", "FAIRFAX COUNTY FIRE & RESCUE"),
     ("yesterday afternoon, brought in by Mobile Fire-Rescue.", "Mobile Fire-Rescue"),
     ("PT MOVED FROM CAGUAS, PR IN 1971, LIVES W/ NIECE", "PR"),
+    ("Pt states \"not bad for ninety-four.\" Tolerating clears.", "ninety-four"),
+    ("She is \"a hundred and one, dont forget it\". Sats 94%.", "a hundred and one"),
+    ("Grandson says she wants to reach 100 on her birthday in May.", "100"),
+    ("Age on the face sheet was wrong; correct age is 91 per the family.", "91"),
+    ("DOB 03/02/1914 (92). Lives with her niece.", "92"),
+    ("Daughter says pt will be 95 on Christmas, family planning a party.", "95"),
+    ("brought in by dexter ambulance after a fall on the ice", "dexter ambulance"),
+    ("pt found by windham rescue, core temp 31", "windham rescue"),
+    ("report called to CCU at eastern maine, ambulance booked", "eastern maine"),
+    ("Pt is from upstate New York, visiting her son", "upstate New York"),
+    ("transferred to MMC via LifeFlight for IM nailing", "LifeFlight"),
+    ("lifeflight called 0400, eta 40 min from Bangor", "lifeflight"),
+    ("referral sent to Caring Hands Home Health, pt wants to go home", "Home Health"),
+    ("pt transferred to Holy Family Villa at 1400 for rehab", "Villa"),
+    ("stabbed outside Sully's Pub at about 0100", "Pub"),
+    ("flown from Kona Community w/ suspected leptospirosis", "Community"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

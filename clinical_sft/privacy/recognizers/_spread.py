@@ -92,10 +92,19 @@ _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)
 _PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA KS WY MT AK ND".split())
 # the head that makes an organisation of a found town or name: "Beulaville VFD", "Malden JCC", "lawrence high",
 # "Georgia Tech" (police and fire departments are facility heads: "LYNN PD", "Quincy Fire Dept")
+# the head of an organisation's name right after its found part (a rehab, a home-care agency, a school, a bar)
+_HEAD_TAIL = re.compile(r"[ \t]((?:home[ \t]health(?:[ \t]care)?|home[ \t]care|kidney[ \t]care|dialysis|hospice(?:[ \t](?:care|house))?|"
+                        r"villa|manor|prep|academy|pub|tavern|saloon|grill|diner|shipyard|assembly|"
+                        r"(?:rv|golf)[ \t](?:resort|park)|mobile[ \t]home[ \t]park|board[ \t](?:&|and)[ \t]care|nursing[ \t]home)"
+                        r")\b(?![ \t]{0,2}(?:visits?|aides?|nurses?|services|referral|eval|needs|orders?|bath|staff)\b)", re.IGNORECASE)
+# a town's rescue squad, ambulance or fire company after the found town
+_SERVICE_AFTER_TOWN = re.compile(r"[ \t]((?:fire[ \t]?(?:&|and|-)?[ \t]?rescue|ambulance|rescue|fire|ems|first[ \t]responders))\b"
+                                 r"(?![ \t\-]{0,2}(?:ride|bay|service|services|personnel|scene|alarm|hazard|risk|exposure|"
+                                 r"safety|pit|place|plan|plans))", re.IGNORECASE)
 _ORG_TAIL = re.compile(
     r"[ \t]{1,2}(?:(?-i:VFD|JCC|UMC|YMCA|YWCA|ARH)\b|(?-i:Community|COMMUNITY|Deaconess|DEACONESS|Children's|CHILDREN'S)"
     r"(?![ \t]{0,2}(?:members?|center|health|college|resources|services|of)\b)(?=[ \t]*[,.;:)\n]|[ \t]{1,2}(?:ed|er|icu|hospital|"
-    r"hosp|for|w/|with|in|on|at|and|records?|to)\b)"
+    r"hosp|for|with|in|on|at|and|records?|to)\b|[ \t]{1,2}w/)"
     r"|high(?:[ \t]{1,2}school)?\b(?![ \t]{0,2}(?:risk|dose|flow|fever|grade|peep|output|rate|pressure|bp|hr))"
     r"|public[ \t]{1,2}schools?\b|community[ \t]{1,2}college\b|(?-i:Tech|TECH)\b)", re.IGNORECASE)
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
@@ -225,6 +234,16 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             m = _CROSS_BEFORE.search(text, max(0, s - 40), s)
             if m and m.group(1).split()[0].upper() not in _STOP:  # (its street word makes "Morse Rd" a street)
                 out.append((m.start(1), m.end(1), "ADDRESS", 0.55))
+        m = _HEAD_TAIL.match(text, e) if label in ("NAME", "HOSPITAL", "LOCATION") else None
+        if m and (m.group(1).isupper() if text[s:e].isupper() else m.group(1)[:1].isupper() or text[s:e].islower()) \
+                and (label != "NAME" or m.group(1).split()[0].upper() not in ("DIALYSIS", "HOSPICE", "NURSING", "ASSEMBLY")):
+            out.append((s, m.end(1), "HOSPITAL", 0.55))  # "Caring Hands Home Health", "Holy Family Villa", "Sully's Pub"
+        if label in ("NAME", "LOCATION"):
+            m = _SERVICE_AFTER_TOWN.match(text, e)
+            town = fold(text[s:e]).upper()
+            if m and (town in lex.cities or town in lex.minor_places or town in lex.postal_places) \
+                    and (not sc.mixed_case or text[s:s + 1].isupper() == m.group(1)[:1].isupper() or text[s:e].islower()):
+                out.append((s, m.end(1), "HOSPITAL", 0.55))  # "whitefield rescue found him", "GREENVILLE RESCUE ON AIRBOAT"
         if label not in _ORG_LABELS:
             continue
         if label == "HOSPITAL":

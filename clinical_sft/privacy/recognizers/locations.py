@@ -659,6 +659,20 @@ def find_places(text: str) -> list[Hit]:
         mw = _WATER_AFTER.match(text, e0) if label == "LOCATION" else None
         if mw and (text[s0:e0].isupper() == mw.group(1).isupper()):
             hits[k] = (s0, mw.end(1), label, score)
+    # a part of a state: "at eastern maine", "FROM SOUTHERN MARYLAND", "in upstate New York"
+    for m in _REGION_STATE.finditer(text):
+        if fold(m.group(2)).upper() in STATES and (not sc.mixed_case or m.group(2)[:1].isupper() or m.group(0).islower()):
+            hits.append((m.start(1), m.end(2), "LOCATION", 0.6))
+    # a town's ambulance, rescue squad or fire company after a transport word: "brought by millinocket ambulance",
+    # "found by rangeley rescue", "EXTRICATED BY JAY FIRE" (not "BY GROUND AMBULANCE", "by fire rescue")
+    for m in _TOWN_SERVICE.finditer(text):
+        town = m.group(1)
+        tu = fold(town).upper()
+        if (tu in lex.cities or ((tu in lex.minor_places or tu in lex.postal_places) and not lex.is_known_word(tu))) \
+                and tu not in _STOP and not (m.group(2).upper() == "FIRE" and m.group(0)[:4].upper() == "FROM") \
+                and tu not in _TRANSPORT_NOT and tu not in _NOT_A_SERVICE_NAME \
+                and tu not in lex.clinical and (not sc.mixed_case or town[:1].isupper() == m.group(2)[:1].isupper()):
+            hits.append((m.start(1), m.end(2), "HOSPITAL", 0.6))
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
@@ -767,6 +781,11 @@ _NOT_A_SERVICE_NAME = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRC
                                 "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
 _FIRE_RESCUE = re.compile(r"\b(((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \t](?:[A-Z][a-z]+|[A-Z]{2,})){0,2})[ \t](?:Fire|FIRE)"
                           r"(?:[ \t]?(?:-|&|and|AND)[ \t]?|[ \t])(?:Rescue|RESCUE|EMS))\b")
+_REGION_STATE = re.compile(r"\b((?:eastern|western|northern|southern|central|upstate|downstate)[ \t]{1,2})"
+                           r"((?:new|north|south|west|rhode|baja)?[ \t]?[A-Za-z]{4,14})\b", re.IGNORECASE)
+_TOWN_SERVICE = re.compile(r"\b(?:by|via|per|from|w/|with|called|notified)[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,}(?:[ \t][A-Za-z][A-Za-z'’\-]{2,})?)"
+                           r"[ \t]((?:fire[ \t]?(?:&|and|-)?[ \t]?rescue|ambulance|rescue|fire|ems|first[ \t]responders))\b"
+                           r"(?![ \t\-]{0,2}(?:ride|bay|service|services|squad[ \t]car|personnel|scene))", re.IGNORECASE)
 _DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
                           r"((?-i:[A-Z][a-z]+|[A-Z]{4,}))\b", re.IGNORECASE)
 _POLICE_ACRONYM = re.compile(r"\b(?!COPD\b|PPD\b)[A-Z]{1,3}PD\b")

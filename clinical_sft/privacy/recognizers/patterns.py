@@ -415,7 +415,8 @@ def _not_a_quantity(text: str, m: re.Match[str], nxt: str) -> bool:
 # ages over 89: "92 YO", "92-year-old", "AGE 95", "93 Y/O F", "aged 101"
 _AGE_UNIT = re.compile(
     r"\b(9\d|1[0-4]\d)(?:[ \t\-]{0,2})(?=(?:yo|y/o|y\.o\.|yr|yrs|year|years|yom|yof|yow|yoM|y)\b)", _F)
-_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turn|turned|turns|turning)[ \t:]{0,3}(9\d|1[0-4]\d)\b", _F)
+_AGE_WORD = re.compile(r"\b(?:age|aged|age:|ages|turn|turned|turns|turning)(?:[ \t]{1,2}(?:is|was|now))?[ \t:]{0,3}"
+                       r"(9\d|1[0-4]\d)\b", _F)
 _AGE_SEX = re.compile(r"\b(9\d|1[0-4]\d)[ \t]?(?:m|f|male|female|man|woman|gentleman|lady)\b", _F)
 _AGE_WORDS = re.compile(r"\b(?:ninety|one hundred)(?:[\- ](?:one|two|three|four|five|six|seven|eight|nine))?"
                         r"(?=[\- ](?:years?|yrs?|yo|y/o)[\- ]old\b|[\- ]year[\- ]old\b|[ \t](?:yo|y/o|y\.o\.)\b)", _F)
@@ -430,6 +431,20 @@ _AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|made[ \t]{1,2}
 _AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|!|$|and\b|"
                              r"now\b|years?\b|yrs?\b))", _F | re.MULTILINE)
 _AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
+# an age spelled out after a word that states it or in quotes: "she is "ninety-six and stubborn"", "not bad for
+# ninety-one", "make it to a hundred and two", "wants to reach 100 on his birthday"
+_NUM_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_AGE_SPELLED = re.compile(r"(?:\b(?:is|am|be|for|turn|turned|turning|turns|reach|reached|make|made|hit|see|age[ \t]of)[ \t]{1,2}[\"“]?|[\"“'])"
+                          r"((?:ninety(?:[\- ]" + _NUM_WORD + r")?|(?:a|one)[ \t]hundred(?:[ \t](?:and[ \t])?(?:" + _NUM_WORD
+                          + r"|ten|eleven|twelve))?))\b(?![ \t\-]{0,2}(?:%|percent|mg|mcg|ml|cc|units?|over|/|beats|bpm|degrees|(?:years?|yrs?)(?![ \t\-]{1,2}old)|"
+                          r"pounds|lbs?|kg|minutes|mins?|hours|hrs?|seconds|secs?|days|times|miles|feet|ft|dollars|cents|"
+                          r"thousand|million|mmhg|liters?|meters|yards|points?|percent))", _F)
+# "wants to reach 100 on his birthday", "asked whether she'll "make 100 in November"": a round age to live to
+_AGE_REACH = re.compile(r"\b(?:reach|make|made|hit|see|turn|will[ \t]{1,2}be)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{1,2}(?:on|in|next|this|by|before)\b"
+                        r"|[ \t]{0,2}(?:[,;!?\"”]|\.(?!\d)|$))", _F | re.MULTILINE)
+# an age in parentheses after a date of birth: "DOB 04/09/1911 (93)"
+_AGE_AFTER_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|born|b\.)[ \t:]{0,3}[0-9A-Za-z,/.\- ]{4,20}?(?:1[89]\d\d|20\d\d)[ \t]{0,2}"
+                            r"\((9\d|1[0-4]\d)\)", _F)
 # "PT IS 92, VERY HOH", "mother is 96 and lives alone": a bare age after a person and IS
 _AGE_IS = re.compile(r"\b(?:pt|patient|she|he|i|who|mother|mom|father|dad|wife|husband|sister|brother|aunt|uncle|"
                      r"grandmother|grandfather|friend|neighbor)(?:'s)?[ \t]{1,2}(?:is|was|am|will[ \t]be)[ \t]{1,2}[\"“]?"
@@ -455,7 +470,8 @@ def find_ages(text: str) -> list[Hit]:
     hits: list[Hit] = []
     for rx, score in ((_AGE_UNIT, 0.9), (_AGE_WORD, 0.9), (_AGE_SEX, 0.6), (_AGE_IS, 0.7), (_AGE_BIRTHDAY, 0.8),
                       (_AGE_CONTRACTED, 0.7), (_AGE_LIVED, 0.7), (_AGE_HALF, 0.65), (_AGE_PT_COMMA, 0.65),
-                      (_AGE_NOT_AS, 0.6), (_AGE_AT, 0.6), (_AGE_DECADE, 0.7)):
+                      (_AGE_NOT_AS, 0.6), (_AGE_AT, 0.6), (_AGE_DECADE, 0.7), (_AGE_SPELLED, 0.7),
+                      (_AGE_REACH, 0.65), (_AGE_AFTER_DOB, 0.7)):
         for m in rx.finditer(text):
             if rx is _AGE_SEX and _prev_words(text, m.start(), 1)[-1:] in (["BP"], ["HR"], ["SAT"], ["O2"]):
                 continue
