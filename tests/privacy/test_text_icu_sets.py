@@ -252,6 +252,9 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "pt lives with central line in place, no fire hazard",
     "home health visits twice a week, hospice referral declined",
     "for a hundred years, family says",
+    "pt flown to the OR emergently, then to ICU",
+    "FLOWN FROM SCENE TO ICU, INTUBATED IN FIELD",
+    "on CC 5 units of insulin per sliding scale",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -834,6 +837,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("pt transferred to Holy Family Villa at 1400 for rehab", "Villa"),
     ("stabbed outside Sully's Pub at about 0100", "Pub"),
     ("flown from Kona Community w/ suspected leptospirosis", "Community"),
+    ("Son is flying into Providence on Friday before any decision.", "Providence"),
+    ("Her son flies into RSW tomorrow.", "RSW"),
+    ("Transfer to stroke unit on CC 7 when bed available.", "CC 7"),
+    ("ok'd c/o to Farr 7 telemetry this evening", "Farr 7"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

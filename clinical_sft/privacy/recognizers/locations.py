@@ -659,6 +659,19 @@ def find_places(text: str) -> list[Hit]:
         mw = _WATER_AFTER.match(text, e0) if label == "LOCATION" else None
         if mw and (text[s0:e0].isupper() == mw.group(1).isupper()):
             hits[k] = (s0, mw.end(1), label, score)
+    # where a relative flies to or from: "FLYING INTO PROVIDENCE", "flies into RSW tomorrow", "will fly in from Lagos"
+    for m in _FLY_TO.finditer(text):
+        ws = m.group(1).upper().split()
+        if any(w in _STOP or w in lex.clinical or w in _NOT_A_SERVICE_NAME or w in _WEEKDAY_MONTH for w in ws) \
+                or (sc.mixed_case and not m.group(1)[:1].isupper()):
+            continue
+        end = m.end(1)
+        if len(ws) == 2 and " ".join(ws) not in lex.cities and lex.is_known_word(ws[1]) and ws[1] not in lex.cities \
+                and ws[1] not in STATES:
+            ws, end = ws[:1], m.start(1) + len(m.group(1).split()[0])  # "FLYING IN FROM MIAMI TOMORROW": the town only
+        if len(ws[0]) == 3 and m.group(1).isupper() or any(w in lex.cities or w in lex.countries or not lex.is_known_word(w)
+                                                            for w in ws):
+            hits.append((m.start(1), end, "LOCATION", 0.6))
     # a part of a state: "at eastern maine", "FROM SOUTHERN MARYLAND", "in upstate New York"
     for m in _REGION_STATE.finditer(text):
         if fold(m.group(2)).upper() in STATES and (not sc.mixed_case or m.group(2)[:1].isupper() or m.group(0).islower()):
@@ -781,6 +794,9 @@ _NOT_A_SERVICE_NAME = frozenset("HELICOPTER HELO CHOPPER PLANE JET AIRPLANE AIRC
                                 "SKYPE ZOOM FACEBOOK VIBER WECHAT TEXT DIRECTLY".split())
 _FIRE_RESCUE = re.compile(r"\b(((?:[A-Z][a-z]+|[A-Z]{2,})(?:[ \t](?:[A-Z][a-z]+|[A-Z]{2,})){0,2})[ \t](?:Fire|FIRE)"
                           r"(?:[ \t]?(?:-|&|and|AND)[ \t]?|[ \t])(?:Rescue|RESCUE|EMS))\b")
+_FLY_TO = re.compile(r"\b(?:fly|flies|flying|flew|flown)(?:[ \t]{1,2}(?:in|back|home|down|up|out))?[ \t]{1,2}"
+                     r"(?:into|to|from|out[ \t]of)[ \t]{1,2}((?-i:[A-Z]{3}(?![A-Za-z])|[A-Z][a-z]{2,}(?:[ \t][A-Z][a-z]{2,})?|"
+                     r"[A-Z]{4,}(?:[ \t][A-Z]{4,})?))", re.IGNORECASE)
 _REGION_STATE = re.compile(r"\b((?:eastern|western|northern|southern|central|upstate|downstate)[ \t]{1,2})"
                            r"((?:new|north|south|west|rhode|baja)?[ \t]?[A-Za-z]{4,14})\b", re.IGNORECASE)
 _TOWN_SERVICE = re.compile(r"\b(?:by|via|per|from|w/|with|called|notified)[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,}(?:[ \t][A-Za-z][A-Za-z'’\-]{2,})?)"
@@ -1618,7 +1634,9 @@ def find_facilities(text: str) -> list[Hit]:
             hits.append((toks[run[0]].start, toks[run[-1]].end, "HOSPITAL", 0.7))  # also "TO QUINCY MED EW"
     # a ward of two capitals called out to: "CALLED OUT TO CC 7", "FROM CC 9 @ 1745"
     for i, t in enumerate(toks):
-        if t.up in ("TO", "FROM", "ARRIVED") and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
+        moved_on = t.up == "ON" and any(toks[q].up in ("TRANSFER", "TRANSFERRED", "UNIT", "FLOOR", "BED", "C/O")
+                                        for q in range(max(0, i - 5), i))  # "transfer to stroke unit on CC 7"
+        if (t.up in ("TO", "FROM", "ARRIVED") or moved_on) and i + 2 < n and toks[i + 1].kind == "w" and len(toks[i + 1].text) == 2 \
                 and (toks[i + 1].text.isupper() or (not sc.mixed_case and toks[i + 1].up == "CC")) \
                 and toks[i + 1].text.isalpha() and toks[i + 1].up not in _NOT_WARD \
                 and (toks[i + 1].up not in lex.clinical or toks[i + 1].up == "CC") \
@@ -1652,7 +1670,7 @@ def find_facilities(text: str) -> list[Hit]:
                                                       for q in range(max(0, i - 6), i))))  # "REPORT ... ON MCWANE 5"
         # "(HURD 3)", "DRUMMOND 4 NICU BED 11": a surname and a floor, in parentheses or before a unit
         bare = i + 3 < n and toks[i + 1].kind == "w" and lex.klass(toks[i + 1].up) == PURE and (
-            (t.text == "(" and toks[i + 3].text == ")")
+            (t.text == "(" and (toks[i + 3].text == ")" or (toks[i + 3].text == "?" and i + 4 < n and toks[i + 4].text == ")")))
             or (toks[i + 3].up in _WARD_UNITS
                 and (t.kind == "p" or t.up in ("REPORT", "NOTE", "TRANSFER"))))
         # "transfer to floor (Feldberg 7)", "To floor tomorrow, Reisman 10.": a ward named right after the floor
@@ -1996,7 +2014,7 @@ _UNIT_NOT_NAME = frozenset("FLOOR BED ROOM RM LEVEL POD STAGE GRADE SCALE DOSE P
 # care units named after a ward ("DRUMMOND 4 NICU", "TO KLEIN 5 TELE")
 _WARD_UNITS = frozenset("NICU ICU MICU SICU CCU CVICU TELE STEPDOWN STEP-DOWN SDU IMCU PCU STROKE".split())
 _UNIT_OK_AFTER = frozenset("PT PATIENT RN MD AT ON IN FOR WITH VIA PER AND RE W WHEN BED TODAY TOMORROW "
-                           "PENDING OVERNIGHT TONIGHT TMRW ORTHO HAS IS ONCE".split()) | _WARD_UNITS
+                           "PENDING OVERNIGHT TONIGHT TMRW ORTHO HAS IS ONCE TELEMETRY STEP-DOWN".split()) | _WARD_UNITS
 _UNIT_AFTER = frozenset("MG MCG ML CC L U UNITS HOURS HRS HR DAYS MIN MINS TIMES X PM AM".split())
 
 _HEADS: dict[str, list[tuple[str, ...]]] | None = None
