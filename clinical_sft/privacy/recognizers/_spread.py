@@ -29,6 +29,7 @@ from clinical_sft.privacy.recognizers.locations import (
     _STOP,
     FACILITY_WORDS,
     STATE_ABBR,
+    TOWN_SERVICE_WORDS,
 )
 
 __all__ = ["spread"]
@@ -90,17 +91,17 @@ _YEAR_AFTER = re.compile(r"(?:[ \t]{0,2},|[ \t]{1,2}(?:and|&|or))[ \t]{1,2}(" + 
 _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)|([ \t]+[a-z])|([ \t]+[A-Z]))")
 # postal codes that are no clinical abbreviation: also before a word in capitals ("FROM NORTH CONWAY NH AT BEDSIDE")
 _PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA KS WY MT AK ND".split())
-# the head that makes an organisation of a found town or name: "Beulaville VFD", "Malden JCC", "lawrence high",
-# "Georgia Tech" (police and fire departments are facility heads: "LYNN PD", "Quincy Fire Dept")
 # the head of an organisation's name right after its found part (a rehab, a home-care agency, a school, a bar)
 _HEAD_TAIL = re.compile(r"[ \t]((?:home[ \t]health(?:[ \t]care)?|home[ \t]care|kidney[ \t]care|dialysis|hospice(?:[ \t](?:care|house))?|"
                         r"villa|manor|prep|academy|pub|tavern|saloon|grill|diner|shipyard|assembly|"
                         r"(?:rv|golf)[ \t](?:resort|park)|mobile[ \t]home[ \t]park|board[ \t](?:&|and)[ \t]care|nursing[ \t]home)"
                         r")\b(?![ \t]{0,2}(?:visits?|aides?|nurses?|services|referral|eval|needs|orders?|bath|staff)\b)", re.IGNORECASE)
 # a town's rescue squad, ambulance or fire company after the found town
-_SERVICE_AFTER_TOWN = re.compile(r"[ \t]((?:fire[ \t]?(?:&|and|-)?[ \t]?rescue|ambulance|rescue|fire|ems|first[ \t]responders))\b"
+_SERVICE_AFTER_TOWN = re.compile(r"[ \t](" + TOWN_SERVICE_WORDS + r")\b"
                                  r"(?![ \t\-]{0,2}(?:ride|bay|service|services|personnel|scene|alarm|hazard|risk|exposure|"
                                  r"safety|pit|place|plan|plans))", re.IGNORECASE)
+# the head that makes an organisation of a found town or name: "Beulaville VFD", "Malden JCC", "lawrence high",
+# "Georgia Tech" (police and fire departments are facility heads: "LYNN PD", "Quincy Fire Dept")
 _ORG_TAIL = re.compile(
     r"[ \t]{1,2}(?:(?-i:VFD|JCC|UMC|YMCA|YWCA|ARH)\b|(?-i:Community|COMMUNITY|Deaconess|DEACONESS|Children's|CHILDREN'S)"
     r"(?![ \t]{0,2}(?:members?|center|health|college|resources|services|of)\b)(?=[ \t]*[,.;:)\n]|[ \t]{1,2}(?:ed|er|icu|hospital|"

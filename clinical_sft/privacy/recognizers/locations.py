@@ -799,8 +799,10 @@ _FLY_TO = re.compile(r"\b(?:fly|flies|flying|flew|flown)(?:[ \t]{1,2}(?:in|back|
                      r"[A-Z]{4,}(?:[ \t][A-Z]{4,})?))", re.IGNORECASE)
 _REGION_STATE = re.compile(r"\b((?:eastern|western|northern|southern|central|upstate|downstate)[ \t]{1,2})"
                            r"((?:new|north|south|west|rhode|baja)?[ \t]?[A-Za-z]{4,14})\b", re.IGNORECASE)
+# what a town's emergency service is called (here after a transport word, in ``_spread`` after a found town)
+TOWN_SERVICE_WORDS = r"(?:fire[ \t]?(?:&|and|-)?[ \t]?rescue|ambulance|rescue|fire|ems|first[ \t]responders)"
 _TOWN_SERVICE = re.compile(r"\b(?:by|via|per|from|w/|with|called|notified)[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,}(?:[ \t][A-Za-z][A-Za-z'’\-]{2,})?)"
-                           r"[ \t]((?:fire[ \t]?(?:&|and|-)?[ \t]?rescue|ambulance|rescue|fire|ems|first[ \t]responders))\b"
+                           r"[ \t](" + TOWN_SERVICE_WORDS + r")\b"
                            r"(?![ \t\-]{0,2}(?:ride|bay|service|services|squad[ \t]car|personnel|scene))", re.IGNORECASE)
 _DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
                           r"((?-i:[A-Z][a-z]+|[A-Z]{4,}))\b", re.IGNORECASE)

@@ -438,7 +438,7 @@ _AGE_SPELLED = re.compile(r"(?:\b(?:is|am|be|for|turn|turned|turning|turns|reach
                           r"((?:ninety(?:[\- ]" + _NUM_WORD + r")?|(?:a|one)[ \t]hundred(?:[ \t](?:and[ \t])?(?:" + _NUM_WORD
                           + r"|ten|eleven|twelve))?))\b(?![ \t\-]{0,2}(?:%|percent|mg|mcg|ml|cc|units?|over|/|beats|bpm|degrees|(?:years?|yrs?)(?![ \t\-]{1,2}old)|"
                           r"pounds|lbs?|kg|minutes|mins?|hours|hrs?|seconds|secs?|days|times|miles|feet|ft|dollars|cents|"
-                          r"thousand|million|mmhg|liters?|meters|yards|points?|percent))", _F)
+                          r"thousand|million|mmhg|liters?|meters|yards|points?))", _F)
 # "wants to reach 100 on his birthday", "asked whether she'll "make 100 in November"": a round age to live to
 _AGE_REACH = re.compile(r"\b(?:reach|make|made|hit|see|turn|will[ \t]{1,2}be)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{1,2}(?:on|in|next|this|by|before)\b"
                         r"|[ \t]{0,2}(?:[,;!?\"”]|\.(?!\d)|$))", _F | re.MULTILINE)
