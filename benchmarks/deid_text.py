@@ -6,8 +6,8 @@ its own process, one after the other, one thread each; load time is reported apa
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
 ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
-blind once each, then tuned on; the last eight sets, held out from tuning; and the PHI-sparse sets that show the
-false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
+blind once each, then tuned on and used to train the PHI tagger; the last eight sets, held out from both; and the
+PHI-sparse sets that show the false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
 ``clinical_sft.privacy.evaluate.evaluate_spans``.
@@ -67,7 +67,7 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
     icu = ROOT / "tests" / "data" / "icu_notes"
     for name, files in (("icu_notes_dense", ("w1_setB.jsonl", "w2_setB.jsonl")),
                         ("icu_notes_sparse", ("sparse_w3.jsonl", "sparse_w4.jsonl", "sparse_w8.jsonl")),
-                        # measured blind once each, then tuned on (README of tests/data/icu_notes)
+                        # measured blind once each, then tuned on; the PHI tagger's training data (tests/data/icu_notes/README)
                         ("icu_notes_dense_2", ("w6_setA.jsonl", "w7_setA.jsonl", "w9_setA.jsonl", "w10_setA.jsonl",
                                                "w11_setA.jsonl", "w12_setA.jsonl", "w13_setA.jsonl", "w14_setA.jsonl",
                                                "w15_setA.jsonl", "w16_setA.jsonl", "w17_setA.jsonl", "w18_setA.jsonl",
@@ -76,9 +76,9 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                                                "w25_setA.jsonl", "w26_setA.jsonl", "w27_setA.jsonl",
                                                "w28_setA.jsonl", "w29_setA.jsonl", "w30_setA.jsonl",
                                                "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl",
-                                               *(f"w{k}_setA.jsonl" for k in range(34, 92)))),
-                        # the last sets written, not used for tuning when this benchmark was run
-                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(96, 104))),
+                                               *(f"w{k}_setA.jsonl" for k in range(34, 104)))),
+                        # the last sets written: not used for tuning the rules nor for training the PHI tagger
+                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(104, 112))),
                         # PHI-sparse Boston-style sets, written and measured blind in the middle of a session
                         ("icu_notes_heldout_sparse", tuple(f"w{k}_setA.jsonl" for k in range(92, 96)))):
         if not all((icu / f).exists() for f in files):

@@ -28,6 +28,12 @@ def text(
     ner_model: Path | None = typer.Option(None, "--ner-model", help="Folder of a fine-tuned PHI NER model to add."),
     spacy_ner: bool = typer.Option(False, "--spacy-ner/--no-spacy-ner", help="Also use spaCy's statistical NER."),
     min_score: float = typer.Option(0.4, "--min-score", min=0.0, max=1.0, help="Drop spans scoring below this."),
+    tagger: bool = typer.Option(True, "--tagger/--no-tagger", help="After the rules, add the tokens the PHI tagger "
+                                "scores as PHI."),
+    tagger_weights: Path | None = typer.Option(None, "--tagger-weights", help="Tagger weights from "
+                                               "`deid train-tagger` (default: the shipped ones)."),
+    tagger_min_prob: float = typer.Option(0.12, "--tagger-min-prob", min=0.001, max=1.0,
+                                          help="PHI probability from which the tagger adds a token."),
     shard_size: int = typer.Option(32, "--shard-size", min=1, help="Records per shard (the unit of resume)."),
     timeout_s: float = typer.Option(120.0, "--timeout", help="Per-record time limit in seconds (then quarantined)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -44,7 +50,9 @@ def text(
     from clinical_sft.privacy import DeidConfig, SecretKey, deidentify_corpus
 
     cfg = DeidConfig(operator=operator, date_mode=date_mode, ner_model=str(ner_model) if ner_model else None,
-                     spacy_ner=spacy_ner, min_score=min_score)
+                     spacy_ner=spacy_ner, min_score=min_score,
+                     tagger=(str(tagger_weights) if tagger_weights else True) if tagger else False,
+                     tagger_min_prob=tagger_min_prob)
     key = None
     if cfg.needs_key:
         key = SecretKey.load(key_file)

@@ -31,6 +31,7 @@ from clinical_sft.privacy.corpus import CorpusJob, JobSummary, Outcome, atomic_w
 from clinical_sft.privacy.key import SecretKey
 from clinical_sft.privacy.operators import DATE_MODES, OPERATORS, OutputSpan, apply_operator
 from clinical_sft.privacy.recognizers._spread import spread
+from clinical_sft.privacy.recognizers._tagger import PhiTagger
 
 __all__ = [
     "DEFAULT_RECOGNIZERS",
@@ -85,6 +86,12 @@ class DeidConfig:
     spread
         Carry found facilities to what goes with them in the note: an acronym in parentheses after one
         (``SPAULDING (SRH)``) and the facilities listed with it (``KINDRED AND NEW ENGLAND SINAI``).
+    tagger
+        After the rules, a linear token tagger adds the tokens it scores as PHI that no rule found
+        (:class:`~clinical_sft.privacy.recognizers.PhiTagger`): ``True`` uses the shipped weights, a
+        path uses weights trained with ``clinical-sft deid train-tagger``, ``False`` runs the rules alone.
+    tagger_min_prob
+        The PHI probability from which the tagger adds a token (lower: more recall, less precision).
     chunk_chars, chunk_overlap
         Texts longer than ``chunk_chars`` are analysed in overlapping chunks.
     """
@@ -100,6 +107,8 @@ class DeidConfig:
     presidio_defaults: bool = False
     min_score: float = 0.4
     spread: bool = True
+    tagger: bool | str = True
+    tagger_min_prob: float = 0.12
     chunk_chars: int = 100_000
     chunk_overlap: int = 1_000
     language: str = "en"
@@ -111,6 +120,10 @@ class DeidConfig:
             raise ConfigError(f"DeidConfig.date_mode must be one of {', '.join(DATE_MODES)}, got {self.date_mode!r}")
         if not 0.0 <= self.min_score <= 1.0:
             raise ConfigError(f"DeidConfig.min_score must be in [0, 1], got {self.min_score}")
+        if not 0.0 < self.tagger_min_prob <= 1.0:
+            raise ConfigError(f"DeidConfig.tagger_min_prob must be in (0, 1], got {self.tagger_min_prob}")
+        if not isinstance(self.tagger, bool):
+            object.__setattr__(self, "tagger", os.fspath(self.tagger))
         if self.chunk_chars < 200:
             raise ConfigError(f"DeidConfig.chunk_chars must be >= 200, got {self.chunk_chars}")
         if not 0 <= self.chunk_overlap < self.chunk_chars // 2:
@@ -194,6 +207,7 @@ class Deidentifier:
         self.config = config or DeidConfig()
         self.key = key
         self._analyzer: Any = None
+        self._tagger: PhiTagger | None = None
         self._needs_nlp = True
 
     def __repr__(self) -> str:
@@ -234,6 +248,8 @@ class Deidentifier:
                     "clinical_sft.ehr registers itself when imported).")
             registry.add_recognizer(build_recognizer(self.config.ner_recognizer, model_dir=self.config.ner_model))
         get_lexicons()
+        if self.config.tagger:
+            self._tagger = PhiTagger.load(None if self.config.tagger is True else self.config.tagger)
         self._needs_nlp = bool(cfg_needs_nlp(self.config))
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
                                         supported_languages=[self.config.language],
@@ -272,6 +288,10 @@ class Deidentifier:
                 found += [Span(s, e, label, score, "spread")
                           for s, e, label, score in spread(chunk, [(x.start, x.end, x.label, x.score) for x in found])
                           if score >= cfg.min_score]
+            if self._tagger is not None:
+                found += [Span(s, e, label, score, "phi_tagger") for s, e, label, score in
+                          self._tagger.find(chunk, [(x.start, x.end, x.label, x.score) for x in found],
+                                            cfg.tagger_min_prob)]
             spans += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found]
         return merge_spans(spans)
 
@@ -563,7 +583,9 @@ def deidentify_corpus(
     manifest = {
         "operator": cfg.operator,
         "date_mode": cfg.date_mode,
-        "recognizers": list(cfg.recognizers) + ([cfg.ner_recognizer] if cfg.ner_model else []),
+        "recognizers": list(cfg.recognizers) + ([cfg.ner_recognizer] if cfg.ner_model else [])
+        + (["phi_tagger"] if cfg.tagger else []),
+        "tagger_min_prob": cfg.tagger_min_prob if cfg.tagger else None,
         "spacy_model": cfg.spacy_model,
         "spacy_ner": cfg.spacy_ner,
         "min_score": cfg.min_score,

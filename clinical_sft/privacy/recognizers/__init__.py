@@ -22,6 +22,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from clinical_sft.privacy.recognizers._lexicons import Lexicons, get_lexicons
+from clinical_sft.privacy.recognizers._tagger import PhiTagger, train_tagger
 from clinical_sft.privacy.recognizers.locations import find_addresses, find_facilities, find_places
 from clinical_sft.privacy.recognizers.names import find_names
 from clinical_sft.privacy.recognizers.patterns import find_ages, find_contacts, find_dates, find_ids
@@ -30,6 +31,7 @@ __all__ = [
     "LABELS",
     "ClinicalRecognizer",
     "Lexicons",
+    "PhiTagger",
     "available_recognizers",
     "build_recognizer",
     "find_addresses",
@@ -42,6 +44,7 @@ __all__ = [
     "find_places",
     "get_lexicons",
     "register_recognizer",
+    "train_tagger",
 ]
 
 #: The PHI labels the clinical recognizers emit (tags of the ``tag`` operator).

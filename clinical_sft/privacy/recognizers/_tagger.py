@@ -1,0 +1,379 @@
+"""A linear token tagger that adds the PHI the rules miss.
+
+The rules find PHI by pattern, lexicon and context; what they miss is mostly a word that is also an
+ordinary word used as a name (``WIFE GRACE``), a place or an organisation without a head word. The
+tagger scores every token of a note with a multinomial linear model over hashed features: the word,
+its shape, which lexicons hold it (first or last name, English, clinical, drug, place), its
+neighbours within three tokens, the punctuation around it, whether the note is in capitals, and
+what the rules already found around it. Tokens whose PHI probability reaches
+``DeidConfig.tagger_min_prob`` (``CLINICAL_MIN_PROB`` for a word of the clinical safe-list) and that
+no rule covers are added, labelled with the most probable
+PHI class. It runs after the rules and the spread, in numpy, at a fraction of their cost.
+
+The shipped weights (``data/phi_tagger.safetensors``) were trained with :func:`train_tagger` on the
+gold spans of the synthetic ICU notes in ``tests/data/icu_notes`` (the benchmark's held-out sets
+excluded); ``make tagger`` retrains them. Retrain after changing the rules or the lexicons: the rules'
+output is one of the features. A hospital with annotated notes can train its own
+(``clinical-sft deid train-tagger``) and pass it as ``DeidConfig(tagger=PATH)``.
+
+Weights are plain tensors in a safetensors file: loading one never runs code.
+
+Examples
+--------
+>>> from clinical_sft.privacy.recognizers import PhiTagger
+>>> tagger = PhiTagger.load()  # the shipped weights
+>>> tagger.find("SPOKE WITH WIFE GRACE AT BEDSIDE", found=[])  # doctest: +SKIP
+[(16, 21, 'NAME', 0.93)]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import warnings
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clinical_sft.errors import ConfigError, ModelNotFoundError
+from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
+
+__all__ = ["PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "train_tagger"]
+
+#: Classes of the tagger: not PHI, then the PHI classes it labels a token with.
+TAGGER_CLASSES = ("O", "NAME", "LOCATION", "HOSPITAL", "DATE", "ID")
+#: Version of the feature set: weights trained with another version cannot be used.
+FEATURE_VERSION = 1
+#: A word of the clinical safe-list is added only from this PHI probability (the rules' safe words stay safe
+#: unless the context is clear).
+CLINICAL_MIN_PROB = 0.5
+
+_DIM = 1 << 18
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)  # the tokens of clinical_sft.privacy.evaluate
+_CLASS_OF = {"NAME": 1, "LOCATION": 2, "ADDRESS": 2, "ZIP": 2, "HOSPITAL": 3, "DATE": 4}
+_PAD = np.uint64(1 << 40)
+_PRIMES = [np.uint64(p) for p in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)]
+_JOIN_GAP = re.compile(r"[ \t'’.\-]{0,2}")
+
+Hit = tuple[int, int, str, float]
+
+
+def default_tagger_path() -> Path:
+    """The shipped weights (package data)."""
+    return Path(str(resources.files("clinical_sft.privacy.recognizers").joinpath("data", "phi_tagger.safetensors")))
+
+
+def _crc(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8"))
+
+
+@lru_cache(maxsize=200_000)
+def _word_info(tok: str) -> tuple[int, int, int, int, int, int]:
+    """(word hash, shape and length, lexicon bits, Zipf band, suffix hash, prefix hash) of a token."""
+    lex = get_lexicons()
+    f = fold(tok)
+    if tok.isdigit():
+        shape = 4
+    elif tok.isalpha():
+        if tok.isupper() and len(tok) > 1:
+            shape = 0
+        elif tok[:1].isupper() and (len(tok) == 1 or tok[1:].islower()):
+            shape = 1
+        else:
+            shape = 2 if tok.islower() else 3
+    else:
+        shape = 5
+    n = len(tok)
+    band = 0 if n == 1 else 1 if n == 2 else 2 if n == 3 else 3 if n <= 5 else 4 if n <= 8 else 5
+    bits = (lex.klass(f)
+            | (f in lex.first) << 2 | (f in lex.last) << 3
+            | lex.is_known_word(f) << 4 | (f in lex.clinical) << 5 | (f in lex.drugs_only) << 6
+            | (f in lex.cities) << 7 | (f in lex.minor_places) << 8 | (f in lex.postal_places) << 9
+            | (f in lex.neighborhoods) << 10 | (f in lex.countries) << 11 | (f in lex.common) << 12)
+    word = "#" * min(len(f), 5) if f.isdigit() else f
+    return (_crc(word), shape * 8 + band, bits, int(min(7.0, lex.zipf(f))), _crc("suf" + f[-3:]),
+            _crc("pre" + f[:3]))
+
+
+def _gap_code(gap: str) -> int:
+    if not gap:
+        return 0
+    if "\n" in gap:
+        return 1
+    t = gap.strip()
+    return 2 if not t else 3 + _crc(t[:2]) % 29
+
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _cover(toks: list[tuple[int, int]], spans: Iterable[tuple[int, int, str]]) -> np.ndarray:
+    """Per token, the class of the span covering it (0 none; 5 for the labels without a class)."""
+    out = np.zeros(len(toks), dtype=np.uint64)
+    if not toks:
+        return out
+    starts = np.fromiter((s for s, _ in toks), dtype=np.int64, count=len(toks))
+    ends = np.fromiter((e for _, e in toks), dtype=np.int64, count=len(toks))
+    for s, e, label in spans:
+        i0 = int(np.searchsorted(ends, s, side="right"))
+        i1 = int(np.searchsorted(starts, e, side="left"))
+        out[i0:i1] = _CLASS_OF.get(label, 5)
+    return out
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """``out[i] = a[i + k]``, padded past either end."""
+    n = a.shape[0]
+    out = np.full(n, _PAD, dtype=np.uint64)
+    if k > 0:
+        out[:max(0, n - k)] = a[k:]
+    elif k < 0:
+        out[min(n, -k):] = a[:max(0, n + k)]
+    else:
+        out[:] = a
+    return out
+
+
+def _mix(salt: int, *cols: np.ndarray) -> np.ndarray:
+    """Hash columns (one value a token each) with a salt into feature indices."""
+    with np.errstate(over="ignore"):
+        acc = np.full(cols[0].shape[0], np.uint64(salt * 1000003 + 7), dtype=np.uint64)
+        for j, c in enumerate(cols):
+            acc = (acc ^ (c + np.uint64(j + 1))) * _PRIMES[j % 4]
+            acc ^= acc >> np.uint64(29)
+        return (acc % np.uint64(_DIM)).astype(np.int64)
+
+
+def _features(text: str, toks: list[tuple[int, int]], found: Iterable[tuple[int, int, str]]) -> np.ndarray:
+    """Feature indices, one row a token."""
+    n = len(toks)
+    info = np.array([_word_info(text[s:e]) for s, e in toks], dtype=np.uint64).reshape(n, 6)
+    gaps = np.empty(n + 1, dtype=np.uint64)
+    gaps[0] = gaps[n] = 1
+    for i in range(1, n):
+        gaps[i] = _gap_code(text[toks[i - 1][1]:toks[i][0]])
+    rule = _cover(toks, found)
+    letters = sum(map(str.isalpha, text))
+    caps = np.full(n, 1 if letters and sum(map(str.isupper, text)) > 0.7 * letters else 0, dtype=np.uint64)
+    w, sh, lx, z, suf, pre = (info[:, j] for j in range(6))
+    gb, ga = gaps[:n], gaps[1:]
+    cols = []
+    for k in (-3, 3):
+        cols += [_mix(60 + k, _shift(w, k)), _mix(70 + k, _shift(rule, k))]
+    for k in (-2, -1, 1, 2):
+        cols += [_mix(10 + k, _shift(w, k)), _mix(20 + k, _shift(rule, k)), _mix(30 + k, _shift(lx, k), _shift(sh, k))]
+    cols += [
+        _mix(1, w), _mix(2, sh, caps), _mix(3, lx), _mix(4, lx, sh, caps), _mix(5, z, sh, caps),
+        _mix(6, rule), _mix(7, rule, lx), _mix(8, suf), _mix(9, pre),
+        _mix(40, gb), _mix(41, ga), _mix(42, gb, _shift(w, -1)), _mix(43, ga, _shift(w, 1)),
+        _mix(44, _shift(w, -1), lx), _mix(45, _shift(w, 1), lx), _mix(46, _shift(w, -2), _shift(w, -1), lx),
+        _mix(47, _shift(sh, -1), sh, _shift(sh, 1)), _mix(48, _shift(rule, -1), rule, _shift(rule, 1)),
+        _mix(49, gb, lx, sh), _mix(50, np.zeros(n, dtype=np.uint64)),
+        _mix(51, _shift(w, -1), rule), _mix(52, _shift(lx, -1), lx, _shift(lx, 1)),
+        _mix(53, w, sh), _mix(54, _shift(w, -1), w), _mix(55, w, _shift(w, 1)),
+        _mix(56, _shift(w, 1), _shift(w, 2), lx),
+        _mix(57, sh, caps, _shift(rule, -1), _shift(rule, 1)), _mix(58, z, lx, _shift(lx, -1)),
+    ]
+    return np.stack(cols, axis=1)
+
+
+class PhiTagger:
+    """Linear PHI token tagger (see the module docstring).
+
+    Parameters
+    ----------
+    weights
+        ``(len(TAGGER_CLASSES), 2**18)`` feature weights.
+    bias
+        ``(len(TAGGER_CLASSES),)`` intercepts.
+    info
+        Free-form provenance written into the weights file (training sets, counts).
+    """
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, info: dict[str, Any] | None = None) -> None:
+        weights = np.asarray(weights, dtype=np.float32)
+        bias = np.asarray(bias, dtype=np.float32)
+        if weights.shape != (len(TAGGER_CLASSES), _DIM) or bias.shape != (len(TAGGER_CLASSES),):
+            raise ConfigError(f"PhiTagger weights must be {(len(TAGGER_CLASSES), _DIM)} and bias "
+                              f"{(len(TAGGER_CLASSES),)}, got {weights.shape} and {bias.shape}")
+        self.weights = weights
+        self.bias = bias
+        self.info = dict(info or {})
+
+    def __repr__(self) -> str:
+        return f"PhiTagger(classes={TAGGER_CLASSES}, dim={_DIM}, trained_on={self.info.get('notes', '?')} notes)"
+
+    # -- files ----------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> PhiTagger:
+        """Weights from a safetensors file (default: the shipped ones)."""
+        from safetensors import safe_open
+
+        p = Path(path) if path is not None else default_tagger_path()
+        if not p.is_file():
+            raise ModelNotFoundError(
+                f"PHI tagger weights not found at {p}: train them with `make tagger` or "
+                "`clinical-sft deid train-tagger`, or pass DeidConfig(tagger=False) to run the rules alone.")
+        try:
+            with safe_open(str(p), framework="numpy") as fh:
+                meta = fh.metadata() or {}
+                weights = fh.get_tensor("weights")
+                bias = fh.get_tensor("bias")
+        except Exception as exc:  # a corrupt or foreign file: say which, not what it holds
+            raise ModelNotFoundError(f"{p} is not a PHI tagger weights file ({type(exc).__name__})") from None
+        if meta.get("feature_version") != str(FEATURE_VERSION):
+            raise ModelNotFoundError(f"{p} was trained with tagger features version {meta.get('feature_version')}, "
+                                     f"this version reads {FEATURE_VERSION}: retrain it (`make tagger`).")
+        return cls(weights, bias, json.loads(meta.get("info", "{}")))
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the weights (float16) to a safetensors file, atomically."""
+        from safetensors.numpy import save_file
+
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tagger-", suffix=".tmp", dir=p.parent)
+        os.close(fd)
+        try:
+            save_file({"weights": self.weights.astype(np.float16), "bias": self.bias.astype(np.float32)}, tmp,
+                      metadata={"feature_version": str(FEATURE_VERSION), "classes": ",".join(TAGGER_CLASSES),
+                                "info": json.dumps(self.info, sort_keys=True)})
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, p)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return p
+
+    # -- scoring --------------------------------------------------------------------------------
+    def probabilities(self, text: str, found: Sequence[tuple[int, int, str, float]] = ()) \
+            -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The tokens of ``text`` and, per token, the probability of each class (one-vs-rest, normalised).
+
+        ``found`` are the spans the rules found (``(start, end, label, score)``).
+        """
+        toks = _tokens(text)
+        if not toks:
+            return toks, np.zeros((0, len(TAGGER_CLASSES)), dtype=np.float32)
+        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
+        logits = self.weights[:, x].sum(axis=2).T + self.bias
+        p = 1.0 / (1.0 + np.exp(np.clip(-logits, -60.0, 60.0)))
+        return toks, p / p.sum(axis=1, keepdims=True)
+
+    def phi_probability(self, text: str, found: Sequence[tuple[int, int, str, float]] = ()) \
+            -> tuple[list[tuple[int, int]], np.ndarray]:
+        """The tokens of ``text`` and the probability that each is PHI (one minus that of class O)."""
+        toks, _x, p_phi = self._phi(text, found)
+        return toks, p_phi
+
+    def _phi(self, text: str, found: Sequence[tuple[int, int, str, float]]):
+        toks = _tokens(text)
+        if not toks:
+            return toks, None, np.zeros(0, dtype=np.float32)
+        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
+        o = self.weights[0, x].sum(axis=1) + self.bias[0]
+        return toks, x, 1.0 / (1.0 + np.exp(np.clip(o, -60.0, 60.0)))
+
+    def find(self, text: str, found: Sequence[tuple[int, int, str, float]] = (), min_prob: float = 0.12) \
+            -> list[Hit]:
+        """Spans to add: runs of tokens no ``found`` span covers whose PHI probability is ``>= min_prob``."""
+        toks, x, p_phi = self._phi(text, found)
+        if x is None:
+            return []
+        covered = _cover(toks, [(s, e, lab) for s, e, lab, *_ in found]) > 0
+        idx = np.flatnonzero((p_phi >= min_prob) & ~covered)
+        # a word of the clinical safe-list (ED, HOSPICE, NH) needs a surer score
+        idx = np.array([i for i in idx.tolist() if p_phi[i] >= max(min_prob, CLINICAL_MIN_PROB)
+                        or not _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1], dtype=np.int64)
+        if idx.size == 0:
+            return []
+        cls = (self.weights[1:, x[idx]].sum(axis=2).T + self.bias[1:]).argmax(axis=1) + 1
+        out: list[Hit] = []
+        for i, c in zip(idx.tolist(), cls.tolist(), strict=True):
+            s, e = toks[i]
+            label, score = TAGGER_CLASSES[c], float(p_phi[i])
+            if out and out[-1][2] == label and toks[i - 1][1] == out[-1][1] \
+                    and _JOIN_GAP.fullmatch(text, out[-1][1], s):
+                out[-1] = (out[-1][0], e, label, min(out[-1][3], score))  # "GRACE ANN", "O'NEIL"
+            else:
+                out.append((s, e, label, score))
+        return out
+
+
+def _rows(docs: Iterable[dict[str, Any]], found_fn: Callable[[str], Sequence[tuple[int, int, str, float]]] | None):
+    for d in docs:
+        text = d["text"]
+        toks = _tokens(text)
+        if not toks:
+            continue
+        found = found_fn(text) if found_fn is not None else d.get("found", ())
+        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
+        y = _cover(toks, [(s["start"], s["end"], s["label"]) for s in d["spans"]]).astype(np.int64)
+        yield x, y, float(d.get("weight", 1.0))
+
+
+def train_tagger(docs: Iterable[dict[str, Any]],
+                 found_fn: Callable[[str], Sequence[tuple[int, int, str, float]]] | None = None, *,
+                 alpha: float = 2e-6, max_iter: int = 15, random_state: int = 0,
+                 info: dict[str, Any] | None = None) -> PhiTagger:
+    """Train a :class:`PhiTagger` on gold notes.
+
+    Parameters
+    ----------
+    docs
+        Gold notes: ``{"text", "spans": [{"start", "end", "label"}]}`` (the format of
+        ``clinical-sft deid eval --gold``); a note may carry ``"found"`` (the rules' spans,
+        ``[start, end, label, score]``) when ``found_fn`` is None, and ``"weight"`` (of its tokens; 1).
+    found_fn
+        ``found_fn(text)`` -> the spans the rules find (what the tagger will see at run time), e.g.
+        ``Deidentifier(DeidConfig(tagger=False)).analyze`` as tuples.
+    alpha, max_iter, random_state
+        Of scikit-learn's ``SGDClassifier`` (logistic loss, one-vs-rest, L2).
+    """
+    import scipy.sparse as sp
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import SGDClassifier
+
+    xs, ys, ws = [], [], []
+    notes = 0
+    for x, y, w in _rows(docs, found_fn):
+        xs.append(x)
+        ys.append(y)
+        ws.append(np.full(y.shape[0], w, dtype=np.float64))
+        notes += 1
+    if not xs:
+        raise ConfigError("train_tagger needs at least one note with text")
+    x = np.concatenate(xs)
+    y = np.concatenate(ys)
+    k = x.shape[1]
+    m = sp.csr_matrix((np.ones(x.size, dtype=np.float32), x.ravel(), np.arange(0, x.size + 1, k)),
+                      shape=(x.shape[0], _DIM))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    clf = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=max_iter, tol=1e-4, random_state=random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(m, y, sample_weight=np.concatenate(ws))
+    weights = np.zeros((len(TAGGER_CLASSES), _DIM), dtype=np.float32)
+    bias = np.full(len(TAGGER_CLASSES), -30.0, dtype=np.float32)  # a class absent from the gold never wins
+    for row, c in enumerate(clf.classes_):
+        if len(clf.classes_) == 2:  # binary: one weight vector for class 1
+            weights[int(clf.classes_[1])] = clf.coef_[0]
+            bias[int(clf.classes_[1])] = clf.intercept_[0]
+            weights[int(clf.classes_[0])] = -clf.coef_[0]
+            bias[int(clf.classes_[0])] = -clf.intercept_[0]
+            break
+        weights[int(c)] = clf.coef_[row]
+        bias[int(c)] = clf.intercept_[row]
+    meta = {"notes": notes, "tokens": int(y.size), "phi_tokens": int((y > 0).sum()), "alpha": alpha,
+            "max_iter": max_iter}
+    meta.update(info or {})
+    return PhiTagger(weights, bias, meta)
