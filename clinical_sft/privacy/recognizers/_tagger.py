@@ -2,17 +2,16 @@
 
 The rules find PHI by pattern, lexicon and context; what they miss is mostly a word that is also an
 ordinary word used as a name (``WIFE GRACE``), a place or an organisation without a head word. The
-tagger scores every token of a note with a multinomial linear model over hashed features: the word,
+tagger scores every token of a note with a linear model (one-vs-rest logistic) over hashed features: the word,
 its shape, which lexicons hold it (first or last name, English, clinical, drug, place), its
 neighbours within three tokens, the punctuation around it, whether the note is in capitals, and
 what the rules already found around it. Tokens whose PHI probability reaches
 ``DeidConfig.tagger_min_prob`` (``CLINICAL_MIN_PROB`` for a word of the clinical safe-list) and that
-no rule covers are added, labelled with the most probable
-PHI class. It runs after the rules and the spread, in numpy, at a fraction of their cost.
+no rule covers are added, labelled with the most probable PHI class. It runs after the rules and the spread, in numpy, at a fraction of their cost.
 
 The shipped weights (``data/phi_tagger.safetensors``) were trained with :func:`train_tagger` on the
-gold spans of the synthetic ICU notes in ``tests/data/icu_notes`` (the benchmark's held-out sets
-excluded); ``make tagger`` retrains them. Retrain after changing the rules or the lexicons: the rules'
+gold spans of the synthetic ICU notes in ``tests/data/icu_notes`` and the tests' curated cases (the
+benchmark's held-out sets excluded); ``make tagger`` retrains them. Retrain after changing the rules or the lexicons: the rules'
 output is one of the features. A hospital with annotated notes can train its own
 (``clinical-sft deid train-tagger``) and pass it as ``DeidConfig(tagger=PATH)``.
 
