@@ -14,7 +14,7 @@ from clinical_sft.data.synthetic import generate_cohort
 from clinical_sft.errors import ConfigError, ModelNotFoundError
 from clinical_sft.privacy import DeidConfig, Deidentifier
 from clinical_sft.privacy.recognizers import PhiTagger, train_tagger
-from clinical_sft.privacy.recognizers._tagger import TAGGER_CLASSES, default_tagger_path
+from clinical_sft.privacy.recognizers._tagger import TAGGER_CLASSES, default_tagger_path, rules_fingerprint
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,11 @@ def test_shipped_weights_are_a_safetensors_file_of_the_right_shape():
     assert info["notes"] > 5000 and info["phi_tokens"] > 10000
     # the benchmark's held-out sets are not in the training data
     assert not any(f.startswith(("w104_", "w111_", "w92_", "w95_")) for f in info["gold_files"])
+
+
+def test_shipped_weights_were_trained_with_the_current_rules():
+    # the rules' output is one of the tagger's features: after changing a recognizer or a word list, run `make tagger`
+    assert PhiTagger.load().info.get("rules_fingerprint") == rules_fingerprint(), "retrain the tagger: make tagger"
 
 
 def test_train_save_load_roundtrip(tmp_path, cohort_docs, rules):

@@ -44,7 +44,7 @@ import numpy as np
 from clinical_sft.errors import ConfigError, ModelNotFoundError
 from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
 
-__all__ = ["PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "train_tagger"]
+__all__ = ["PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "rules_fingerprint", "train_tagger"]
 
 #: Classes of the tagger: not PHI, then the PHI classes it labels a token with.
 TAGGER_CLASSES = ("O", "NAME", "LOCATION", "HOSPITAL", "DATE", "ID")
@@ -67,6 +67,22 @@ Hit = tuple[int, int, str, float]
 def default_tagger_path() -> Path:
     """The shipped weights (package data)."""
     return Path(str(resources.files("clinical_sft.privacy.recognizers").joinpath("data", "phi_tagger.safetensors")))
+
+
+def rules_fingerprint() -> str:
+    """SHA-256 of the rules' code and word lists (the recognizers package but this module): weights
+    record the fingerprint they were trained with, so a test can tell when they need ``make tagger``."""
+    import hashlib
+
+    root = resources.files("clinical_sft.privacy.recognizers")
+    h = hashlib.sha256()
+    names = sorted(f.name for f in root.iterdir() if f.name.endswith(".py") and f.name != "_tagger.py")
+    for name in names:
+        h.update(name.encode() + b"\0" + root.joinpath(name).read_bytes())
+    data = root.joinpath("data")
+    for name in sorted(f.name for f in data.iterdir() if f.name.endswith(".txt")):
+        h.update(name.encode() + b"\0" + data.joinpath(name).read_bytes())
+    return h.hexdigest()
 
 
 def _crc(s: str) -> int:
@@ -373,6 +389,6 @@ def train_tagger(docs: Iterable[dict[str, Any]],
         weights[int(c)] = clf.coef_[row]
         bias[int(c)] = clf.intercept_[row]
     meta = {"notes": notes, "tokens": int(y.size), "phi_tokens": int((y > 0).sum()), "alpha": alpha,
-            "max_iter": max_iter}
+            "max_iter": max_iter, "rules_fingerprint": rules_fingerprint()}
     meta.update(info or {})
     return PhiTagger(weights, bias, meta)
