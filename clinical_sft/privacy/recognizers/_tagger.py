@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from clinical_sft.errors import ConfigError, ModelNotFoundError
+from clinical_sft.privacy.evaluate import _TOKEN_RE  # the tagger's tokens are the evaluation's
 from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
 
 __all__ = ["PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "rules_fingerprint", "train_tagger"]
@@ -55,7 +56,6 @@ FEATURE_VERSION = 1
 CLINICAL_MIN_PROB = 0.5
 
 _DIM = 1 << 18
-_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)  # the tokens of clinical_sft.privacy.evaluate
 _CLASS_OF = {"NAME": 1, "LOCATION": 2, "ADDRESS": 2, "ZIP": 2, "HOSPITAL": 3, "DATE": 4}
 _PAD = np.uint64(1 << 40)
 _PRIMES = [np.uint64(p) for p in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5)]
@@ -167,15 +167,14 @@ def _mix(salt: int, *cols: np.ndarray) -> np.ndarray:
         return (acc % np.uint64(_DIM)).astype(np.int64)
 
 
-def _features(text: str, toks: list[tuple[int, int]], found: Iterable[tuple[int, int, str]]) -> np.ndarray:
-    """Feature indices, one row a token."""
+def _features(text: str, toks: list[tuple[int, int]], rule: np.ndarray) -> np.ndarray:
+    """Feature indices, one row a token; ``rule`` is the class of the rules' span over each token (``_cover``)."""
     n = len(toks)
     info = np.array([_word_info(text[s:e]) for s, e in toks], dtype=np.uint64).reshape(n, 6)
     gaps = np.empty(n + 1, dtype=np.uint64)
     gaps[0] = gaps[n] = 1
     for i in range(1, n):
         gaps[i] = _gap_code(text[toks[i - 1][1]:toks[i][0]])
-    rule = _cover(toks, found)
     letters = sum(map(str.isalpha, text))
     caps = np.full(n, 1 if letters and sum(map(str.isupper, text)) > 0.7 * letters else 0, dtype=np.uint64)
     w, sh, lx, z, suf, pre = (info[:, j] for j in range(6))
@@ -269,42 +268,28 @@ class PhiTagger:
         return p
 
     # -- scoring --------------------------------------------------------------------------------
-    def probabilities(self, text: str, found: Sequence[tuple[int, int, str, float]] = ()) \
-            -> tuple[list[tuple[int, int]], np.ndarray]:
-        """The tokens of ``text`` and, per token, the probability of each class (one-vs-rest, normalised).
-
-        ``found`` are the spans the rules found (``(start, end, label, score)``).
-        """
-        toks = _tokens(text)
-        if not toks:
-            return toks, np.zeros((0, len(TAGGER_CLASSES)), dtype=np.float32)
-        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
-        logits = self.weights[:, x].sum(axis=2).T + self.bias
-        p = 1.0 / (1.0 + np.exp(np.clip(-logits, -60.0, 60.0)))
-        return toks, p / p.sum(axis=1, keepdims=True)
-
     def phi_probability(self, text: str, found: Sequence[tuple[int, int, str, float]] = ()) \
             -> tuple[list[tuple[int, int]], np.ndarray]:
         """The tokens of ``text`` and the probability that each is PHI (one minus that of class O)."""
-        toks, _x, p_phi = self._phi(text, found)
+        toks, _x, _rule, p_phi = self._phi(text, found)
         return toks, p_phi
 
     def _phi(self, text: str, found: Sequence[tuple[int, int, str, float]]):
         toks = _tokens(text)
         if not toks:
-            return toks, None, np.zeros(0, dtype=np.float32)
-        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
+            return toks, None, None, np.zeros(0, dtype=np.float32)
+        rule = _cover(toks, [(s, e, lab) for s, e, lab, *_ in found])
+        x = _features(text, toks, rule)
         o = self.weights[0, x].sum(axis=1) + self.bias[0]
-        return toks, x, 1.0 / (1.0 + np.exp(np.clip(o, -60.0, 60.0)))
+        return toks, x, rule, 1.0 / (1.0 + np.exp(np.clip(o, -60.0, 60.0)))
 
     def find(self, text: str, found: Sequence[tuple[int, int, str, float]] = (), min_prob: float = 0.12) \
             -> list[Hit]:
         """Spans to add: runs of tokens no ``found`` span covers whose PHI probability is ``>= min_prob``."""
-        toks, x, p_phi = self._phi(text, found)
-        if x is None:
+        toks, x, rule, p_phi = self._phi(text, found)
+        if x is None or rule is None:
             return []
-        covered = _cover(toks, [(s, e, lab) for s, e, lab, *_ in found]) > 0
-        idx = np.flatnonzero((p_phi >= min_prob) & ~covered)
+        idx = np.flatnonzero((p_phi >= min_prob) & (rule == 0))
         # a word of the clinical safe-list (ED, HOSPICE, NH) needs a surer score
         idx = np.array([i for i in idx.tolist() if p_phi[i] >= max(min_prob, CLINICAL_MIN_PROB)
                         or not _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1], dtype=np.int64)
@@ -330,7 +315,7 @@ def _rows(docs: Iterable[dict[str, Any]], found_fn: Callable[[str], Sequence[tup
         if not toks:
             continue
         found = found_fn(text) if found_fn is not None else d.get("found", ())
-        x = _features(text, toks, [(s, e, lab) for s, e, lab, *_ in found])
+        x = _features(text, toks, _cover(toks, [(s, e, lab) for s, e, lab, *_ in found]))
         y = _cover(toks, [(s["start"], s["end"], s["label"]) for s in d["spans"]]).astype(np.int64)
         yield x, y, float(d.get("weight", 1.0))
 
@@ -379,15 +364,12 @@ def train_tagger(docs: Iterable[dict[str, Any]],
         clf.fit(m, y, sample_weight=np.concatenate(ws))
     weights = np.zeros((len(TAGGER_CLASSES), _DIM), dtype=np.float32)
     bias = np.full(len(TAGGER_CLASSES), -30.0, dtype=np.float32)  # a class absent from the gold never wins
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(clf.classes_) == 2:  # binary: scikit-learn keeps one vector, for the second class
+        coef, intercept = np.vstack([-coef[0], coef[0]]), np.array([-intercept[0], intercept[0]])
     for row, c in enumerate(clf.classes_):
-        if len(clf.classes_) == 2:  # binary: one weight vector for class 1
-            weights[int(clf.classes_[1])] = clf.coef_[0]
-            bias[int(clf.classes_[1])] = clf.intercept_[0]
-            weights[int(clf.classes_[0])] = -clf.coef_[0]
-            bias[int(clf.classes_[0])] = -clf.intercept_[0]
-            break
-        weights[int(c)] = clf.coef_[row]
-        bias[int(c)] = clf.intercept_[row]
+        weights[int(c)] = coef[row]
+        bias[int(c)] = intercept[row]
     meta = {"notes": notes, "tokens": int(y.size), "phi_tokens": int((y > 0).sum()), "alpha": alpha,
             "max_iter": max_iter, "rules_fingerprint": rules_fingerprint()}
     meta.update(info or {})
