@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -32,8 +33,9 @@ def text(
                                 "scores as PHI."),
     tagger_weights: Path | None = typer.Option(None, "--tagger-weights", help="Tagger weights from "
                                                "`deid train-tagger` (default: the shipped ones)."),
-    tagger_min_prob: float = typer.Option(0.12, "--tagger-min-prob", min=0.001, max=1.0,
-                                          help="PHI probability from which the tagger adds a token."),
+    tagger_min_prob: float | None = typer.Option(None, "--tagger-min-prob", min=0.001, max=1.0,
+                                                 help="PHI probability from which the tagger adds a token "
+                                                 "(default: DeidConfig.tagger_min_prob, chosen on validation notes)."),
     shard_size: int = typer.Option(32, "--shard-size", min=1, help="Records per shard (the unit of resume)."),
     timeout_s: float = typer.Option(120.0, "--timeout", help="Per-record time limit in seconds (then quarantined)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
@@ -51,8 +53,9 @@ def text(
 
     cfg = DeidConfig(operator=operator, date_mode=date_mode, ner_model=str(ner_model) if ner_model else None,
                      spacy_ner=spacy_ner, min_score=min_score,
-                     tagger=(str(tagger_weights) if tagger_weights else True) if tagger else False,
-                     tagger_min_prob=tagger_min_prob)
+                     tagger=(str(tagger_weights) if tagger_weights else True) if tagger else False)
+    if tagger_min_prob is not None:
+        cfg = dataclasses.replace(cfg, tagger_min_prob=tagger_min_prob)
     key = None
     if cfg.needs_key:
         key = SecretKey.load(key_file)

@@ -31,7 +31,7 @@ from clinical_sft.privacy.corpus import CorpusJob, JobSummary, Outcome, atomic_w
 from clinical_sft.privacy.key import SecretKey
 from clinical_sft.privacy.operators import DATE_MODES, OPERATORS, OutputSpan, apply_operator
 from clinical_sft.privacy.recognizers._spread import spread
-from clinical_sft.privacy.recognizers._tagger import PhiTagger
+from clinical_sft.privacy.recognizers._tagger import DEFAULT_MIN_PROB, PhiTagger
 
 __all__ = [
     "DEFAULT_RECOGNIZERS",
@@ -108,7 +108,7 @@ class DeidConfig:
     min_score: float = 0.4
     spread: bool = True
     tagger: bool | str = True
-    tagger_min_prob: float = 0.12
+    tagger_min_prob: float = DEFAULT_MIN_PROB
     chunk_chars: int = 100_000
     chunk_overlap: int = 1_000
     language: str = "en"

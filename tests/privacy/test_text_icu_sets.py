@@ -107,11 +107,17 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # w101 0.941 / 0.955, w102 0.934 / 0.954, w103 0.894 / 0.933); at its end 0.937 / 0.948; then tuned on and in
     # the PHI tagger's training data
     ([f"w{k}_setA.jsonl" for k in range(96, 104)], 0.92, 0.93),
-    # held out from the rules and from the PHI tagger's training data, written at the start of the fifteenth session;
+    # held out from the rules and from the PHI tagger's training data in the fifteenth session, written at its start;
     # the rules alone at its start commit b31e0bf: 0.926 / 0.956 (w104 0.958 / 0.962, w105 0.949 / 0.939,
     # w106 0.921 / 0.958, w107 0.907 / 0.834, w108 0.912 / 0.976, w109 0.917 / 0.925, w110 0.944 / 0.973,
-    # w111 0.911 / 0.953); with the PHI tagger (trained on w1-w103 but w92-w95) at its end: 0.960 / 0.944
+    # w111 0.911 / 0.953); with the PHI tagger (trained on w1-w103 but w92-w95) at its end: 0.960 / 0.944;
+    # in the tagger's training data from the sixteenth session (the rules were not tuned on them)
     ([f"w{k}_setA.jsonl" for k in range(104, 112)], 0.95, 0.93),
+    # held out from the rules and from the PHI tagger's training data, written at the start of the sixteenth session
+    # and measured at its start commit a9fcb07: rules alone 0.915 / 0.930, rules and tagger 0.965 / 0.915 (w112
+    # 0.961 / 0.934, w113 0.952 / 0.876, w114 0.974 / 0.851, w115 0.961 / 0.941, w116 0.977 / 0.937, w117
+    # 0.955 / 0.896, w118 0.977 / 0.926, w119 0.993 / 0.820); at its end (tagger retrained with w104-w111): 0.966 / 0.916
+    ([f"w{k}_setA.jsonl" for k in range(112, 120)], 0.95, 0.90),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -262,6 +268,10 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "pt flown to the OR emergently, then to ICU",
     "FLOWN FROM SCENE TO ICU, INTUBATED IN FIELD",
     "on CC 5 units of insulin per sliding scale",
+    # a floor or a bed by its number; a service in parentheses
+    "TO GO TO FLOOR 5 WHEN A TELE BED OPENS. BED 12 CLEANED. UP TO FLOOR 3 IN AM.",
+    "pt to floor 7 once off pressors, report called to floor RN",
+    "RENAL (NEPHROLOGY) AWARE OF K 5.9; NEURO (EPILEPSY) TO READ EEG; ID (TRANSPLANT) FOLLOWING.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -848,6 +858,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Her son flies into RSW tomorrow.", "RSW"),
     ("Transfer to stroke unit on CC 7 when bed available.", "CC 7"),
     ("ok'd c/o to Farr 7 telemetry this evening", "Farr 7"),
+    # what follows a name is no more of it: a service in parentheses, a plain description
+    ("CALLED DR. PATEL (CARDIOLOGY), WILL SEE PT IN AM.", "PATEL"),
+    ("Dr. Haddad (renal) aware of K 5.9, kayexalate given.", "Haddad"),
+    ("WIFE JUNE PALE AND TEARFUL AT BEDSIDE, SUPPORT GIVEN.", "JUNE"),
+    ("son mark flushed and shaky after leaving room, sat w/ him.", "mark"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)
