@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,12 @@ def _fmt(x: Any) -> str:
     return f"{x:.4f}" if isinstance(x, float) else str(x)
 
 
-def _load_default_deidentifier() -> Any:
+def _load_default_deidentifier(tagger_weights: Path | None = None) -> Any:
     try:
         from clinical_sft.privacy import DeidConfig, Deidentifier  # type: ignore[attr-defined]
     except ImportError:
         from clinical_sft.privacy.text import DeidConfig, Deidentifier
-    return Deidentifier(DeidConfig()).load()
+    return Deidentifier(DeidConfig(tagger=str(tagger_weights) if tagger_weights else True)).load()
 
 
 def eval_(
@@ -39,6 +40,13 @@ def eval_(
     limit: int | None = typer.Option(None, "--limit", min=1, help="Evaluate only the first N gold records."),
     by: list[str] = typer.Option([], "--by", help="Also print gold-span recall grouped by this key of the gold spans "
                                  "(repeatable; the synthetic cohort has subtype and, for names, origin)."),
+    tagger_sweep: list[float] = typer.Option([], "--tagger-sweep", min=0.001, max=1.0,
+                                             help="Score the default de-identifier at this PHI-tagger threshold "
+                                             "(--tagger-min-prob of `deid text`; repeatable): the recall/precision "
+                                             "curve to choose it on your own notes. The rules run once a record."),
+    tagger_weights: Path | None = typer.Option(None, "--tagger-weights", exists=True, dir_okay=False,
+                                               help="Tagger weights from `deid train-tagger` for the default "
+                                               "de-identifier (default: the shipped ones)."),
     coarse: bool = typer.Option(False, "--coarse", help="Score per label on coarse categories (LOCATION, CONTACT, ID, "
                                 "NAME, DATE, AGE) for de-identifiers that do not tell a city from a street."),
 ) -> None:
@@ -52,11 +60,13 @@ def eval_(
     from rich.table import Table
 
     from clinical_sft.errors import ConfigError
+    from clinical_sft.privacy.corpus import atomic_write_text
     from clinical_sft.privacy.evaluate import (
         COARSE_LABELS,
         LEVELS,
         evaluate_deidentifier,
         evaluate_spans,
+        evaluate_tagger_thresholds,
         read_audit,
         read_gold,
     )
@@ -69,6 +79,28 @@ def eval_(
     golds = read_gold(gold, format=format)
     if limit is not None:
         golds = golds[:limit]
+    if tagger_sweep:
+        if pred is not None:
+            raise ConfigError("--tagger-sweep runs the default de-identifier: it cannot score --pred.")
+        deid = _load_default_deidentifier(tagger_weights)
+        with Progress(TextColumn("de-identifying"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("deid", total=len(golds))
+            evs = evaluate_tagger_thresholds(deid, golds, sorted(set(tagger_sweep)), labels_map=labels_map,
+                                             on_progress=lambda n: progress.update(task, completed=n))
+        sweep = Table(title=f"De-identification of {gold.name} ({len(golds)} records) by PHI-tagger threshold: "
+                            "category-blind")
+        for col in ("tagger_min_prob", "token recall", "token prec.", "token F1", "span recall (overlap)"):
+            sweep.add_column(col, justify="right", no_wrap=True)
+        for p, ev_p in evs.items():
+            tok_prf, ovl_prf = ev_p.levels["token"]["ALL"], ev_p.levels["span_overlap"]["ALL"]
+            sweep.add_row(f"{p:g}", _fmt(tok_prf.recall), _fmt(tok_prf.precision), _fmt(tok_prf.f1),
+                          _fmt(ovl_prf.recall))
+        console.print(sweep)
+        if out is not None:
+            atomic_write_text(out, json.dumps({f"{p:g}": ev_p.to_dict() for p, ev_p in evs.items()}, indent=2) + "\n")
+            console.print(f"wrote {out}")
+        return
     if pred is not None:
         ev = evaluate_spans(golds, read_audit(pred), labels_map=labels_map)
         source = pred.name

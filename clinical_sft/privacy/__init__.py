@@ -63,7 +63,8 @@ __all__ = [
 # names of sibling modules, imported on first access (they pull in torch, pydicom, ...)
 _LAZY: dict[str, str] = {"register_recognizer": "clinical_sft.privacy.recognizers"}
 _OPTIONAL = {
-    "clinical_sft.privacy.evaluate": ("DeidEvaluation", "evaluate_spans", "evaluate_deidentifier", "read_gold",
+    "clinical_sft.privacy.evaluate": ("DeidEvaluation", "evaluate_spans", "evaluate_deidentifier",
+                                      "evaluate_tagger_thresholds", "read_gold",
                                       "read_presidio_research", "read_audit"),
     "clinical_sft.privacy.dicom": ("DicomDeidentifier", "DicomProfile", "DicomResult", "DicomCorpusResult",
                                    "VerifyReport"),

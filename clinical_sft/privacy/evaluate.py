@@ -39,7 +39,7 @@ import math
 import re
 import time
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,7 @@ __all__ = [
     "PRF",
     "evaluate_deidentifier",
     "evaluate_spans",
+    "evaluate_tagger_thresholds",
     "read_audit",
     "read_gold",
     "read_predictions",
@@ -564,6 +565,25 @@ def evaluate_spans(
                           n_extra_pred=extra, labels_map=m)
 
 
+def _predict(golds: list[Mapping[str, Any]], analyze_many: Callable[[str], list[list[Any]]], n: int,
+             on_progress: Callable[[int], None] | None) -> tuple[list[dict[str, list[Any]]], float]:
+    """``n`` predictions per gold record from ``analyze_many(text)``, and the time spent in it."""
+    preds: list[dict[str, list[Any]]] = [{} for _ in range(n)]
+    elapsed = 0.0
+    for i, g in enumerate(golds):
+        text = g.get("text")
+        if not isinstance(text, str):
+            raise RecordError("missing_field", "gold", f"id {g.get('id')}", "field 'text' is needed to run a de-identifier")
+        t0 = time.perf_counter()
+        many = analyze_many(text)
+        elapsed += time.perf_counter() - t0
+        for out, spans in zip(preds, many, strict=True):
+            out[str(g["id"])] = list(spans)
+        if on_progress is not None:
+            on_progress(i + 1)
+    return preds, elapsed
+
+
 def evaluate_deidentifier(
     deidentifier: Any,
     gold_docs: Iterable[Mapping[str, Any]],
@@ -577,21 +597,30 @@ def evaluate_deidentifier(
     ``elapsed_s`` on the result is the time spent in ``analyze``.
     """
     golds = list(gold_docs)
-    preds: dict[str, list[Any]] = {}
-    elapsed = 0.0
-    for i, g in enumerate(golds):
-        text = g.get("text")
-        if not isinstance(text, str):
-            raise RecordError("missing_field", "gold", f"id {g.get('id')}", "field 'text' is needed to run a de-identifier")
-        t0 = time.perf_counter()
-        spans = deidentifier.analyze(text)
-        elapsed += time.perf_counter() - t0
-        preds[str(g["id"])] = list(spans)
-        if on_progress is not None:
-            on_progress(i + 1)
+    (preds,), elapsed = _predict(golds, lambda text: [deidentifier.analyze(text)], 1, on_progress)
     ev = evaluate_spans(golds, preds, labels_map=labels_map)
     ev.elapsed_s = elapsed
     return ev
+
+
+def evaluate_tagger_thresholds(
+    deidentifier: Any,
+    gold_docs: Iterable[Mapping[str, Any]],
+    thresholds: Sequence[float],
+    *,
+    labels_map: Mapping[str, str | None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> dict[float, DeidEvaluation]:
+    """Score ``deidentifier`` at each PHI-tagger threshold (``DeidConfig.tagger_min_prob``), the rules run once a
+    record (``deidentifier.analyze_at``): the recall/precision curve to choose the threshold on your own notes."""
+    golds = list(gold_docs)
+    probs = [float(p) for p in thresholds]
+    preds, elapsed = _predict(golds, lambda text: deidentifier.analyze_at(text, probs), len(probs), on_progress)
+    out = {}
+    for p, pred in zip(probs, preds, strict=True):
+        out[p] = evaluate_spans(golds, pred, labels_map=labels_map)
+        out[p].elapsed_s = elapsed
+    return out
 
 
 # ------------------------------------------------------------------------------------------------

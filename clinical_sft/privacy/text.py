@@ -266,13 +266,22 @@ class Deidentifier:
     # -- analysis -------------------------------------------------------------------------------
     def analyze(self, text: str) -> list[Span]:
         """PHI spans of ``text``: offsets into ``text``, non-overlapping, sorted."""
+        return self.analyze_at(text, [self.config.tagger_min_prob])[0]
+
+    def analyze_at(self, text: str, tagger_min_probs: Sequence[float]) -> list[list[Span]]:
+        """PHI spans of ``text`` as :meth:`analyze` finds them with each of ``tagger_min_probs`` as
+        ``DeidConfig.tagger_min_prob``, the rules run once: the curve to choose the threshold on annotated
+        notes (``clinical-sft deid eval --tagger-sweep``). Without a tagger every list is the rules' spans."""
         if not isinstance(text, str):
             raise TypeError("Deidentifier.analyze expects a str")
+        probs = [float(p) for p in tagger_min_probs]
+        if not probs or not all(0.0 < p <= 1.0 for p in probs):
+            raise ConfigError(f"tagger thresholds must be in (0, 1], got {probs}")
         self.load()
         cfg = self.config
         if not text.strip():
-            return []
-        spans: list[Span] = []
+            return [[] for _ in probs]
+        spans: list[list[Span]] = [[] for _ in probs]
         for off, chunk in _chunks(text, cfg.chunk_chars, cfg.chunk_overlap):
             # the clinical recognizers tokenise for themselves: spaCy runs only when a recognizer uses it
             arts = None if self._needs_nlp else _EMPTY.get()
@@ -288,12 +297,12 @@ class Deidentifier:
                 found += [Span(s, e, label, score, "spread")
                           for s, e, label, score in spread(chunk, [(x.start, x.end, x.label, x.score) for x in found])
                           if score >= cfg.min_score]
-            if self._tagger is not None:
-                found += [Span(s, e, label, score, "phi_tagger") for s, e, label, score in
-                          self._tagger.find(chunk, [(x.start, x.end, x.label, x.score) for x in found],
-                                            cfg.tagger_min_prob)]
-            spans += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found]
-        return merge_spans(spans)
+            rules = [(x.start, x.end, x.label, x.score) for x in found]
+            for out, p in zip(spans, probs, strict=True):
+                added = [] if self._tagger is None else [
+                    Span(s, e, label, score, "phi_tagger") for s, e, label, score in self._tagger.find(chunk, rules, p)]
+                out += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found + added]
+        return [merge_spans(x) for x in spans]
 
     def deidentify(self, text: str, patient_id: str | None = None) -> DeidResult:
         """Replace the PHI of ``text`` with the configured operator.

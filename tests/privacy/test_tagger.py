@@ -164,3 +164,35 @@ def test_cli_train_tagger_with_nothing_left_fails_clearly(tmp_path):
     r = CliRunner().invoke(app, ["deid", "train-tagger", str(gold), "--out", str(tmp_path / "t.safetensors"),
                                  "--exclude", "^w1_"])
     assert r.exit_code != 0
+
+
+def test_analyze_at_runs_the_rules_once_for_every_threshold(deid, rules):
+    text = _RULE_MISS + " DTR ROSE CALLED 3/14, WILL VISIT FROM LOWELL."
+    at = deid.analyze_at(text, [deid.config.tagger_min_prob, 1.0, 0.01])
+    assert at[0] == deid.analyze(text)
+    assert at[1] == rules.analyze(text)  # nothing is that sure: the rules alone
+    as_set = [{(s.start, s.end) for s in spans} for spans in at]
+    assert "GRACE" in [text[s:e] for s, e in as_set[0]] and as_set[1] <= as_set[0]
+    assert all(any(s <= a and b <= e for s, e in as_set[2]) for a, b in as_set[0])  # a lower threshold adds
+    assert rules.analyze_at(text, [0.1, 0.9]) == [rules.analyze(text)] * 2  # no tagger: one answer
+    with pytest.raises(ConfigError):
+        deid.analyze_at(text, [0.0])
+
+
+def test_cli_eval_tagger_sweep(tmp_path, cohort_docs):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(d) + "\n" for d in cohort_docs[:8]), encoding="utf-8")
+    out = tmp_path / "sweep.json"
+    r = CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--tagger-sweep", "1.0", "--tagger-sweep",
+                                 "0.12", "--tagger-sweep", "0.05", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = json.loads(out.read_text())
+    assert list(res) == ["0.05", "0.12", "1"]
+    # the same numbers as one evaluation at that threshold
+    one = tmp_path / "one.json"
+    assert CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--out", str(one)]).exit_code == 0
+    assert res["0.12"]["levels"]["token"] == json.loads(one.read_text())["levels"]["token"]
+    phi = {d["text"][s["start"]:s["end"]] for d in cohort_docs[:8] for s in d["spans"]}
+    assert not [p for p in phi if len(p) > 3 and p in r.output]
+    r = CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--pred", str(gold), "--tagger-sweep", "0.1"])
+    assert r.exit_code != 0
