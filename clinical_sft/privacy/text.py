@@ -297,11 +297,11 @@ class Deidentifier:
                 found += [Span(s, e, label, score, "spread")
                           for s, e, label, score in spread(chunk, [(x.start, x.end, x.label, x.score) for x in found])
                           if score >= cfg.min_score]
-            rules = [(x.start, x.end, x.label, x.score) for x in found]
-            for out, p in zip(spans, probs, strict=True):
-                added = [] if self._tagger is None else [
-                    Span(s, e, label, score, "phi_tagger") for s, e, label, score in self._tagger.find(chunk, rules, p)]
-                out += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found + added]
+            added = ([[] for _ in probs] if self._tagger is None else
+                     self._tagger.find_at(chunk, [(x.start, x.end, x.label, x.score) for x in found], probs))
+            for out, hits in zip(spans, added, strict=True):
+                out += [Span(off + x.start, off + x.end, x.label, x.score, x.recognizer) for x in found] + [
+                    Span(off + s, off + e, label, score, "phi_tagger") for s, e, label, score in hits]
         return [merge_spans(x) for x in spans]
 
     def deidentify(self, text: str, patient_id: str | None = None) -> DeidResult:

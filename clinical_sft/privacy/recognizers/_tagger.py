@@ -289,20 +289,32 @@ class PhiTagger:
     def find(self, text: str, found: Sequence[tuple[int, int, str, float]] = (), min_prob: float = DEFAULT_MIN_PROB) \
             -> list[Hit]:
         """Spans to add: runs of tokens no ``found`` span covers whose PHI probability is ``>= min_prob``."""
+        return self.find_at(text, found, [min_prob])[0]
+
+    def find_at(self, text: str, found: Sequence[tuple[int, int, str, float]], min_probs: Sequence[float]) \
+            -> list[list[Hit]]:
+        """:meth:`find` at each of ``min_probs``, the note scored once."""
         toks, x, rule, p_phi = self._phi(text, found)
         if x is None or rule is None:
-            return []
-        idx = np.flatnonzero((p_phi >= min_prob) & (rule == 0))
-        # a word of the clinical safe-list (ED, HOSPICE, NH) needs a surer score
-        idx = np.array([i for i in idx.tolist() if p_phi[i] >= max(min_prob, CLINICAL_MIN_PROB)
-                        or not _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1], dtype=np.int64)
-        if idx.size == 0:
-            return []
-        cls = (self.weights[1:, x[idx]].sum(axis=2).T + self.bias[1:]).argmax(axis=1) + 1
+            return [[] for _ in min_probs]
+        # tokens no rule covers that reach the lowest threshold; a word of the clinical safe-list (ED, HOSPICE, NH)
+        # needs a surer score
+        cand = np.flatnonzero((p_phi >= min(min_probs, default=1.0)) & (rule == 0))
+        floor = np.array([CLINICAL_MIN_PROB if _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1 else 0.0
+                          for i in cand.tolist()])
+        cls = np.zeros(len(toks), dtype=np.int64)
+        if cand.size:
+            cls[cand] = (self.weights[1:, x[cand]].sum(axis=2).T + self.bias[1:]).argmax(axis=1) + 1
+        return [self._runs(text, toks, p_phi, cls, cand[p_phi[cand] >= np.maximum(floor, mp)]) if cand.size else []
+                for mp in min_probs]
+
+    @staticmethod
+    def _runs(text: str, toks: list[tuple[int, int]], p_phi: np.ndarray, cls: np.ndarray, idx: np.ndarray) -> list[Hit]:
+        """The tokens ``idx`` as spans, consecutive tokens of one class joined."""
         out: list[Hit] = []
-        for i, c in zip(idx.tolist(), cls.tolist(), strict=True):
+        for i in idx.tolist():
             s, e = toks[i]
-            label, score = TAGGER_CLASSES[c], float(p_phi[i])
+            label, score = TAGGER_CLASSES[int(cls[i])], float(p_phi[i])
             if out and out[-1][2] == label and toks[i - 1][1] == out[-1][1] \
                     and _JOIN_GAP.fullmatch(text, out[-1][1], s):
                 out[-1] = (out[-1][0], e, label, min(out[-1][3], score))  # "GRACE ANN", "O'NEIL"
