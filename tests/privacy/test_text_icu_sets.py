@@ -116,13 +116,19 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # held out from the rules and from the PHI tagger's training data, written at the start of the sixteenth session
     # and measured at its start commit a9fcb07: rules alone 0.915 / 0.930, rules and tagger 0.965 / 0.915 (w112
     # 0.961 / 0.934, w113 0.952 / 0.876, w114 0.974 / 0.851, w115 0.961 / 0.941, w116 0.977 / 0.937, w117
-    # 0.955 / 0.896, w118 0.977 / 0.926, w119 0.993 / 0.820); at its end (tagger retrained with w104-w111): 0.966 / 0.916
+    # 0.955 / 0.896, w118 0.977 / 0.926, w119 0.993 / 0.820); at its end (tagger retrained with w104-w111): 0.966 / 0.916;
+    # their misses read and in the tagger's training data from the seventeenth session
     ([f"w{k}_setA.jsonl" for k in range(112, 120)], 0.95, 0.90),
     # held out from the rules and from the PHI tagger's training data, written near the end of the sixteenth session
     # and measured once at its last code commit 9e0d170: rules alone 0.926 / 0.949, rules and tagger 0.964 / 0.937
     # (w120 0.947 / 0.917, w121 0.955 / 0.942, w122 0.945 / 0.917, w123 0.979 / 0.940, w124 0.988 / 0.898,
     # w125 0.965 / 0.940, w126 0.970 / 0.965, w127 0.917 / 0.867)
     ([f"w{k}_setA.jsonl" for k in range(120, 128)], 0.95, 0.92),
+    # held out from the rules and from the PHI tagger's training data, written at the start of the seventeenth session
+    # and measured at its start commit 3facc6f: rules alone 0.951 / 0.938, rules and tagger 0.978 / 0.924 (w128
+    # 0.976 / 0.911, w129 0.994 / 0.916, w130 0.917 / 0.910, w131 0.987 / 0.937, w132 0.966 / 0.938, w133 0.977 / 0.935,
+    # w134 0.988 / 0.911, w135 0.984 / 0.918)
+    ([f"w{k}_setA.jsonl" for k in range(128, 136)], 0.96, 0.91),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -264,6 +270,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "EXTRICATED BY VOL FIRE & RESCUE. BY LOCAL FIRE RESCUE. CALLED FIRE & EMS.",
     "STRENGTH 4/5, PR 0.18. SINUS, PR INTERVAL NORMAL. RECTAL TEMP, PR TYLENOL.",
     "HCP FORM SIGNED TODAY, COPY IN CHART. CASE MGMT/DISPO UPDATE. CP 2/10, DOWN FROM 8/10. PAIN AT CT SITE 6/10.",
+    "seen by rt-side team, np-led rounds, rn-to-rn report given, sw-consult placed, tech-support called. PS 10/5 ON 40%.",
     "SBP ninety over sixty, gave a bolus",
     "HR ninety-two, sinus, no ectopy",
     "brought by ground ambulance, no fire rescue needed",
@@ -631,6 +638,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Referral faxed to Old Colony VNA for INR draw", "Old Colony VNA"),
     ("RESP:RT-DWAYNE PLACED PT ON CPAP 5/5 @0400", "DWAYNE"),
     ("ARRIVED FROM PACU W/ RN-JOSE+ANESTHESIA RES.", "JOSE"),
+    ("dsg change done w/ rn-shaniqua, transfer to floor when bed", "shaniqua"),
+    ("suctioned x2 by rt-o'malley, sats improved to 95%", "o'malley"),
+    ("Plan: son will fly in on 6/19 on a morning flight", "6/19"),
+    ("npn days 11/23 pt more awake today, following commands", "11/23"),
+    ("s/p ex-lap 4/9 w/ ostomy, abd soft", "4/9"),
+    ("heparin started in ED (5/2 @ 2215), ptt pending", "5/2"),
     ("TRIBAL CHR DESAUTEL CALLED RE: TRANSPORT", "DESAUTEL"),
     ("SW AMBER CONTACTED PASTORAL CARE.", "AMBER"),
     ("Social: daughter Maria do Carmo Pacheco from out of state", "Maria do Carmo Pacheco"),

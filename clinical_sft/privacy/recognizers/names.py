@@ -986,10 +986,13 @@ def find_names(text: str) -> list[Hit]:
             hits.append((m.start(g), m.end(g), "NAME", 0.6))  # "seen by J.S. from PT", "K.M. RN"
     # a colleague glued to their role: "RT-DWAYNE PLACED", "W/ RN-JOSE+ANESTHESIA", "SW-DEVON,RN"
     for m in _ROLE_GLUED.finditer(text):
-        glued = fold(m.group(1)).upper()
+        g = 1 if m.group(1) else 2
+        glued = fold(m.group(g)).upper()
         if glued not in lex.clinical and glued not in _NOT_A_NAME and glued not in CREDENTIALS \
-                and glued not in _ROLE_WORDS and (lex.klass(glued) != NOT_NAME or _rare_unknown(lex, glued)):
-            hits.append((m.start(1), m.end(1), "NAME", 0.6))
+                and glued not in _ROLE_WORDS and (lex.klass(glued) != NOT_NAME or _rare_unknown(lex, glued)) \
+                and (g == 1 or not lex.is_known_word(glued.replace("'", ""))
+                     or (glued in lex.first and lex.zipf(glued) < 3.5)):
+            hits.append((m.start(g), m.end(g), "NAME", 0.6))
     for m in _USERNAME_INLINE.finditer(text):
         u = m.group(1).upper()
         letters = u.rstrip("0123456789")
@@ -1134,7 +1137,8 @@ _INITIALS_AFTER = re.compile(r"(?:\b(?:by|per|with|w/|to|from|and|cc)[ \t]{1,2}|
                              r"([A-Z]\.[ ]?[A-Z]\.)(?![A-Za-z])|"
                              r"(?<![\w.])([A-Z]\.[A-Z]\.)(?=(?:,?[ \t]{1,2}|/)(?:RN|MD|NP|PA|RRT|RT|LPN|CNA|SW)\b)",
                              re.IGNORECASE | re.MULTILINE)
-_ROLE_GLUED = re.compile(r"\b(?:RN|RT|RRT|NP|SW|CM|MD|PA|PCA|TECH|OT)-([A-Z][A-Za-z']{1,15})\b(?!-)")
+_ROLE_GLUED = re.compile(r"\b(?:RN|RT|RRT|NP|SW|CM|MD|PA|PCA|TECH|OT)-([A-Z][A-Za-z']{1,15})\b(?!-)"
+                         r"|\b(?:rn|rt|rrt|np|sw|cm|pca|tech)-([a-z][a-z']{1,15})\b(?![-/])")  # lower case: "w/ rn-keisha"
 # care-team roles written right before a colleague's name (regular-expression alternatives)
 _TEAM_ROLES = "RN|RT|RRT|NP|SW|CM|COORDINATOR|BIOMED|CHAPLAIN|TECH"
 # colleagues named in parentheses after their role: "RT (WILL) WILL TRIAL PS", "PT/OT (KAI AND BO)", "IV TEAM (BO)"

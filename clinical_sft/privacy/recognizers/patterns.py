@@ -169,7 +169,7 @@ _DATE_CTX = frozenset(
     "INSERTED REMOVED CHANGED DONE OF "
     "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED REGROUP VERIFIED DISPENSED DECANNULATED CANNULATED DECANNULATION "
     "CANNULATION".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
-_TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;])", re.I)
+_TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;)])", re.I)
 
 
 # words right after a date: its part of the day or what happened on it ("3-14 AM", "THE 3/10 MEETING")
@@ -202,6 +202,8 @@ def _date_context(prev: list[str]) -> bool:
     if not prev:
         return False
     p = prev[-1].rstrip(":").rsplit("/", 1)[-1] if len(prev[-1]) > 4 else prev[-1].rstrip(":")  # "DEBRIDEMENT/REPAIR"
+    if "-" in p[1:] and p.rsplit("-", 1)[-1] in _DATE_EVENTS | _YEAR_EVENTS:
+        p = p.rsplit("-", 1)[-1]  # "EX-LAP 3/5", "RE-INTUBATED 2/9"
     if p in _DATE_CTX or p in _DATE_EVENTS or p in ("DATE", "DOB", "DOS") or p.endswith(_PROCEDURE_ENDINGS):
         return True  # "S/P LOBECTOMY 6-11", "CRANIOTOMY 3/2"
     if len(prev) == 2 and prev[1] in _HERE_WORDS and prev[0] in _MOVED_VERBS:
@@ -287,7 +289,9 @@ def find_dates(text: str) -> list[Hit]:
                 # 7.35 is a number; "ADMITTED 12.24" is a date
                 if not (ctx and 1 <= a <= 12 and 1 <= b <= 31 and len(m.group(3)) == 2):
                     continue
-            elif not (prev and prev[-1] in _WEEKDAYS and sep == "/" and 1 <= a <= 12 and 1 <= b <= 31) and (
+            elif not (prev and prev[-1] in _WEEKDAYS and sep == "/" and 1 <= a <= 12 and 1 <= b <= 31) and not (
+                    # a day over 12 after its month is no score or setting: "HOME ON 7/14 ON A FLIGHT", "NPN DAYS 8/28"
+                    sep == "/" and 1 <= a <= 12 and 13 <= b <= 31 and (ctx or prev[-1:] == ["DAYS"])) and (
                     nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
                         sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
                         len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b)))):
