@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from clinical_sft.privacy.recognizers._tagger import DEFAULT_HIDDEN
+
 _DEID = None
 
 
@@ -27,11 +29,14 @@ def train_tagger_cmd(
     exclude: str | None = typer.Option(None, "--exclude", help="Skip gold files whose name matches this regex "
                                        "(held-out sets)."),
     workers: int = typer.Option(1, "--workers", "-j", min=1, help="Processes running the rules over the notes."),
-    alpha: float = typer.Option(2e-6, "--alpha", min=0.0, help="L2 regularisation of the linear model."),
-    max_iter: int = typer.Option(15, "--max-iter", min=1, help="Passes over the training tokens."),
+    hidden: int = typer.Option(DEFAULT_HIDDEN, "--hidden", min=0,
+                               help="Units of the hidden layer; 0 trains the linear model alone."),
+    epochs: int = typer.Option(3, "--epochs", min=1, help="Passes over the notes (with a hidden layer)."),
+    alpha: float = typer.Option(2e-6, "--alpha", min=0.0, help="L2 regularisation of the linear model alone."),
+    max_iter: int = typer.Option(15, "--max-iter", min=1, help="Passes over the tokens (the linear model alone)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
-    """Train the linear PHI token tagger that runs after the rules, on notes with gold PHI spans.
+    """Train the PHI token tagger that runs after the rules, on notes with gold PHI spans.
 
     The rules run over every note first (their spans are one of the tagger's features); the
     weights are written as safetensors. Use them with `deid text --tagger-weights FILE` or
@@ -71,7 +76,7 @@ def train_tagger_cmd(
                     bar.advance(task)
     for d, f in zip(docs, found, strict=True):
         d["found"] = f
-    tagger = train_tagger(docs, alpha=alpha, max_iter=max_iter,
+    tagger = train_tagger(docs, hidden=hidden, epochs=epochs, alpha=alpha, max_iter=max_iter,
                           info={"gold_files": [f.name for f in files]})
     tagger.save(out)
     console.print(f"trained on {tagger.info['notes']} notes ({tagger.info['tokens']} tokens, "

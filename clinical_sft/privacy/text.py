@@ -87,7 +87,7 @@ class DeidConfig:
         Carry found facilities to what goes with them in the note: an acronym in parentheses after one
         (``SPAULDING (SRH)``) and the facilities listed with it (``KINDRED AND NEW ENGLAND SINAI``).
     tagger
-        After the rules, a linear token tagger adds the tokens it scores as PHI that no rule found
+        After the rules, a token tagger adds the tokens it scores as PHI that no rule found
         (:class:`~clinical_sft.privacy.recognizers.PhiTagger`): ``True`` uses the shipped weights, a
         path uses weights trained with ``clinical-sft deid train-tagger``, ``False`` runs the rules alone.
     tagger_min_prob

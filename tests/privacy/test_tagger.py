@@ -14,7 +14,13 @@ from clinical_sft.data.synthetic import generate_cohort
 from clinical_sft.errors import ConfigError, ModelNotFoundError
 from clinical_sft.privacy import DeidConfig, Deidentifier
 from clinical_sft.privacy.recognizers import PhiTagger, train_tagger
-from clinical_sft.privacy.recognizers._tagger import TAGGER_CLASSES, default_tagger_path, rules_fingerprint
+from clinical_sft.privacy.recognizers._tagger import (
+    DEFAULT_HIDDEN,
+    DEFAULT_MIN_PROB,
+    TAGGER_CLASSES,
+    default_tagger_path,
+    rules_fingerprint,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +67,11 @@ def test_shipped_weights_are_a_safetensors_file_of_the_right_shape():
 
     with safe_open(str(default_tagger_path()), framework="numpy") as fh:
         meta = fh.metadata()
-        assert set(fh.keys()) == {"weights", "bias"}
+        assert set(fh.keys()) == {"weights", "bias", "hidden", "hidden_bias", "out_weight", "out_bias"}
         assert fh.get_tensor("weights").shape == (len(TAGGER_CLASSES), 1 << 18)
+        units = fh.get_tensor("hidden").shape[1]
+        assert fh.get_tensor("hidden").shape == (1 << 18, units) and units == DEFAULT_HIDDEN
+        assert fh.get_tensor("out_weight").shape == (len(TAGGER_CLASSES), 3 * units)
     info = json.loads(meta["info"])
     assert info["notes"] > 5000 and info["phi_tokens"] > 10000
     # the benchmark's held-out sets are not in the training data
@@ -88,6 +97,34 @@ def test_train_save_load_roundtrip(tmp_path, cohort_docs, rules):
     gold = {i for i, (s, e) in enumerate(toks) for g in cohort_docs[0]["spans"] if s < g["end"] and g["start"] < e}
     other = [p1[i] for i in range(len(toks)) if i not in gold]
     assert gold and float(np.mean([p1[i] for i in gold])) > float(np.mean(other)) + 0.3
+
+
+def test_linear_tagger_trains_and_roundtrips(tmp_path, cohort_docs, rules):
+    tagger = train_tagger(cohort_docs, _found(rules), hidden=0, max_iter=5)
+    assert tagger.hidden is None and tagger.info["max_iter"] == 5
+    again = PhiTagger.load(tagger.save(tmp_path / "lin.safetensors"))
+    assert again.hidden is None
+    text = cohort_docs[1]["text"]
+    assert np.allclose(tagger.phi_probability(text, _found(rules)(text))[1],
+                       again.phi_probability(text, _found(rules)(text))[1], atol=2e-2)
+
+
+def test_hidden_layer_shapes_are_checked():
+    k = len(TAGGER_CLASSES)
+    layer = {"hidden": np.zeros((1 << 18, 4)), "hidden_bias": np.zeros(4), "out_weight": np.zeros((k, 12)),
+             "out_bias": np.zeros(k)}
+    assert PhiTagger(np.zeros((k, 1 << 18)), np.zeros(k), hidden=layer).hidden is not None
+    with pytest.raises(ConfigError, match="hidden layer"):
+        PhiTagger(np.zeros((k, 1 << 18)), np.zeros(k), hidden={**layer, "out_weight": np.zeros((k, 4))})
+
+
+def test_rooms_beds_and_floors_by_number_are_not_added():
+    weights = np.zeros((len(TAGGER_CLASSES), 1 << 18), dtype=np.float32)
+    bias = np.array([-5.0, 0, 0, 2.0, 0, 0], dtype=np.float32)  # every token is a HOSPITAL
+    text = "TO FLOOR 4 WHEN BED 12 READY, RM #7"
+    added = [text[s:e] for s, e, _, _ in PhiTagger(weights, bias).find(text, found=[])]
+    assert not {"4", "12", "7"} & {w for a in added for w in a.replace("#", " ").split()}
+    assert "FLOOR" in " ".join(added)  # the words themselves are left to the model
 
 
 def test_find_joins_adjacent_tokens_and_skips_covered_ones():
@@ -184,14 +221,14 @@ def test_cli_eval_tagger_sweep(tmp_path, cohort_docs):
     gold.write_text("".join(json.dumps(d) + "\n" for d in cohort_docs[:8]), encoding="utf-8")
     out = tmp_path / "sweep.json"
     r = CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--tagger-sweep", "1.0", "--tagger-sweep",
-                                 "0.12", "--tagger-sweep", "0.05", "--out", str(out)])
+                                 str(DEFAULT_MIN_PROB), "--tagger-sweep", "0.3", "--out", str(out)])
     assert r.exit_code == 0, r.output
     res = json.loads(out.read_text())
-    assert list(res) == ["0.05", "0.12", "1"]
+    assert list(res) == sorted([str(DEFAULT_MIN_PROB), "0.3", "1"], key=float)
     # the same numbers as one evaluation at that threshold
     one = tmp_path / "one.json"
     assert CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--out", str(one)]).exit_code == 0
-    assert res["0.12"]["levels"]["token"] == json.loads(one.read_text())["levels"]["token"]
+    assert res[str(DEFAULT_MIN_PROB)]["levels"]["token"] == json.loads(one.read_text())["levels"]["token"]
     phi = {d["text"][s["start"]:s["end"]] for d in cohort_docs[:8] for s in d["spans"]}
     assert not [p for p in phi if len(p) > 3 and p in r.output]
     r = CliRunner().invoke(app, ["deid", "eval", "--gold", str(gold), "--pred", str(gold), "--tagger-sweep", "0.1"])

@@ -129,6 +129,10 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # 0.976 / 0.911, w129 0.994 / 0.916, w130 0.917 / 0.910, w131 0.987 / 0.937, w132 0.966 / 0.938, w133 0.977 / 0.935,
     # w134 0.988 / 0.911, w135 0.984 / 0.918)
     ([f"w{k}_setA.jsonl" for k in range(128, 136)], 0.96, 0.91),
+    # lower-case notes written in the seventeenth session as training data, measured once at 7543c90: 0.960 / 0.930
+    # (w136 0.984 / 0.862, w137 0.972 / 0.969, w138 0.942 / 0.844, w139 0.979 / 0.942, w140 0.914 / 0.916,
+    # w141 0.947 / 0.947, w142 0.946 / 0.853, w143 0.995 / 0.956); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(136, 144)], 0.96, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -271,6 +275,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "STRENGTH 4/5, PR 0.18. SINUS, PR INTERVAL NORMAL. RECTAL TEMP, PR TYLENOL.",
     "HCP FORM SIGNED TODAY, COPY IN CHART. CASE MGMT/DISPO UPDATE. CP 2/10, DOWN FROM 8/10. PAIN AT CT SITE 6/10.",
     "seen by rt-side team, np-led rounds, rn-to-rn report given, sw-consult placed, tech-support called. PS 10/5 ON 40%.",
+    "on cpap at ps 10, weaned at PS 15 x 2hrs, back to ps 20 on 40%. pt thinks it is 2100 at night, reoriented to time.",
     "SBP ninety over sixty, gave a bolus",
     "HR ninety-two, sinus, no ectopy",
     "brought by ground ambulance, no fire rescue needed",
@@ -644,6 +649,10 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("npn days 11/23 pt more awake today, following commands", "11/23"),
     ("s/p ex-lap 4/9 w/ ostomy, abd soft", "4/9"),
     ("heparin started in ED (5/2 @ 2215), ptt pending", "5/2"),
+    ("oriented to self only, thinks it is 1961, reoriented", "1961"),
+    ("A+O X1, STATES YEAR AS 1989. RESTRAINTS ON.", "1989"),
+    ("mom is a crossing guard at P.S. 21, brother teaches at ps 207", "P.S. 21"),
+    ("family asks to bring food for Eid tomorrow, ok per team", "Eid"),
     ("TRIBAL CHR DESAUTEL CALLED RE: TRANSPORT", "DESAUTEL"),
     ("SW AMBER CONTACTED PASTORAL CARE.", "AMBER"),
     ("Social: daughter Maria do Carmo Pacheco from out of state", "Maria do Carmo Pacheco"),

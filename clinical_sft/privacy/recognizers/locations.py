@@ -525,6 +525,8 @@ def find_places(text: str) -> list[Hit]:
     # a union local and a police precinct: "IBEW LOCAL 7", "TWU Local 234", "NYPD 40TH PCT", "THE 47 PCT"
     for m in _POST_LODGE.finditer(text):
         hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "FRIENDS FROM VFW POST 2294 VISITED"
+    for m in _NUMBERED_SCHOOL.finditer(text):
+        hits.append((m.start(1), m.end(1), "LOCATION", 0.65))  # "TEACHER AT PS 189", "lunch aide at P.S. 58"
     for m in _PRISON.finditer(text):
         inmate = fold(re.split(r"[ \t\-]+", m.group())[1]).upper()
         if inmate not in lex.clinical and inmate not in _STOP and (
@@ -696,6 +698,11 @@ _IRISH_COUNTY = re.compile(r"\b(?:county|co\.)[ \t]{1,2}(?:antrim|armagh|carlow|
                            r"dublin|fermanagh|galway|kerry|kildare|kilkenny|laois|leitrim|limerick|longford|louth|mayo|"
                            r"meath|monaghan|offaly|roscommon|sligo|tipperary|tyrone|waterford|westmeath|wexford|wicklow)"
                            r"\b(?![ \t]{1,2}(?:st|street|rd|road|ave)\b)", re.IGNORECASE)
+# a numbered public school after where someone works or studies (never a ventilator's pressure support: "at" and
+# two or three digits without a unit)
+_NUMBERED_SCHOOL = re.compile(r"\b(?:at|attends|attended|from|teaches|taught)[ \t]{1,2}((?:(?:p\.[ \t]?s\.|j\.h\.s\.|i\.s\.)[ \t]?"
+                              r"[1-9]\d{0,2}|(?:ps|jhs)[ \t]?(?:[3-9]\d|[1-9]\d\d)))"
+                              r"(?![\w/%:]|\.\d|[ \t]{0,2}(?:cm|mmhg|%|ml|on|x|/))", re.IGNORECASE)
 _PLAIN_PEOPLES = frozenset("HUTTERITE HUTTERITES MENNONITE MENNONITES AMISH QUAKER MORMON LDS".split())  # "COLONY (HUTTERITE)"
 _AREA_AFTER = re.compile(r"[ \t]{1,2}(sq\b\.?|square|ward|station|plaza|quarries|colony|hts\b\.?|heights|hgts)\b", re.IGNORECASE)
 _TOWN_COMMA_STATE = re.compile(r"\b(?i:from|in|to|near|outside|of)[ \t]{1,2}([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][A-Za-z'’\-]+)?),"

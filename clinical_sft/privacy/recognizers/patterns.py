@@ -51,7 +51,7 @@ _HOLIDAY = re.compile(r"\b(?:christmas(?:[ \t]eve)?(?![ \t]tree)|x-?mas(?:[ \t]e
                       r"veterans'? day|presidents'? day|columbus day|mlk day|martin luther king day|"
                       r"st\.? patrick'?s day|mother'?s day|father'?s day|christmas eve|eid al[- ](?:fitr|adha)|"
                       r"lunar new year|chinese new year|orthodox (?:christmas|easter)|pascha|nowruz|three kings'? day|chuseok|"
-                      r"sukkot|purim|shavuot|navratri|holi|vesak|nochebuena|d[ií]a de (?:los )?(?:reyes|muertos)|(?-i:Tet))\b", _F)
+                      r"sukkot|purim|shavuot|navratri|holi|vesak|nochebuena|(?<![\w\-])eid(?![\w\-])|d[ií]a de (?:los )?(?:reyes|muertos)|(?-i:Tet))\b", _F)
 # numeric dates: 7/22, 07/22/2019, 7-22-19, 2019-07-22, 22.07.2019
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
 _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?!(?!T\d)[\w/]|\.\d)")
@@ -366,7 +366,18 @@ def find_dates(text: str) -> list[Hit]:
             hits.append((m.start(), m.end(), "DATE", 0.6))  # "DECLINED THERE 2011.", "MOVED TO DEDEDO 2009."
     for m in _APOS_YEAR.finditer(text):
         hits.append((m.start(), m.end(), "DATE", 0.6))
+    for m in _ORIENTED_YEAR.finditer(text):
+        hits.append((m.start(1), m.end(1), "DATE", 0.7))  # orientation: "THINKS IT IS 1952", "(thinks its 2010)"
     return hits
+
+
+# the year a confused patient gives when asked: "THINKS IT IS 1952", "thought it was 1955", "states year as 1987"
+_ORIENTED_YEAR = re.compile(
+    r"\b(?:think|thinks|thought|believes|believed|states|stated|says|said|answers|answered|guesses|guessed|reports|"
+    r"reported|insists|insisted)[ \t]{1,2}(?:that[ \t]{1,2})?(?:it[ \t]{1,2}is|it[ \t]{1,2}was|it['’]?s|"
+    r"it[ \t]{1,2}to[ \t]{1,2}be|(?:the[ \t]{1,2})?(?:year|yr)[ \t]{1,2}(?:is|was|as|to[ \t]{1,2}be))[ \t]{1,2}"
+    r"(?:still[ \t]{1,2})?((?:18|19|20)\d\d)(?![\w/%:]|\.\d|[ \t]{1,2}(?:hrs?|hours|h|am|pm|a\.m|p\.m|o['’]?clock|at[ \t]night"
+    r"|in[ \t]the[ \t](?:morning|evening|afternoon))\b)", _F)
 
 
 # between dates of a list: "12/27, 1/2, AND 1/5"
