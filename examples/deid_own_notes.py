@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--gold", type=Path, help="Your annotated notes (JSONL). Default: synthetic notes.")
     ap.add_argument("--out", type=Path, default=Path("deid-tune"))
     ap.add_argument("--target-recall", type=float, default=0.98, help="Recall the chosen threshold must reach.")
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.03, 0.05, 0.08, 0.12, 0.2, 0.3])
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.02, 0.04, 0.06, 0.1, 0.2, 0.3])
     ap.add_argument("--patients", type=int, default=60, help="Synthetic patients when no --gold is given.")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)

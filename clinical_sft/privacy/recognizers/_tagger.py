@@ -256,6 +256,8 @@ class PhiTagger:
                 raise ConfigError(f"PhiTagger hidden layer must be {shapes}, got "
                                   f"{ {name: h[name].shape for name in _HIDDEN_KEYS} }")
             self.hidden = h
+            # the linear weights and the hidden layer's of a feature side by side: one gather a feature at run time
+            self._table = np.ascontiguousarray(np.concatenate([weights.T, h["hidden"]], axis=1))
         self.info = dict(info or {})
 
     def __repr__(self) -> str:
@@ -337,13 +339,14 @@ class PhiTagger:
         and of its two neighbours (zeros past either end of the note)."""
         assert self.hidden is not None
         hd = self.hidden
-        h = np.maximum(hd["hidden"][x].sum(axis=1) + hd["hidden_bias"], 0.0)
+        k = len(TAGGER_CLASSES)
+        summed = self._table[x].sum(axis=1)
+        h = np.maximum(summed[:, k:] + hd["hidden_bias"], 0.0)
         prev = np.zeros_like(h)
         prev[1:] = h[:-1]
         nxt = np.zeros_like(h)
         nxt[:-1] = h[1:]
-        return (self.weights[:, x].sum(axis=2).T + self.bias
-                + np.concatenate([h, prev, nxt], axis=1) @ hd["out_weight"].T + hd["out_bias"])
+        return summed[:, :k] + self.bias + np.concatenate([h, prev, nxt], axis=1) @ hd["out_weight"].T + hd["out_bias"]
 
     def find(self, text: str, found: Sequence[tuple[int, int, str, float]] = (), min_prob: float = DEFAULT_MIN_PROB) \
             -> list[Hit]:
