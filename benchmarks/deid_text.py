@@ -6,7 +6,7 @@ its own process, one after the other, one thread each; load time is reported apa
 
 Corpora: the synthetic clinical cohort (``clinical_sft.data.synthetic.generate_cohort``), the hand-written
 ICU nursing notes of ``tests/data/icu_notes`` (PHI-dense sets B, measured blind once; more dense sets measured
-blind once each, then tuned on and used to train the PHI tagger; the last sixteen sets, held out from both; and the
+blind once each, then tuned on and used to train the PHI tagger; the last twenty-four sets, held out from both; and the
 PHI-sparse sets that show the false-positive rate; see that folder's README) and ``../shared/data/pii-synth``
 (presidio-research format; TITLE and NRP dropped as non-identifiers).
 Metrics: category-blind recall/precision at token level and span level (overlap), from
@@ -78,7 +78,7 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                                                "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl",
                                                *(f"w{k}_setA.jsonl" for k in range(34, 144) if not (92 <= k <= 95 or 120 <= k <= 135)))),
                         # the last sets written: not used for tuning the rules nor for training the PHI tagger
-                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in range(120, 136))),
+                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in (*range(120, 136), *range(144, 152)))),
                         # PHI-sparse Boston-style sets, written and measured blind in the middle of a session
                         ("icu_notes_heldout_sparse", tuple(f"w{k}_setA.jsonl" for k in range(92, 96)))):
         if not all((icu / f).exists() for f in files):
