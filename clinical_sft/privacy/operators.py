@@ -100,12 +100,15 @@ def _surrogate_name(value: str, key: SecretKey, pid: str) -> str:
         w = m.group()
         out.append(value[pos:m.start()])
         f = fold(w)
-        if len(w) == 1:
-            rep = key.choose("surrogate-initial", f"{pid}|{f}", "ABCDEFGHJKLMNPRSTVW")
-        else:
-            is_first = f in lex.first and (i < len(words) - 1 or f not in lex.last or lex.first_pct.get(f, 0.0) >= 0.01)
-            pool = firsts if is_first else lasts
-            rep = key.choose("surrogate-name", f"{pid}|{f}", pool)
+        is_first = f in lex.first and (i < len(words) - 1 or f not in lex.last or lex.first_pct.get(f, 0.0) >= 0.01)
+        for attempt in range(_ATTEMPTS):  # never the real name back ("MARY" drawn for MARY would leak it)
+            salt = f"|{attempt}" if attempt else ""
+            if len(w) == 1:
+                rep = key.choose("surrogate-initial", f"{pid}|{f}{salt}", "ABCDEFGHJKLMNPRSTVW")
+            else:
+                rep = key.choose("surrogate-name", f"{pid}|{f}{salt}", firsts if is_first else lasts)
+            if fold(rep) != f:
+                break
         out.append(_case_like(w, rep))
         pos = m.end()
     out.append(value[pos:])
@@ -162,24 +165,38 @@ def surrogate(label: str, value: str, key: SecretKey, patient_id: str | None = N
         days = key.date_shift_days(pid) if shift_days is None else shift_days
         shifted = shift_date(value, days)
         return shifted if shifted is not None else "[DATE]"
+    out = value
+    for attempt in range(_ATTEMPTS):  # a fake that happens to equal the real value would leak it: draw again
+        out = _keyed_surrogate(label, value, key, pid, f"#{attempt}" if attempt else "")
+        if _norm(out) != _norm(value):
+            break
+    return out
+
+
+#: Draws of a keyed surrogate until it differs from the real value (the first draw almost always does).
+_ATTEMPTS = 8
+
+
+def _keyed_surrogate(label: str, value: str, key: SecretKey, pid: str, salt: str) -> str:
+    """One keyed draw of a surrogate for the labels but NAME, AGE and DATE; ``salt`` changes the draw."""
     if label in ("PHONE", "SSN", "ID", "ZIP", "CREDIT_CARD", "IBAN_CODE"):
-        return _keyed_chars(value, key, f"surrogate-{label.lower()}", pid)
+        return _keyed_chars(value, key, f"surrogate-{label.lower()}{salt}", pid)
     if label == "IP_ADDRESS":
-        d = key.digest("surrogate-ip", f"{pid}|{value}")
+        d = key.digest(f"surrogate-ip{salt}", f"{pid}|{value}")
         return f"10.{d[0]}.{d[1]}.{max(1, d[2] % 255)}"
     if label == "EMAIL":
         firsts, lasts = _name_lists()
-        local = key.choose("surrogate-name", f"{pid}|EMAIL|{_norm(value)}", firsts)
-        last = key.choose("surrogate-name", f"{pid}|EMAIL2|{_norm(value)}", lasts)
+        local = key.choose(f"surrogate-name{salt}", f"{pid}|EMAIL|{_norm(value)}", firsts)
+        last = key.choose(f"surrogate-name{salt}", f"{pid}|EMAIL2|{_norm(value)}", lasts)
         return f"{local}.{last}@example.org".lower()
     if label == "URL":
-        return f"https://www.example.org/{key.digest('surrogate-url', f'{pid}|{value}').hex()[:8]}"
+        return f"https://www.example.org/{key.digest(f'surrogate-url{salt}', f'{pid}|{value}').hex()[:8]}"
     if label == "ADDRESS":
-        return _case_like(value, _seeded_faker(key, "surrogate-address", pid, value).street_address())
+        return _case_like(value, _seeded_faker(key, f"surrogate-address{salt}", pid, value).street_address())
     if label == "LOCATION":
         from clinical_sft.privacy.recognizers.locations import STATE_ABBR, STATES
 
-        fk = _seeded_faker(key, "surrogate-location", pid, value)
+        fk = _seeded_faker(key, f"surrogate-location{salt}", pid, value)
         up = _norm(value)
         if up in STATES:
             return _case_like(value, fk.state())
@@ -187,7 +204,7 @@ def surrogate(label: str, value: str, key: SecretKey, patient_id: str | None = N
             return fk.state_abbr()
         return _case_like(value, fk.city())
     if label == "HOSPITAL":
-        fk = _seeded_faker(key, "surrogate-hospital", pid, value)
+        fk = _seeded_faker(key, f"surrogate-hospital{salt}", pid, value)
         kind = fk.random_element(("Hospital", "Medical Center", "Community Hospital", "Clinic", "Health Center"))
         return _case_like(value, f"{fk.last_name()} {kind}")
     return f"[{label}]"

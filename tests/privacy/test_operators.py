@@ -137,3 +137,20 @@ def test_date_shift_is_per_patient_and_keyed():
     assert a == apply_operator(text, spans, "tag", key=K1, patient_id="P1", date_mode="shift")[0]
     assert a == "SEEN ON " + shift_date("7/22", K1.date_shift_days("P1"))
     assert apply_operator(text, spans, "surrogate", key=K1, patient_id="P1", date_mode="tag")[0] == "SEEN ON [DATE]"
+
+
+def test_a_surrogate_is_never_the_real_value():
+    # a keyed draw can land on the real value ("MARY" for MARY, "4" for extension 4): that would leak it, so the
+    # surrogate draws again, still keyed and consistent
+    from clinical_sft.privacy.operators import _keyed_chars, _name_lists
+
+    firsts, _ = _name_lists()
+    assert "MARY" in {f.upper() for f in firsts}
+    hit = next(k for k in (SecretKey.from_bytes(i.to_bytes(4, "big") * 8) for i in range(200_000))
+               if k.choose("surrogate-name", "P1|MARY", firsts).upper() == "MARY")
+    fake = surrogate("NAME", "MARY OKAFOR", hit, "P1")
+    assert fake.split()[0] != "MARY" and fake == surrogate("NAME", "MARY OKAFOR", hit, "P1")
+    hit = next(k for k in (SecretKey.from_bytes(i.to_bytes(4, "big") * 8) for i in range(1000))
+               if _keyed_chars("4", k, "surrogate-phone", "P1") == "4")
+    assert surrogate("PHONE", "4", hit, "P1") != "4"
+    assert surrogate("PHONE", "4", hit, "P1") == surrogate("PHONE", "4", hit, "P1")
