@@ -88,6 +88,10 @@ def _norm(value: str) -> str:
     return " ".join(value.split()).upper()
 
 
+#: Draws of a keyed surrogate until it differs from the real value (the first draw almost always does).
+_ATTEMPTS = 8
+
+
 def _surrogate_name(value: str, key: SecretKey, pid: str) -> str:
     from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
 
@@ -172,9 +176,6 @@ def surrogate(label: str, value: str, key: SecretKey, patient_id: str | None = N
             break
     return out
 
-
-#: Draws of a keyed surrogate until it differs from the real value (the first draw almost always does).
-_ATTEMPTS = 8
 
 
 def _keyed_surrogate(label: str, value: str, key: SecretKey, pid: str, salt: str) -> str:

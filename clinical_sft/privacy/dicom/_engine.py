@@ -1,7 +1,7 @@
 """Apply Table E.1-1 to a pydicom dataset: the DICOM de-identifier.
 
 One pass over each dataset's elements (recursing into sequence items): the element's row in
-Table E.1-1 (exact tag, or a wildcard group such as (50XX,XXXX) or (60XX,3000)) and the profile
+Table E.1-1 (exact tag, or a wildcard group such as (50xx,xxxx) or (60xx,3000)) and the profile
 give one action; elements without a row are kept (the Basic Profile lists what it changes).
 Elements stay raw (undecoded) unless they are changed, which keeps kept values byte-identical and
 the pass fast. Private attributes are removed unless the Retain Safe Private option keeps the few

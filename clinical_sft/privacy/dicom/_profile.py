@@ -194,7 +194,7 @@ class ProfileTable:
     """Table E.1-1 indexed for lookup: exact tags, masked wildcard tags, the private row.
 
     ``lookup(tag)`` is a dict lookup for exact tags and a few mask tests for the wildcard
-    groups ((50XX,XXXX) curves, (60XX,3000) and (60XX,4000) overlays).
+    groups ((50xx,xxxx) curves, (60xx,3000) and (60xx,4000) overlays, as PS3.15 writes them).
     """
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:

@@ -255,9 +255,12 @@ class PhiTagger:
             if units < 1 or any(h[name].shape != shape for name, shape in shapes.items()):
                 raise ConfigError(f"PhiTagger hidden layer must be {shapes}, got "
                                   f"{ {name: h[name].shape for name in _HIDDEN_KEYS} }")
-            self.hidden = h
-            # the linear weights and the hidden layer's of a feature side by side: one gather a feature at run time
+            # the linear weights and the hidden layer's of a feature side by side: one gather a feature at run time;
+            # ``weights`` and ``hidden["hidden"]`` are views of that table (no second copy in each worker)
             self._table = np.ascontiguousarray(np.concatenate([weights.T, h["hidden"]], axis=1))
+            self.weights = self._table[:, :k].T
+            h["hidden"] = self._table[:, k:]
+            self.hidden = h
         self.info = dict(info or {})
 
     def __repr__(self) -> str:
@@ -298,10 +301,11 @@ class PhiTagger:
         fd, tmp = tempfile.mkstemp(prefix=".tagger-", suffix=".tmp", dir=p.parent)
         os.close(fd)
         try:
-            tensors: dict[str, np.ndarray] = {"weights": self.weights.astype(np.float16),
+            # C order whatever the layout in memory (with a hidden layer both tables are views of one array)
+            tensors: dict[str, np.ndarray] = {"weights": np.ascontiguousarray(self.weights, dtype=np.float16),
                                               "bias": self.bias.astype(np.float32)}
             if self.hidden is not None:
-                tensors["hidden"] = self.hidden["hidden"].astype(np.float16)
+                tensors["hidden"] = np.ascontiguousarray(self.hidden["hidden"], dtype=np.float16)
                 tensors.update({name: self.hidden[name].astype(np.float32) for name in _HIDDEN_KEYS[1:]})
             save_file(tensors, tmp,
                       metadata={"feature_version": str(FEATURE_VERSION), "classes": ",".join(TAGGER_CLASSES),
