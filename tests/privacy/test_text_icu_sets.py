@@ -123,12 +123,13 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # and measured once at its last code commit 9e0d170: rules alone 0.926 / 0.949, rules and tagger 0.964 / 0.937
     # (w120 0.947 / 0.917, w121 0.955 / 0.942, w122 0.945 / 0.917, w123 0.979 / 0.940, w124 0.988 / 0.898,
     # w125 0.965 / 0.940, w126 0.970 / 0.965, w127 0.917 / 0.867); with the hidden-layer tagger (seventeenth session)
-    # 0.973 / 0.937
+    # 0.973 / 0.937; released to the tagger's training data in the eighteenth session
     ([f"w{k}_setA.jsonl" for k in range(120, 128)], 0.96, 0.92),
     # held out from the rules and from the PHI tagger's training data, written at the start of the seventeenth session
     # and measured at its start commit 3facc6f: rules alone 0.951 / 0.938, rules and tagger 0.978 / 0.924 (w128
     # 0.976 / 0.911, w129 0.994 / 0.916, w130 0.917 / 0.910, w131 0.987 / 0.937, w132 0.966 / 0.938, w133 0.977 / 0.935,
-    # w134 0.988 / 0.911, w135 0.984 / 0.918); with the hidden-layer tagger 0.983 / 0.922
+    # w134 0.988 / 0.911, w135 0.984 / 0.918); with the hidden-layer tagger 0.983 / 0.922; released to the tagger's
+    # training data in the eighteenth session
     ([f"w{k}_setA.jsonl" for k in range(128, 136)], 0.97, 0.91),
     # lower-case notes written in the seventeenth session as training data, measured once at 7543c90: 0.960 / 0.930
     # (w136 0.984 / 0.862, w137 0.972 / 0.969, w138 0.942 / 0.844, w139 0.979 / 0.942, w140 0.914 / 0.916,
