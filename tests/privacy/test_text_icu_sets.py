@@ -145,6 +145,11 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # 0.993 / 0.950, w153 0.944 / 0.900, w154 0.958 / 0.933, w155 0.981 / 0.952, w156 0.994 / 0.960, w157 0.977 / 0.956,
     # w158 1.000 / 0.969, w159 0.985 / 0.973)
     ([f"w{k}_setA.jsonl" for k in range(152, 160)], 0.97, 0.94),
+    # written in the eighteenth session as training data (lower-case trauma, neuro and social-work notes, names that
+    # are words, ALL CAPS CCU, immigrant families, towns that are words), measured once at e6eb45e: 0.959 / 0.942
+    # (w160 0.977 / 0.946, w161 0.964 / 0.951, w162 0.927 / 0.978, w163 0.989 / 0.968, w164 0.939 / 0.916,
+    # w165 0.942 / 0.916, w166 0.963 / 0.949, w167 0.997 / 0.946); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(160, 168)], 0.96, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -301,6 +306,10 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "TO GO TO FLOOR 5 WHEN A TELE BED OPENS. BED 12 CLEANED. UP TO FLOOR 3 IN AM.",
     "pt to floor 7 once off pressors, report called to floor RN",
     "RENAL (NEPHROLOGY) AWARE OF K 5.9; NEURO (EPILEPSY) TO READ EEG; ID (TRANSPLANT) FOLLOWING.",
+    # a people or a faith before a word that is no organisation's head; a local anaesthetic; a graft
+    "Haitian Creole interpreter at bedside; Catholic, chaplain aware. Somali and Arabic spoken at home.",
+    "lido local 2% used for art line. s/p CABG x3 with LIMA-LAD, off pump.",
+    "CV: NSR 70s.\nSOCIAL: son will call in am, wife may visit after work.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -902,6 +911,20 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Dr. Haddad (renal) aware of K 5.9, kayexalate given.", "Haddad"),
     ("WIFE JUNE PALE AND TEARFUL AT BEDSIDE, SUPPORT GIVEN.", "JUNE"),
     ("son mark flushed and shaky after leaving room, sat w/ him.", "mark"),
+    ("DR. LONG NOT ON TODAY, PAGED COVERING. SON MARK RED FACE AND SWEATY.", "MARK"),
+    # a trade's union local in lower case; a saint's place; a hospital's cardiac rehab; a community's organisation
+    ("social:wife here,pt is member of ironworkers local 7,foreman called", "ironworkers local 7"),
+    ("a union rep from laborers local 22 also called asking about pt", "laborers local 22"),
+    ("was going to aa mtgs at st. rose of lima.", "lima"),
+    ("deacon from st. francis of assisi in to pray w/ family", "assisi"),
+    ("DC HOME TOMORROW, REFERRAL TO SOUTH SHORE HOSP CARDIAC REHAB.", "CARDIAC REHAB"),
+    ("REFERRED TO SOMALI DEVELOPMENT CENTER FOR SUPPORT.", "SOMALI DEVELOPMENT CENTER"),
+    ("referred to catholic charities for rent assist, gave phone #", "catholic charities"),
+    ("pt sang at the Cape Verdean American Veterans club on weekends", "Cape Verdean American Veterans club"),
+    # a relative's name in a lower-case line of a mixed-case note; a lower-case name found once, then again
+    ("CV: NSR 70s, BP 120s.\nSOCIAL: dtr sue called, updated.", "sue"),
+    ("RESP: RA, sats 96%.\nSOCIAL: son ed and his wife sandy in until 2000.", "sandy"),
+    ("ccu npn: wife pat and son in. pat concerned re: coumadin, teaching done.", "pat"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

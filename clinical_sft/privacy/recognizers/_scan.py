@@ -42,6 +42,9 @@ class Token:
         return self.text.islower()
 
 
+_TITLED = re.compile(r"(?<![\w'’])[A-Z][a-z]")
+
+
 class Scan:
     """Tokens of a text, whether the text is mixed-case, and helpers to look around a token."""
 
@@ -112,6 +115,14 @@ class Scan:
     def gap(self, i: int, j: int) -> str:
         """The raw text between tokens ``i`` and ``j`` (``i < j``)."""
         return self.text[self.tokens[i].end:self.tokens[j].start]
+
+    def lower_line(self, i: int) -> bool:
+        """Whether token ``i``'s line has no capitalised word: a lower-case line in a mixed-case note
+        ("SOCIAL: dtr sue called"), where capitals carry no information either."""
+        t = self.tokens[i]
+        a = self.text.rfind("\n", 0, t.start) + 1
+        b = self.text.find("\n", t.end)
+        return _TITLED.search(self.text, a, b if b >= 0 else len(self.text)) is None
 
     def sentence_initial(self, i: int) -> bool:
         """Whether token ``i`` starts a sentence, a line or a field."""

@@ -93,7 +93,7 @@ _STATE_AFTER_PLACE = re.compile(r",?[ \t]{1,2}([A-Z]{2})(?=[ \t]*(?:[.,;:)\n]|$)
 _PLAIN_STATES = frozenset("NH VT RI NY NJ FL TX KY WV TN AZ NM NV UT WI MN IL IA KS WY MT AK ND".split())
 # the head of an organisation's name right after its found part (a rehab, a home-care agency, a school, a bar)
 _HEAD_TAIL = re.compile(r"[ \t]((?:home[ \t]health(?:[ \t]care)?|home[ \t]care|kidney[ \t]care|dialysis|hospice(?:[ \t](?:care|house))?|"
-                        r"villa|manor|prep|academy|pub|tavern|saloon|grill|diner|shipyard|assembly|"
+                        r"villa|manor|prep|academy|pub|tavern|saloon|grill|diner|shipyard|assembly|(?:cardiac|pulmonary|pulm)[ \t]rehab|"
                         r"(?:rv|golf)[ \t](?:resort|park)|mobile[ \t]home[ \t]park|board[ \t](?:&|and)[ \t]care|nursing[ \t]home)"
                         r")\b(?![ \t]{0,2}(?:visits?|aides?|nurses?|services|referral|eval|needs|orders?|bath|staff)\b)", re.IGNORECASE)
 # a town's rescue squad, ambulance or fire company after the found town
@@ -156,9 +156,9 @@ def _of_tail(text: str, lex: Lexicons, mixed_case: bool, e: int) -> int:
         # in prose any capitalised word; in capitals a served people, a place, a facility word or a name
         ok = u not in _STOP and u not in lex.clinical and (w.group(1)[:1].isupper() if mixed_case else (
             u in _SERVED or u in lex.cities or u in STATE_ABBR or u in FACILITY_WORDS
-            or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME))
+            or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME)) and text[pos + w.end():pos + w.end() + 1] != "/"
         if not ok:
-            break
+            break  # (not "CENTER FOR WIC/POSTPARTUM SUPPORT": a list of services)
         end = pos + w.end()
         if w.group(1).endswith(".") and len(u) > 3:
             end -= 1
@@ -170,6 +170,9 @@ def _of_tail(text: str, lex: Lexicons, mixed_case: bool, e: int) -> int:
 _SAINT_BEFORE = re.compile(r"(?:^|[(\[,;:]|\b(?:at|of|from|to|in|is|attends|attended|member|parish|church|visited|"
                            r"with|w/|by))[ \t]{0,2}((?:st\.?|saint)[ \t]{1,2})$", re.IGNORECASE)
 _OUR_BEFORE = re.compile(r"(?<![\w])(our[ \t]{1,2})$", re.IGNORECASE)
+# the place a saint is named for, after the found saint: "st. rose of lima", "ST. FRANCIS OF ASSISI", "St. John of God"
+_SAINT_SPAN = re.compile(r"(?:st\.?|saint)[ \t]{1,2}[A-Za-z][A-Za-z'’\-]+$", re.IGNORECASE)
+_SAINT_OF = re.compile(r"[ \t]{1,2}of[ \t]{1,2}([A-Za-z][A-Za-z'’\-]{2,15})\b(?![ \t]{0,2}[\-/]?[ \t]{0,2}\d)", re.IGNORECASE)
 _OUR_NAMES = frozenset("LADY SAVIOR SAVIOUR REDEEMER MOTHER FATHER SHEPHERD SAVIORS SAVIOURS".split())
 
 
@@ -196,6 +199,12 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             m = _OUR_BEFORE.search(text, max(0, s - 6), s)
             if m is not None and text[s:e].split()[0].upper().rstrip("'S’") in _OUR_NAMES:
                 out.append((m.start(1), e, label, 0.55))  # "Our Savior's Lutheran", "OUR LADY OF THE CEDARS"
+        if label in ("NAME", "HOSPITAL", "LOCATION") and _SAINT_SPAN.fullmatch(text, s, e):
+            m = _SAINT_OF.match(text, e)
+            w = m.group(1).upper() if m else ""
+            if m and w not in _STOP and (w not in lex.clinical or w in lex.cities) and (
+                    m.group(1)[:1].isupper() if sc.mixed_case and not text[s:e].islower() else True):
+                out.append((s, m.end(1), label, 0.55))
         if label == "DATE" and re.search(_YEAR, text[s:e]):
             for direction in (-1, 1):
                 a, b = s, e
@@ -229,7 +238,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             # the other street of an intersection: "ON Vermont Ave AND Slauson.", "at Morse Rd and Cleveland Ave"
             m = _CROSS_AFTER.match(text, e)
             w = m.group(1).upper() if m else ""
-            if m and w not in _STOP and w not in lex.clinical and (
+            if m and w not in _STOP and (w not in lex.clinical or w in lex.cities) and (
                     (sc.mixed_case and m.group(1)[1:2].islower()) or not lex.is_known_word(w) or w in lex.cities):
                 out.append((m.start(1), m.end(1), "ADDRESS", 0.55))
             m = _CROSS_BEFORE.search(text, max(0, s - 40), s)

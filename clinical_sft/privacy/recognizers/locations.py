@@ -532,6 +532,9 @@ def find_places(text: str) -> list[Hit]:
         if inmate not in lex.clinical and inmate not in _STOP and (
                 inmate in lex.cities or not lex.is_known_word(inmate) or lex.klass(inmate) == PURE):
             hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "(MCI-NORFOLK", "INMATE AT SCI GRATERFORD"
+    for m in _COMMUNITY_ORG.finditer(text):
+        if not sc.mixed_case or all(w[:1].isupper() for w in re.findall(r"[A-Za-z][A-Za-z'’]*", m.group())[:-1]):
+            hits.append((m.start(), m.end(), "LOCATION", 0.6))  # "HAITIAN MULTI-SERVICE CENTER", "catholic charities"
     for m in _UNION_LOCAL.finditer(text):
         if _next_upper(text, m.end()) not in _LOCAL_NOT_AFTER:
             s0 = m.start() if not m.group(1) or not lex.is_known_word(m.group(1)) else m.start(1) + len(m.group(1)) + 1
@@ -850,10 +853,25 @@ _STATE_AFTER_MOVE = re.compile(
 _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARBOR LAKE LAKES PINES OAKS NORTH SOUTH EAST "
                           "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
-_UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters)[ \t]{1,2})?"
+_UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborers|teamsters|(?:iron|sheet[ \t]metal[ \t])?workers|"
+                          r"(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|machinists|boilermakers|"
+                          r"bricklayers|roofers|glaziers|millwrights|engineers)[ \t]{1,2})?"
                           r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
+                          r"\b(?:laborers|teamsters|ironworkers|(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|"
+                          r"machinists|boilermakers|bricklayers|roofers|glaziers|millwrights)[ \t]{1,2}local[ \t]{1,2}#?\d{1,4}\b(?![%/\-])|"
                           r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
                           r"\d{1,3}[ \t]precinct)\b", re.IGNORECASE)
+# a community's own organisation, named for its people or faith: "SOMALI DEVELOPMENT CENTER", "Irish Pastoral Centre",
+# "catholic charities", "Polish American Veterans Club" (not "American Heart Association": no people first)
+_COMMUNITY_ORG = re.compile(
+    r"\b(?:cape[ \t]verdean|puerto[ \t]rican|haitian|somali|brazilian|irish|italian|polish|portuguese|azorean|greek|"
+    r"armenian|albanian|lebanese|syrian|chaldean|arab|vietnamese|cambodian|khmer|laotian|hmong|chinese|korean|"
+    r"japanese|filipino|indian|pakistani|bangladeshi|nepali|bhutanese|tibetan|ethiopian|eritrean|oromo|sudanese|"
+    r"liberian|nigerian|ghanaian|congolese|jamaican|dominican|cuban|mexican|salvadoran|guatemalan|honduran|"
+    r"colombian|peruvian|russian|ukrainian|jewish|catholic|lutheran|islamic|muslim|hellenic|latino|hispanic)"
+    r"(?:[ \t\-]{1,2}(?!(?:center|centre|association|club)\b)[A-Za-z][A-Za-z'’]+){0,3}?[ \t]{1,2}"
+    r"(?:center|centre|association|alliance|council|society|club|charities|coalition|institute|league|federation)\b",
+    re.IGNORECASE)
 _LOCAL_NOT_AFTER = frozenset("MG MCG ML CC % PERCENT UNITS MIN MINS HOURS HRS DAYS TIMES X".split())
 
 

@@ -255,7 +255,8 @@ def find_names(text: str) -> list[Hit]:
                 # in mixed-case prose a name after a relative or a verb is capitalised
                 cap_ok = strong or not sc.mixed_case or not t.is_lower or (
                     pu in RELATIVES and i == p + 1 and k == PURE and base not in lex.english
-                    and base not in lex.clinical)  # "mom julie here all day", "dtr norma + son": only a name
+                    and base not in lex.clinical  # "mom julie here all day", "dtr norma + son": only a name
+                ) or (pu in RELATIVES and pu not in _WEAK_RELATIVES and i == p + 1 and sc.lower_line(i))
                 # very frequent words ("WILL", "BACK", "SEEN") after a relative or verb are not names
                 freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
                 if strict and k != PURE and base not in lex.first and lex.zipf(base) >= 4.0:
@@ -1306,12 +1307,14 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
             continue
         t = toks[i]
         u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
+        # cased as a name: capitalised in prose, or in an ALL-CAPS note, or in a lower-case note or line
+        cased = (t.is_title if sc.mixed_case else t.is_upper) or (t.is_lower and (not sc.mixed_case or sc.lower_line(i)))
         if u in names and (not sc.mixed_case or not t.is_lower):
             flag[i] = 0.65
-        elif u in wordlike and (t.is_title if sc.mixed_case else t.is_upper) and (
+        elif u in wordlike and cased and (
                 _person_before(sc, i) or (i + 1 < len(toks) and toks[i + 1].up in _PERSON_AFTER)):
             flag[i] = 0.6
-        elif u in frequent and (t.is_title if sc.mixed_case else t.is_upper) and i + 1 < len(toks) \
+        elif u in frequent and cased and i + 1 < len(toks) \
                 and t.up == u and toks[i + 1].up not in lex.clinical and toks[i + 1].up not in _LANGUAGE_NEXT \
                 and not _eponym_or_field(sc, i) \
                 and not (i >= 1 and toks[i - 1].up in _MODIFIERS) \
