@@ -150,6 +150,12 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # (w160 0.977 / 0.946, w161 0.964 / 0.951, w162 0.927 / 0.978, w163 0.989 / 0.968, w164 0.939 / 0.916,
     # w165 0.942 / 0.916, w166 0.963 / 0.949, w167 0.997 / 0.946); then tuned and trained on
     ([f"w{k}_setA.jsonl" for k in range(160, 168)], 0.96, 0.93),
+    # written in the eighteenth session as training data (lower-case trauma notes without spaces, ALL CAPS CCU,
+    # lower-case social lines, organisations in lower case, CSRU sign-offs, family meetings, very short entries,
+    # smaller Massachusetts cities), measured once after 7f74a10: 0.979 / 0.956 (w168 0.889 / 0.893, w169
+    # 1.000 / 0.957, w170 0.990 / 0.990, w171 0.957 / 0.942, w172 1.000 / 0.971, w173 0.997 / 0.952, w174 1.000 / 0.988,
+    # w175 0.981 / 0.967); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(168, 176)], 0.96, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -310,6 +316,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "Haitian Creole interpreter at bedside; Catholic, chaplain aware. Somali and Arabic spoken at home.",
     "lido local 2% used for art line. s/p CABG x3 with LIMA-LAD, off pump.",
     "CV: NSR 70s.\nSOCIAL: son will call in am, wife may visit after work.",
+    "will call him back in am; called her daughter re: plan. calls her abuelita. known as a heavy drinker.",
+    "wound 3 x 4 in square shape, dressing 2 sq cm. pt lives in the square near the church.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -912,6 +920,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("WIFE JUNE PALE AND TEARFUL AT BEDSIDE, SUPPORT GIVEN.", "JUNE"),
     ("son mark flushed and shaky after leaving room, sat w/ him.", "mark"),
     ("DR. LONG NOT ON TODAY, PAGED COVERING. SON MARK RED FACE AND SWEATY.", "MARK"),
+    # what a person is called, with or without quotes; a square
+    ("wife very calm, prays the rosary, calls him tony and he settles for her.", "tony"),
+    ("brother known as sully came in 2300 pretty intoxicated", "sully"),
+    ("sister here, says everybody calls him \"ti-paul\". she is worried", "ti-paul"),
+    ("no id, ems calling him \"big mike\". registered as unknown male", "big mike"),
+    ("t6 complete sci, shot near mattapan sq ~2300. pt in custody", "mattapan sq"),
+    ("63 yo f ped vs suv at kenmore sq after leaving work", "kenmore sq"),
     # a trade's union local in lower case; a saint's place; a hospital's cardiac rehab; a community's organisation
     ("social:wife here,pt is member of ironworkers local 7,foreman called", "ironworkers local 7"),
     ("a union rep from laborers local 22 also called asking about pt", "laborers local 22"),

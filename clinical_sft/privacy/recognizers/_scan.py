@@ -119,9 +119,12 @@ class Scan:
     def lower_line(self, i: int) -> bool:
         """Whether token ``i``'s line has no capitalised word: a lower-case line in a mixed-case note
         ("SOCIAL: dtr sue called"), where capitals carry no information either."""
-        t = self.tokens[i]
-        a = self.text.rfind("\n", 0, t.start) + 1
-        b = self.text.find("\n", t.end)
+        return self.lower_at(self.tokens[i].start)
+
+    def lower_at(self, pos: int) -> bool:
+        """Whether the line holding character ``pos`` has no capitalised word (see :meth:`lower_line`)."""
+        a = self.text.rfind("\n", 0, pos) + 1
+        b = self.text.find("\n", pos)
         return _TITLED.search(self.text, a, b if b >= 0 else len(self.text)) is None
 
     def sentence_initial(self, i: int) -> bool:

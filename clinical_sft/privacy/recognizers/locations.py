@@ -532,6 +532,11 @@ def find_places(text: str) -> list[Hit]:
         if inmate not in lex.clinical and inmate not in _STOP and (
                 inmate in lex.cities or not lex.is_known_word(inmate) or lex.klass(inmate) == PURE):
             hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "(MCI-NORFOLK", "INMATE AT SCI GRATERFORD"
+    for m in _SQUARE.finditer(text):
+        sq_name = fold(m.group(2)).upper()
+        if sq_name not in _STOP and sq_name not in lex.clinical and not sq_name.endswith("ING") and (
+                not sc.mixed_case or m.group(2)[:1].isupper() or sc.lower_at(m.start(1))):
+            hits.append((m.start(1), m.end(), "LOCATION", 0.6))  # "shot near mattapan sq", "at Kenmore Square"
     for m in _COMMUNITY_ORG.finditer(text):
         if not sc.mixed_case or all(w[:1].isupper() for w in re.findall(r"[A-Za-z][A-Za-z'’]*", m.group())[:-1]):
             hits.append((m.start(), m.end(), "LOCATION", 0.6))  # "HAITIAN MULTI-SERVICE CENTER", "catholic charities"
@@ -872,6 +877,10 @@ _COMMUNITY_ORG = re.compile(
     r"(?:[ \t\-]{1,2}(?!(?:center|centre|association|club)\b)[A-Za-z][A-Za-z'’]+){0,3}?[ \t]{1,2}"
     r"(?:center|centre|association|alliance|council|society|club|charities|coalition|institute|league|federation)\b",
     re.IGNORECASE)
+# a town square or a neighbourhood named for one: "shot near mattapan sq", "ped struck at Kenmore Square"
+_SQUARE = re.compile(r"\b(?:at|in|near|from|by|to|outside|off|around|thru|through)[ \t]{1,2}(?:the[ \t]{1,2})?"
+                     r"((?:[A-Za-z][A-Za-z'’\-]{2,15}[ \t]{1,2})?([A-Za-z][A-Za-z'’\-]{2,15})[ \t]{1,2}(?:sq|square)\b\.?)"
+                     r"(?![ \t]{0,2}(?:cm|centimeters?|inches|in|mm|ft|feet|meters?|root)\b)", re.IGNORECASE)
 _LOCAL_NOT_AFTER = frozenset("MG MCG ML CC % PERCENT UNITS MIN MINS HOURS HRS DAYS TIMES X".split())
 
 

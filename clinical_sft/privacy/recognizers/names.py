@@ -850,8 +850,10 @@ def find_names(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "NAME", 0.65))  # "signed by dorina.boucsein", "cosigned lmc"
     for m in _NICKNAME_QUOTED.finditer(text):
         nick = [fold(w).upper() for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", m.group(1))]
+        called = m.group().lower().startswith("call") and not m.group().lower().endswith("self")
         if nick and len(nick) <= 3 and all(u not in lex.clinical and u not in _NOT_A_NAME for u in nick) \
-                and any(u in lex.first or lex.klass(u) == PURE or not lex.is_known_word(u) for u in nick):
+                and any(u in lex.first or (lex.klass(u) == PURE or not lex.is_known_word(u)) and not called
+                        or any(part in lex.first for part in u.split("-")) for u in nick):
             hits.append((m.start(1), m.end(1), "NAME", 0.65))  # 'NICKNAME IS "BIG MIKE"', not 'KNOWN AS "PAIN"'
     # a patient registered under an alias: 'REGISTERED AS "SIERRA RED"', 'listed as "Zebra, Alpha"', "TRAUMA ZULU"
     for m in _ALIAS_REGISTERED.finditer(text):
@@ -942,10 +944,15 @@ def find_names(text: str) -> list[Hit]:
                              for w in words):
             hits.append((m.start(1), m.end(1), "NAME", 0.8))  # the patient in a record header
     for m in _CALLED_NAME.finditer(text):
-        u = fold(m.group(2)).upper()
-        if u not in _STOP and u not in lex.clinical and u not in _NOT_A_NAME and (
-                u in lex.first or not lex.is_known_word(u) or (m.group(1) is not None and m.group(2).istitle())):
-            hits.append((m.start(2), m.end(2), "NAME", 0.7))  # "PREFERS TO BE CALLED MIKE", "goes by Stash"
+        u = fold(m.group(3)).upper()
+        # what one calls a person may be a word of kinship ("calls her abuelita"): only a lexicon name or a rare word
+        called = (m.group(2) or "").lower().startswith("call")
+        if u not in _STOP and u not in lex.clinical and u not in _NOT_A_NAME and ((
+                u in lex.first or not lex.is_known_word(u) or (m.group(1) is not None and m.group(3).istitle())
+                or (m.group(1) is None and lex.zipf(u) < 3.5)) if not called else (
+                (u in lex.first and lex.zipf(u) < 5.0) or (lex.is_known_word(u) and lex.zipf(u) < 3.5))):
+            # "PREFERS TO BE CALLED MIKE", "goes by Stash", "pt goes by bucky", "brother known as sully", "calls him tony"
+            hits.append((m.start(3), m.end(3), "NAME", 0.7))
     for m in _FIELD_COMMA_NAME.finditer(text):
         last, first = fold(m.group(2)).upper(), fold(m.group(3)).upper()
         if last not in lex.clinical and (len(first) == 1 or first not in lex.clinical) and last not in RELATIVES \
@@ -1213,10 +1220,11 @@ _REPORT_TO = re.compile(r"\b(?:report(?:[ \t]{1,2}(?:given|called|received|taken
                         r"[ \t]{1,2}(?:to|from)[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b(?![ \t]{0,2}(?:RN|MD|NP)\b)",
                         re.IGNORECASE)
 # the name a patient uses, without quotes: "PREFERS TO BE CALLED HOPE", "likes to be called Bud", "goes by Stash"
-_CALLED_NAME = re.compile(r"\b(?:((?:prefers|likes|wants|asks|asked)[ \t]{1,2}to[ \t]{1,2}be[ \t]{1,2}called)|goes[ \t]{1,2}by)"
-                          r"[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,15})\b", re.IGNORECASE)
+_CALLED_NAME = re.compile(r"\b(?:((?:prefers|likes|wants|asks|asked)[ \t]{1,2}to[ \t]{1,2}be[ \t]{1,2}called)|goes[ \t]{1,2}by|"
+                          r"(known[ \t]{1,2}as|call(?:s|ed|ing)?[ \t]{1,2}(?:him|her)))"
+                          r"[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,15})\b(?![ \t]{0,2}(?:back|to|at|on|in|w/|re)\b)", re.IGNORECASE)
 _NICKNAME_QUOTED = re.compile(r"\b(?:nickname(?:d)?|goes[ \t]by|known[ \t]as|aka|a\.k\.a\.|alias|prefers[ \t]to[ \t]be[ \t]"
-                              r"called|calls[ \t](?:him|her)self)(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
+                              r"called|calls[ \t](?:him|her)self|call(?:s|ed|ing)?[ \t](?:him|her))(?:[ \t]is)?[ \t:]{0,3}[\"“]([^\"”\n]{2,30})[\"”]",
                               re.IGNORECASE)
 _ALIAS_REGISTERED = re.compile(r"\b(?:registered|listed|admitted|entered)[ \t]{1,2}(?:in[ \t]EHR[ \t])?as"
                                r"[ \t]{1,2}(?:trauma[ \t]{1,2})?[\"“]([A-Za-z][A-Za-z ,.'\-]{1,28}[A-Za-z])[\"”]",
