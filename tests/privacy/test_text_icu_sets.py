@@ -156,6 +156,11 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # 1.000 / 0.957, w170 0.990 / 0.990, w171 0.957 / 0.942, w172 1.000 / 0.971, w173 0.997 / 0.952, w174 1.000 / 0.988,
     # w175 0.981 / 0.967); then tuned and trained on
     ([f"w{k}_setA.jsonl" for k in range(168, 176)], 0.96, 0.93),
+    # written in the eighteenth session as training data (lower-case trauma, SICU and neuro notes without spaces,
+    # organisations without head words, ALL CAPS MICU, lower-case CCU and social work, immigrant families), measured
+    # once after 3d795ec: 0.946 / 0.927 (w176 0.949 / 0.886, w177 0.911 / 0.919, w178 0.943 / 0.919, w179 0.919 / 0.942,
+    # w180 0.993 / 0.931, w181 0.990 / 1.000, w182 0.930 / 0.910, w183 0.975 / 0.936); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(176, 184)], 0.96, 0.93),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -318,6 +323,8 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "CV: NSR 70s.\nSOCIAL: son will call in am, wife may visit after work.",
     "will call him back in am; called her daughter re: plan. calls her abuelita. known as a heavy drinker.",
     "wound 3 x 4 in square shape, dressing 2 sq cm. pt lives in the square near the church.",
+    "pt on the long drive home when sob started, on his way to work. nasal bridge intact, dental bridge in place.",
+    "lido local 25 gauge used, local 1% lido at the site. Pt had a target lesion biopsied.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -927,6 +934,12 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("no id, ems calling him \"big mike\". registered as unknown male", "big mike"),
     ("t6 complete sci, shot near mattapan sq ~2300. pt in custody", "mattapan sq"),
     ("63 yo f ped vs suv at kenmore sq after leaving work", "kenmore sq"),
+    # a named road in a lower-case note; a union local by its number; a chain named in lower case after a work word
+    ("26 yo f mvc driver on storrow drive,car hit guardrail,+airbag", "storrow drive"),
+    ("rollover on the mass pike near the allston tolls ~0200", "mass pike"),
+    ("pt had been at the pub on e broadway since noon. c5 fx", "e broadway"),
+    ("76 yo M retired BFD captain, local 718, adm w/ complete heart block", "local 718"),
+    ("Pt lives in Malden. Pt works as a cashier at stop & shop.", "stop & shop"),
     # a trade's union local in lower case; a saint's place; a hospital's cardiac rehab; a community's organisation
     ("social:wife here,pt is member of ironworkers local 7,foreman called", "ironworkers local 7"),
     ("a union rep from laborers local 22 also called asking about pt", "laborers local 22"),

@@ -238,11 +238,12 @@ def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
     """Whether a listed employer at ``s`` is one here: a distinctive name anywhere (capitalised in prose), a name
     that is also a word, an acronym, a clinical word or a surname only after a work word in the same clause."""
     raw = text[s:s + len(word)]
-    if sc.mixed_case and not raw[:1].isupper() and not raw[:1].isdigit():
-        return False
+    # in prose a lower-case name is one only after a work word ("cashier at stop & shop", "drives for fedex")
+    lower_in_prose = sc.mixed_case and not raw[:1].isupper() and not raw[:1].isdigit()
     words = [w.strip(".'’") for w in word.replace("-", " ").split()]
     plain = all(lex.is_known_word(w) or w in lex.clinical or w in lex.last or len(w) <= 3 for w in words if w)
-    if not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split())):
+    if not lower_in_prose and (
+            not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split()))):
         return True
     k = next((q for q, t in enumerate(sc.tokens) if t.start >= s), len(sc.tokens))
     for q in range(k - 1, max(-1, k - 8), -1):
@@ -864,6 +865,8 @@ _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborer
                           r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
                           r"\b(?:laborers|teamsters|ironworkers|(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|"
                           r"machinists|boilermakers|bricklayers|roofers|glaziers|millwrights)[ \t]{1,2}local[ \t]{1,2}#?\d{1,4}\b(?![%/\-])|"
+                          r"(?:(?<=\bunion[ \t])|(?<=\bmember[ \t])|(?<=\bthrough[ \t])|(?<=\bthru[ \t])|(?<=\bfrom[ \t])|"
+                          r"(?<=\bof[ \t])|(?<=\bw/[ \t])|(?<=,[ \t]))(?-i:local)[ \t]{1,2}#?\d{2,4}\b(?![%/.\-])|"
                           r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
                           r"\d{1,3}[ \t]precinct)\b", re.IGNORECASE)
 # a community's own organisation, named for its people or faith: "SOMALI DEVELOPMENT CENTER", "Irish Pastoral Centre",
@@ -1324,6 +1327,21 @@ def find_addresses(text: str) -> list[Hit]:
                 lex.is_known_word(w) and w not in lex.cities and lex.klass(w) == NOT_NAME for w in road_words):
             continue  # "ON THE NASAL BRIDGE", "THE SAME TUNNEL": ordinary words
         hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))
+    # the same in a lower-case note or line: "mvc on storrow drive", "rollover on the mass pike eb", "by mass ave",
+    # "outside the pub on w broadway" (not "on the long drive home", "on his way", "the nasal bridge")
+    for mt in _NAMED_ROAD_LOWER.finditer(text):
+        if sc.mixed_case and not sc.lower_at(mt.start()):
+            continue
+        road_parts = mt.group(1).split()
+        road_words = [fold(w).upper() for w in road_parts[:-1] if w.rstrip(".") not in _ROAD_DIRECTIONS]
+        head = road_parts[-1].upper()
+        if head != "BROADWAY" and (not road_words or any(
+                w in lex.clinical or w in _STOP or lex.zipf(w) >= 5.0 for w in road_words) or (
+                head in ("BRIDGE", "TUNNEL", "CONNECTOR", "PARKWAY", "PKWY", "DRIVE") and all(
+                lex.is_known_word(w) and w not in lex.cities and lex.klass(w) == NOT_NAME
+                and lex.zipf(w) >= 3.0 for w in road_words))):
+            continue
+        hits.append((mt.start(1), mt.end(), "ADDRESS", 0.6))
     for mt in _STREET_FIRST.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.8))  # "1117 CAMINO REAL SPC 22", "45 Calle Sol"
     pos = 0
@@ -1431,6 +1449,12 @@ _NAMED_ROAD = re.compile(
     r"CONNECTOR|BRIDGE|TUNNEL|THRUWAY|Expwy|Expressway|Pike|Turnpike|Tpke|Beltway|Parkway|Pkwy|Freeway|Fwy|Connector|"
     r"Bridge|Tunnel|Thruway))\b(?:[ \t](?-i:NB|SB|EB|WB)\b)?"
     r"(?:[ \t]{1,2}(?:at|near|nr|by|@)[ \t]{1,2}(?:mm|mile[ \t]marker|mile|exit)[ \t]?#?\d{1,3}[A-Z]?\b)?", re.IGNORECASE)
+_ROAD_DIRECTIONS = frozenset("w e n s west east north south old".split())
+_NAMED_ROAD_LOWER = re.compile(
+    r"\b(?:on|off|under|near|along|onto|from|by|at)[ \t]{1,2}(?:the[ \t]{1,2})?"
+    r"((?:(?:w|e|n|s|west|east|north|south)\.?[ \t]{1,2})?broadway|"
+    r"(?:[a-z][a-z'’\-]+\.?[ \t]){1,2}(?:expwy|expressway|pike|turnpike|tpke|beltway|parkway|pkwy|freeway|fwy|connector|"
+    r"bridge|tunnel|drive|ave|avenue|blvd|boulevard|hwy|highway))\b(?:[ \t](?:nb|sb|eb|wb)\b)?")
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
     r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"
