@@ -177,7 +177,6 @@ def surrogate(label: str, value: str, key: SecretKey, patient_id: str | None = N
     return out
 
 
-
 def _keyed_surrogate(label: str, value: str, key: SecretKey, pid: str, salt: str) -> str:
     """One keyed draw of a surrogate for the labels but NAME, AGE and DATE; ``salt`` changes the draw."""
     if label in ("PHONE", "SSN", "ID", "ZIP", "CREDIT_CARD", "IBAN_CODE"):
