@@ -182,14 +182,25 @@ def _shift(a: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _mix(salt: int, *cols: np.ndarray) -> np.ndarray:
-    """Hash columns (one value a token each) with a salt into feature indices."""
+def _mix_many(specs: Sequence[tuple[int, Sequence[np.ndarray]]]) -> list[np.ndarray]:
+    """Hash each ``(salt, columns)`` (the columns one value a token each) into feature indices; the specs with as
+    many columns are hashed together, one numpy operation a step rather than one a feature."""
+    out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(specs)
+    groups: dict[int, list[int]] = {}
+    for i, (_salt, cols) in enumerate(specs):
+        groups.setdefault(len(cols), []).append(i)
     with np.errstate(over="ignore"):
-        acc = np.full(cols[0].shape[0], np.uint64(salt * 1000003 + 7), dtype=np.uint64)
-        for j, c in enumerate(cols):
-            acc = (acc ^ (c + np.uint64(j + 1))) * _PRIMES[j % 4]
-            acc ^= acc >> np.uint64(29)
-        return (acc % np.uint64(_DIM)).astype(np.int64)
+        for width, members in groups.items():
+            salts = np.array([specs[i][0] * 1000003 + 7 for i in members], dtype=np.uint64)
+            acc = np.repeat(salts[:, None], specs[members[0]][1][0].shape[0], axis=1)
+            for j in range(width):
+                c = np.stack([specs[i][1][j] for i in members])
+                acc = (acc ^ (c + np.uint64(j + 1))) * _PRIMES[j % 4]
+                acc ^= acc >> np.uint64(29)
+            idx = (acc % np.uint64(_DIM)).astype(np.int64)
+            for row, i in enumerate(members):
+                out[i] = idx[row]
+    return out
 
 
 def _features(text: str, toks: list[tuple[int, int]], rule: np.ndarray) -> np.ndarray:
@@ -204,24 +215,31 @@ def _features(text: str, toks: list[tuple[int, int]], rule: np.ndarray) -> np.nd
     caps = np.full(n, 1 if letters and sum(map(str.isupper, text)) > 0.7 * letters else 0, dtype=np.uint64)
     w, sh, lx, z, suf, pre = (info[:, j] for j in range(6))
     gb, ga = gaps[:n], gaps[1:]
-    cols = []
+    shifted: dict[tuple[str, int], np.ndarray] = {}
+
+    def at(name: str, k: int) -> np.ndarray:
+        if (name, k) not in shifted:
+            shifted[name, k] = _shift({"w": w, "rule": rule, "lx": lx, "sh": sh}[name], k)
+        return shifted[name, k]
+
+    specs: list[tuple[int, Sequence[np.ndarray]]] = []
     for k in (-3, 3):
-        cols += [_mix(60 + k, _shift(w, k)), _mix(70 + k, _shift(rule, k))]
+        specs += [(60 + k, (at("w", k),)), (70 + k, (at("rule", k),))]
     for k in (-2, -1, 1, 2):
-        cols += [_mix(10 + k, _shift(w, k)), _mix(20 + k, _shift(rule, k)), _mix(30 + k, _shift(lx, k), _shift(sh, k))]
-    cols += [
-        _mix(1, w), _mix(2, sh, caps), _mix(3, lx), _mix(4, lx, sh, caps), _mix(5, z, sh, caps),
-        _mix(6, rule), _mix(7, rule, lx), _mix(8, suf), _mix(9, pre),
-        _mix(40, gb), _mix(41, ga), _mix(42, gb, _shift(w, -1)), _mix(43, ga, _shift(w, 1)),
-        _mix(44, _shift(w, -1), lx), _mix(45, _shift(w, 1), lx), _mix(46, _shift(w, -2), _shift(w, -1), lx),
-        _mix(47, _shift(sh, -1), sh, _shift(sh, 1)), _mix(48, _shift(rule, -1), rule, _shift(rule, 1)),
-        _mix(49, gb, lx, sh), _mix(50, np.zeros(n, dtype=np.uint64)),
-        _mix(51, _shift(w, -1), rule), _mix(52, _shift(lx, -1), lx, _shift(lx, 1)),
-        _mix(53, w, sh), _mix(54, _shift(w, -1), w), _mix(55, w, _shift(w, 1)),
-        _mix(56, _shift(w, 1), _shift(w, 2), lx),
-        _mix(57, sh, caps, _shift(rule, -1), _shift(rule, 1)), _mix(58, z, lx, _shift(lx, -1)),
+        specs += [(10 + k, (at("w", k),)), (20 + k, (at("rule", k),)), (30 + k, (at("lx", k), at("sh", k)))]
+    specs += [
+        (1, (w,)), (2, (sh, caps)), (3, (lx,)), (4, (lx, sh, caps)), (5, (z, sh, caps)),
+        (6, (rule,)), (7, (rule, lx)), (8, (suf,)), (9, (pre,)),
+        (40, (gb,)), (41, (ga,)), (42, (gb, at("w", -1))), (43, (ga, at("w", 1))),
+        (44, (at("w", -1), lx)), (45, (at("w", 1), lx)), (46, (at("w", -2), at("w", -1), lx)),
+        (47, (at("sh", -1), sh, at("sh", 1))), (48, (at("rule", -1), rule, at("rule", 1))),
+        (49, (gb, lx, sh)), (50, (np.zeros(n, dtype=np.uint64),)),
+        (51, (at("w", -1), rule)), (52, (at("lx", -1), lx, at("lx", 1))),
+        (53, (w, sh)), (54, (at("w", -1), w)), (55, (w, at("w", 1))),
+        (56, (at("w", 1), at("w", 2), lx)),
+        (57, (sh, caps, at("rule", -1), at("rule", 1))), (58, (z, lx, at("lx", -1))),
     ]
-    return np.stack(cols, axis=1)
+    return np.stack(_mix_many(specs), axis=1)
 
 
 class PhiTagger:
