@@ -47,6 +47,13 @@ import numpy as np
 from clinical_sft.errors import ConfigError, ModelNotFoundError
 from clinical_sft.privacy.evaluate import _TOKEN_RE  # the tagger's tokens are the evaluation's
 from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
+from clinical_sft.privacy.recognizers.patterns import (
+    _NOT_DATE_BEFORE,
+    _VENT_WORDS,
+    _next_word,
+    _not_date_ratio,
+    _prev_words,
+)
 
 __all__ = ["DEFAULT_MIN_PROB", "PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "rules_fingerprint", "train_tagger"]
 
@@ -140,6 +147,29 @@ def _counted_place(text: str, toks: list[tuple[int, int]], i: int) -> bool:
     s, e = toks[i]
     return i > 0 and text[s:e].isdigit() and text[toks[i - 1][0]:toks[i - 1][1]].upper() in _COUNTED_PLACES \
         and text[toks[i - 1][1]:s] in (" ", "  ", " #", "#")
+
+
+# a number over a number, no year: "PEEP 5/5", "GA 36 1/7", "PAIN 4/10"
+_FRACTION = re.compile(r"(?<![\w/.\-])(\d{1,3})/(\d{1,3})(?![\w/]|\.\d)")
+
+
+def _in_ratio(text: str, toks: list[tuple[int, int]], i: int) -> bool:
+    """Whether token ``i`` is a number of an ``a/b`` that the words around read as a setting, a score or a
+    gestational age, as the date rules read them: a date there is the rules' to find, not the tagger's."""
+    s, e = toks[i]
+    if not text[s:e].isdigit():
+        return False
+    for m in _FRACTION.finditer(text, max(0, s - 4), min(len(text), e + 4)):
+        if not (m.start() <= s and e <= m.end()):
+            continue
+        a, b = int(m.group(1)), int(m.group(2))
+        prev = _prev_words(text, m.start(), 2)
+        if prev and prev[-1] in _NOT_DATE_BEFORE and (b <= 5 or b == 10 or a > 12):
+            return True  # "PEEP 5/5", "GCS 3T/...", "STRENGTH 4/5"; not "GRAFT TO ARMS 2/11"
+        if a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)):
+            return True  # "SBT 30 MIN ON 10/5"
+        return not (a == b == 2) and _not_date_ratio(text, m.start(), a, "/", b, prev, _next_word(text, m.end()))
+    return False
 
 
 def _gap_code(gap: str) -> int:
@@ -384,7 +414,8 @@ class PhiTagger:
         # tokens no rule covers that reach the lowest threshold; a word of the clinical safe-list (ED, HOSPICE, NH)
         # needs a surer score
         cand = np.flatnonzero((p_phi >= min(min_probs, default=1.0)) & (rule == 0))
-        cand = cand[[not _counted_place(text, toks, i) for i in cand.tolist()]] if cand.size else cand
+        cand = cand[[not (_counted_place(text, toks, i) or _in_ratio(text, toks, i)) for i in cand.tolist()]] \
+            if cand.size else cand
         floor = np.array([CLINICAL_MIN_PROB if _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1 else 0.0
                           for i in cand.tolist()])
         cls = np.zeros(len(toks), dtype=np.int64)
