@@ -243,7 +243,7 @@ def _employer_ok(sc: Scan, lex: Lexicons, text: str, word: str, s: int) -> bool:
     words = [w.strip(".'’") for w in word.replace("-", " ").split()]
     plain = all(lex.is_known_word(w) or w in lex.clinical or w in lex.last or len(w) <= 3 for w in words if w)
     if not lower_in_prose and (
-            not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split()))):
+            not plain or (sc.mixed_case and len(words) > 1 and all(w[:1].isupper() for w in raw.split() if w[:1].isalpha()))):
         return True
     k = next((q for q, t in enumerate(sc.tokens) if t.start >= s), len(sc.tokens))
     for q in range(k - 1, max(-1, k - 8), -1):
@@ -529,9 +529,13 @@ def find_places(text: str) -> list[Hit]:
     for m in _NUMBERED_SCHOOL.finditer(text):
         hits.append((m.start(1), m.end(1), "LOCATION", 0.65))  # "TEACHER AT PS 189", "lunch aide at P.S. 58"
     for m in _PRISON.finditer(text):
-        inmate = fold(re.split(r"[ \t\-]+", m.group())[1]).upper()
+        parts = [fold(w).upper() for w in re.split(r"[ \t\-]+", m.group())[1:]]
+        inmate = parts[0]
         if inmate not in lex.clinical and inmate not in _STOP and (
-                inmate in lex.cities or not lex.is_known_word(inmate) or lex.klass(inmate) == PURE):
+                inmate in lex.cities or not lex.is_known_word(inmate) or lex.klass(inmate) == PURE or (
+                    # a place of two words: "MCI CEDAR JUNCTION", "SCI Camp Hill" (not "MCI, STABLE GAIT")
+                    len(parts) == 2 and parts[1] in _PRISON_PLACE_HEADS and (
+                        not sc.mixed_case or all(w[:1].isupper() for w in m.group().split()[1:])))):
             hits.append((m.start(), m.end(), "LOCATION", 0.65))  # "(MCI-NORFOLK", "INMATE AT SCI GRATERFORD"
     for m in _SQUARE.finditer(text):
         sq_name = fold(m.group(2)).upper()
@@ -864,7 +868,8 @@ _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|laborer
                           r"bricklayers|roofers|glaziers|millwrights|engineers)[ \t]{1,2})?"
                           r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
                           r"\b(?:laborers|teamsters|ironworkers|(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|"
-                          r"machinists|boilermakers|bricklayers|roofers|glaziers|millwrights)[ \t]{1,2}local[ \t]{1,2}#?\d{1,4}\b(?![%/\-])|"
+                          r"machinists|boilermakers|bricklayers|roofers|glaziers|millwrights|ibew|seiu|uaw|afscme|twu|ufcw|"
+                          r"iuoe|atu|cwa|usw|uswa|iatse|opeiu)[ \t]{1,2}local[ \t]{1,2}#?\d{1,4}\b(?![%/\-])|"
                           r"(?:(?<=\bunion[ \t])|(?<=\bmember[ \t])|(?<=\bthrough[ \t])|(?<=\bthru[ \t])|(?<=\bfrom[ \t])|"
                           r"(?<=\bof[ \t])|(?<=\bw/[ \t])|(?<=,[ \t]))(?-i:local)[ \t]{1,2}#?\d{2,4}\b(?![%/.\-])|"
                           r"(?:\b(?-i:NYPD|PD)[ \t]{1,2})?\b(?:\d{1,3}(?:st|nd|rd|th)[ \t](?:pct|precinct)|"
@@ -1356,6 +1361,9 @@ def find_addresses(text: str) -> list[Hit]:
             if mx is not None and _street_named(sc, lex, mx.group(1), mx.end()):
                 end = mx.end()  # an intersection: "AT BLUE HILL AVE AND MORTON ST", "at Park St & Maple St"
             hits.append((ms.start(1), end, "ADDRESS", 0.6))  # "FOUND DOWN ON BLUE HILL AVE", "on W. 61st St."
+            town = _listed_town_after(sc, lex, end)
+            if town:
+                hits.append((town[0], town[1], "LOCATION", 0.6))  # "on Congress St, Portland ME.", "ON ELM ST, SALEM,"
             pos = end
     for mt in _UNIT.finditer(text):
         hits.append((mt.start(), mt.end(), "ADDRESS", 0.7))
@@ -1367,6 +1375,8 @@ def find_addresses(text: str) -> list[Hit]:
 _POST_LODGE = re.compile(r"\b(?:vfw|american[ \t]legion|legion|amvets|elks|moose|eagles|k[ \t]of[ \t]c|knights[ \t]of[ \t]"
                          r"columbus|masonic)[ \t]{1,2}(?:post|lodge|council|aerie|hall)[ \t]{1,2}(?:no\.?|#)?[ \t]?\d{1,5}\b",
                          re.IGNORECASE)
+_PRISON_PLACE_HEADS = frozenset("JUNCTION HILL HILLS FALLS RIVER LAKE LAKES VALLEY POINT BROOK BROOKS SPRINGS SPRING "
+                                 "CREEK CAMP RIDGE MOUNTAIN MEADOW MEADOWS PINES WOODS ISLAND HARBOR HAVEN".split())
 _PRISON = re.compile(r"\b(?-i:MCI|SCI|FCI|USP|FMC|CCI|SBCC|OCCC)[ \t\-]{1,2}(?:[A-Z][A-Za-z]+|[a-z]{4,})(?:[ \t][A-Z][a-z]+)?\b",
                      re.IGNORECASE)
 
@@ -1415,6 +1425,37 @@ def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
     if len(run) == 1 and not sc.mixed_case and toks[run[0]].up not in lex.cities and lex.zipf(toks[run[0]].up) >= 3.5:
         return None  # "12 ELM ST, ALONE."
     return toks[run[0]].start, toks[run[-1]].end
+
+
+def _listed_town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
+    """A listed town or neighbourhood after a street without a number, and its state: ``on Congress St, Portland
+    ME.`` -- one to three words after a comma that name a place of the lexicons, then the end of the clause."""
+    toks = sc.tokens
+    n = len(toks)
+    k = next((q for q in range(n) if toks[q].start >= pos), n)
+    if k >= n or toks[k].text != "," or toks[k].start != pos:
+        return None
+    run: list[int] = []
+    q = k + 1
+    while q < n and len(run) < 3 and toks[q].kind == "w" and "\n" not in sc.text[toks[q - 1].end:toks[q].start] \
+            and (not sc.mixed_case or toks[q].is_title or toks[q].is_upper):
+        run.append(q)
+        q += 1
+    for size in range(len(run), 0, -1):
+        name = " ".join(fold(toks[r].text).upper() for r in run[:size])
+        if name in _STOP or not (name in lex.cities or name in lex.neighborhoods or name in lex.minor_places):
+            continue
+        last = run[size - 1]
+        if size < len(run) and toks[run[size]].up in STATE_ABBR and toks[run[size]].is_upper:
+            last = run[size]  # "Portland ME"
+        elif any(toks[r].up in lex.clinical for r in run[:size]):
+            return None  # a town that is also a clinical word only with its state: "on Main St, Normal IL"
+        after = last + 1
+        if after < n and not (toks[after].text in ".,;)" or toks[after].kind == "n"
+                              or "\n" in sc.text[toks[last].end:toks[after].start]):
+            return None
+        return toks[run[0]].start, toks[last].end
+    return None
 
 
 # streets whose type comes first (Spanish): "1117 CAMINO REAL SPC 22", "45 Calle del Sol"
@@ -1892,15 +1933,16 @@ def find_facilities(text: str) -> list[Hit]:
     for i, t in enumerate(toks):
         if t.up != "OUR" or i + 3 >= n or toks[i + 1].up != "LADY" or toks[i + 2].up != "OF":
             continue
-        k = i + 3
-        while k < n and k <= i + 5 and toks[k].kind == "w" and toks[k].up not in _STOP and toks[k].up not in lex.clinical \
-                and (not sc.mixed_case or toks[k].is_title or toks[k].is_upper) and "\n" not in sc.gap(k - 1, k) \
-                and (k == i + 3 or sc.mixed_case or not lex.is_known_word(toks[k].up) or lex.klass(toks[k].up) == PURE
+        k = k0 = i + 4 if toks[i + 3].up == "THE" else i + 3  # "our lady of the cedars"
+        while k < n and k <= k0 + 2 and toks[k].kind == "w" and toks[k].up not in _STOP and toks[k].up not in lex.clinical \
+                and (not sc.mixed_case or toks[k].is_title or toks[k].is_upper or sc.lower_at(t.start)) \
+                and "\n" not in sc.gap(k - 1, k) \
+                and (k == k0 or sc.mixed_case or not lex.is_known_word(toks[k].up) or lex.klass(toks[k].up) == PURE
                      or toks[k].up in _FACILITY_HEAD_WORDS or (k == i + 4 and toks[k - 1].up in ("MOUNT", "MT", "ST"))):
             k += 1
             if toks[k - 1].up in _FACILITY_HEAD_WORDS:
                 break  # "Our Lady of Lourdes Hospital DISCHARGE SUMMARY"
-        if k > i + 3:
+        if k > k0:
             hits.append((t.start, toks[k - 1].end, "HOSPITAL", 0.6))
     # a congregation after its field label: "CHURCH: ST. BRENDAN - PRIEST AWARE", "FAMILY MOSQUE: ISLAMIC CENTER OF ..."
     for i, t in enumerate(toks):

@@ -244,7 +244,9 @@ def find_names(text: str) -> list[Hit]:
                 pu = ""  # "40CC SEROSANG", "40 CC BALLOON": a volume, not a carbon copy
             elif pu == "LAW" and p >= 2 and toks[p - 1].up == "IN" and toks[p - 2].up in RELATIVES:
                 pu = toks[p - 2].up  # "BROTHER IN LAW BILL CALLED": the relative written in three words
-            strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or k != NOT_NAME) and (
+            # after MS without a dot (also mental status) only a name, not a very frequent word ("MS GOOD, MAE")
+            strong = pu in TITLES and (pu != "MS" or toks[p + 1].text == "." or (k != NOT_NAME and (
+                lex.zipf(base) < 5.5 or lex.last_pct.get(base, 0.0) >= 0.03))) and (
                 pu not in _POLICE_TITLES or k == PURE or lex.last_pct.get(base, 0.0) >= 0.005
                 or not lex.is_known_word(base)) and not (  # "DET. YOUNG", not "DETECTIVE LEFT CARD"
                 pu in _POLICE_TITLES and len(pu) > 4 and any(toks[q].text == "." for q in range(p + 1, i)))
@@ -274,13 +276,25 @@ def find_names(text: str) -> list[Hit]:
                         and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
                     flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
                     continue
+                if pu in _HONORIFICS and (not sc.mixed_case or sc.lower_line(i)) and k != NOT_NAME \
+                        and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) and base.isalpha() \
+                        and base not in TITLES and base not in RELATIVES and base not in CREDENTIALS \
+                        and base not in _NOT_A_NAME and lex.last_pct.get(base, 0.0) >= (
+                            0.03 if pu == "MS" and toks[p + 1].text != "." else 0.01) \
+                        and (pu != "MS" or lex.zipf(base) < 5.5):
+                    # "ms bell doing well", "MRS PAGE": a surname that is a word (or a clinical one) after Mr./Ms.
+                    # in a note or a line without capitals; after MS (also mental status, multiple sclerosis) only
+                    # a common surname that is no very frequent word ("MS GOOD", "MS SHARP" stay words)
+                    flag[i] = max(flag.get(i, 0), 0.75)
+                    continue
                 if pu in ("DR", "DRS", "DOCTOR") and (base in _NOT_A_NAME or base in lex.clinical) \
                         and lex.last_pct.get(base, 0.0) > 0.0 and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
                         and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= (
                             0.001 if len(base) == 2 and i + 1 < len(toks) and toks[i + 1].text == "." else 0.003)) \
                         and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)(-" or toks[i + 1].up in (
                             "AWARE", "NOTIFIED", "PAGED", "CALLED", "UPDATED", "HERE", "SAW", "SEES", "FOLLOWING", "AND",
-                            "ATTENDING", "AT", "FROM")):
+                            "ATTENDING", "AT", "FROM", "PRONOUNCED", "DISCUSSED", "EXAMINED", "ORDERED", "RECOMMENDS",
+                            "RECOMMENDED", "SPOKE", "EXPLAINED", "REVIEWED", "CONSULTED", "INFORMED", "EVALUATED")):
                     # "DR. MAY AWARE", "(DR. BISHOP)", "Dr. Bell attending", "PER DR TO.": a surname that is a word
                     flag[i] = max(flag.get(i, 0), 0.75)
                     continue
@@ -567,6 +581,20 @@ def find_names(text: str) -> list[Hit]:
                 uj = tj.up
                 if direction == -1 and uj == "LAW" and j >= 2 and toks[j - 1].up == "IN" and toks[j - 2].up in RELATIVES:
                     continue  # "SISTER IN LAW JOAN": the relative, not a surname
+                if direction == -1 and sc.mixed_case and tj.is_title and toks[i].is_title and flag[i] >= 0.4 \
+                        and uj in lex.first and uj not in TITLES and uj not in RELATIVES and uj not in CREDENTIALS \
+                        and j >= 1 and (toks[j - 1].up in ("PT", "PATIENT") or toks[j - 1].up in RELATIVES) \
+                        and not toks[j - 1].is_title and sc.text[toks[j - 1].end:tj.start] == " ":
+                    flag[j] = 0.6  # "pt Will Marsh", "pt Li Guoqiang", "son Ray Gross": a first name that is a word
+                    changed = True
+                    continue
+                if direction == 1 and uj in TITLES and not sc.mixed_case and flag[i] >= 0.85 \
+                        and lex.last_pct.get(uj, 0.0) >= 0.01 and toks[i].up in lex.first and (
+                            j + 1 >= len(toks) or toks[j + 1].kind == "p" or toks[j + 1].up in _PAUSE_WORDS
+                            or toks[j + 1].up in ("HCP", "PROXY", "CELL", "PHONE")):
+                    flag[j] = 0.6  # "DAUGHTER JOY BISHOP HCP", "WIFE ANN DEAN, 617-...": a surname that is a title
+                    changed = True
+                    continue
                 if uj in VERBS or uj in TITLES or uj in _ROLE_WORDS or uj in _VERBISH or (
                         direction == 1 and len(uj) >= 5 and uj.endswith("ED") and lex.klass(uj) != PURE
                         and lex.is_known_word(uj)) or (direction == 1 and lex.klass(uj) != PURE and _verb_form(lex, uj)):
@@ -730,7 +758,8 @@ def find_names(text: str) -> list[Hit]:
                     or (sc.mixed_case and not toks[i].is_title and not toks[i].is_upper) \
                     or (u in lex.clinical and u not in NAME_PARTS) \
                     or not (u in NAME_PARTS or not lex.is_known_word(u) or lex.klass(u) != NOT_NAME) \
-                    or (parts and lex.klass(u) != PURE and _verb_form(lex, u)):  # "DRAGANA WORKS AS"
+                    or (parts and lex.klass(u) != PURE and (_verb_form(lex, u) or (  # "DRAGANA WORKS AS"
+                        u.endswith("ING") and lex.zipf(u) >= 4.5))):  # "mr kowalski doing well"
                 break
             parts.append(i)
             i += 1

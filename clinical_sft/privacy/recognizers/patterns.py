@@ -131,6 +131,9 @@ def _next_word(text: str, end: int) -> str:
 # nursing shifts: "NPN 7-3", "3-11 SHIFT", "7P-7A"
 _SHIFTS = frozenset({(7, 3), (3, 11), (11, 7), (7, 7), (7, 19), (19, 7), (7, 11), (11, 3)})
 _SHIFT_WORDS = frozenset("NPN NSG NURSING NOTE SHIFT PROGRESS RN ADDENDUM EVENTS REPORT".split())
+# a note's shift in clock times right before its date: "MICU NPN 1900-0700 3/3", "NSG 7P-7A 11/2"
+_SHIFT_BEFORE = re.compile(r"(?<![\w/.\-])(?:(?:0[5-9]|1[0-9]|2[0-3])[03]0-(?:0[5-9]|1[0-9]|2[0-3])[03]0|"
+                           r"(?:7|11|3)[ap]m?-(?:7|11|3)[ap]m?)[ \t:,]{1,3}$", re.IGNORECASE)
 _GESTATION = frozenset("GA CGA PMA EGA GESTATION GESTATIONAL WEEKS WKS WK WEEKER".split())
 _PAIN_NEAR = frozenset("PAIN CP HA HEADACHE".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
@@ -273,7 +276,8 @@ def find_dates(text: str) -> list[Hit]:
                 len(prev) == 2 and prev[0] in _BOOKED and prev[1] in ("FOR", "ON")) or (
                 prev[-1:] == ["NOTE"] and sep == "/") or (  # "NURSING NOTE 3/5" (but the shift of "NOTE 7-3")
                 prev[-1:] == ["GIVEN"] and sep == "/" and 1 <= a <= 12 and not _score_shape(a, sep, b)) or (
-                sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4)))
+                sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4))) or (
+                sep == "/" and _SHIFT_BEFORE.search(text, max(0, m.start() - 16), m.start()) is not None)
             if sep == "/" and (
                     (a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)))
                     or (a == b == 2 and nxt and nxt not in _AFTER_DATE)):
@@ -521,6 +525,9 @@ _PAGED_AT = re.compile(r"\bcalled[ \t]{0,2}@[ \t]{0,2}(\d{4})\b", _F)
 _PAGE_NEAR = re.compile(r"\b(?:paged|page|pager|pgr|beeper|bpr|beep)\b[^.;\n]{0,28}?(?:@|\bto\b|\bat\b|#|:|\(|\bbpr\b|"
                         r"\bpager\b|\bbeeper\b)[ \t]{0,2}(\d-\d{4}|\d{4,5})(?![\w\-/:]|\.\d|[ \t]{0,2}(?:mg|ml|cc|mcg|units|"
                         r"u\b|%|hrs?\b|h\b|am\b|pm\b))", _F)
+# a pager's extension a few words after a pager word, as a digit, a dash and four digits: "pgr for fellow 3-4417",
+# "pgr RT 4-1189"
+_PAGER_EXT = re.compile(r"\b(?:pager|pgr|beeper|bpr)\b[^.;\n\d]{0,20}?[ \t](\d-\d{4})(?![\w\-/:]|\.\d)", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
 _EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
@@ -574,7 +581,7 @@ def find_contacts(text: str) -> list[Hit]:
     for m in _PHONE_CTX.finditer(text):
         g = next(k for k in (1, 2, 3) if m.group(k))
         hits.append((m.start(g), m.end(g), "PHONE", 0.7))
-    for m in (*_PAGED_AT.finditer(text), *_PAGE_NEAR.finditer(text)):
+    for m in (*_PAGED_AT.finditer(text), *_PAGE_NEAR.finditer(text), *_PAGER_EXT.finditer(text)):
         v = m.group(1)
         if "-" in v or len(v) == 5 or not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
             hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17), "@ 3-7042"
