@@ -181,6 +181,12 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # w202 0.949 / 0.918, w203 0.993 / 0.921, w204 0.988 / 0.962, w205 0.984 / 0.975, w206 0.994 / 0.948,
     # w207 0.985 / 0.963); then tuned and trained on
     ([f"w{k}_setA.jsonl" for k in range(200, 208)], 0.96, 0.93),
+    # written in the nineteenth session as training data for the weakest styles (lower-case trauma nights, organisations
+    # without head words, lower-case names that are words, lower-case social work, dates and look-alikes, ALL CAPS
+    # CCU, burn and trauma ICUs across the US, clinicians' names), measured once at 402da38: 0.960 / 0.951 (w208
+    # 0.961 / 0.931, w209 0.962 / 0.959, w210 0.892 / 0.922, w211 0.950 / 0.954, w212 0.979 / 0.965, w213 1.000 / 0.885,
+    # w214 0.968 / 0.956, w215 0.991 / 0.969); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(208, 216)], 0.95, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -349,6 +355,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "Transferred to NSICU for q1h neuro checks. eICU RN aware. To CVICU post-op, then TICU.",
     "MS GOOD, MAE. MS BETTER TODAY. ms clear, follows commands.",
     "goal SpO2 88-92%, ABG 7.32/48/88. PEEP 5/5, SBT on 5/0 x 30 min. GA 36 1/7 wks. pain 4/10.",
+    "pt will need ct. pt rose from chair, pt mark site before line. pt pat dry after bath.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -995,6 +1002,13 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("brother called, pgr for fellow 3-4417 given.", "3-4417"),
     ("MICU NPN 1900-0700 3/3 63 YO M ADMITTED W/ ETOH WITHDRAWAL", "3/3"),
     ("pt had mastectomy at UMass, now on chemo", "UMass"),
+    # a town's housing authority, court or senior center; a burn center named for a person or a town; the patient's
+    # first name and surname in a lower-case note, both words
+    ("pt lives alone in a chelsea housing authority unit at 45 shurtleff st", "chelsea housing authority"),
+    ("info on Newton Senior Center day program given to dtr", "Newton Senior Center"),
+    ("flown to Fairbanks Burn Center, 37% TBSA", "Fairbanks Burn Center"),
+    ("npn: pt guy cash off all pressors since 1400", "guy cash"),
+    ("psych c/l note: pt grace banks seen, reports impulsive", "grace banks"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -108,6 +108,11 @@ _ORG_TAIL = re.compile(
     r"hosp|for|with|in|on|at|and|records?|to)\b|[ \t]{1,2}w/)"
     r"|high(?:[ \t]{1,2}school)?\b(?![ \t]{0,2}(?:risk|dose|flow|fever|grade|peep|output|rate|pressure|bp|hr))"
     r"|public[ \t]{1,2}schools?\b|community[ \t]{1,2}college\b|(?-i:Tech|TECH)\b)", re.IGNORECASE)
+# a town's or county's civic body after the found town: "chelsea housing authority", "Boston Housing Court",
+# "suffolk probate", "Newton Senior Center", "Fairbanks Burn Center"
+_CIVIC_TAIL = re.compile(r"[ \t](housing[ \t]authority|housing[ \t]court|district[ \t]court|superior[ \t]court|"
+                         r"juvenile[ \t]court|probate(?:[ \t](?:and|&)[ \t]family)?(?:[ \t]court)?|senior[ \t]cent(?:er|re)|"
+                         r"council[ \t]on[ \t]aging|public[ \t]library|burn[ \t]cent(?:er|re))\b", re.IGNORECASE)
 # postal codes that are also clinical abbreviations or credentials: only after a comma, before punctuation
 _AMBIG_STATES = _AMBIG_ABBR | {"CT"}
 # the same in a note written in lower case
@@ -254,6 +259,11 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             if m and (town in lex.cities or town in lex.minor_places or town in lex.postal_places) \
                     and (not sc.mixed_case or text[s:s + 1].isupper() == m.group(1)[:1].isupper() or text[s:e].islower()):
                 out.append((s, m.end(1), "HOSPITAL", 0.55))  # "whitefield rescue found him", "GREENVILLE RESCUE ON AIRBOAT"
+        m = _CIVIC_TAIL.match(text, e) if label in ("NAME", "HOSPITAL", "LOCATION") else None
+        if m and (label != "NAME" or fold(text[s:e]).upper() in lex.cities or fold(text[s:e]).upper() in lex.minor_places
+                  or text[e + 1:m.end()].upper().startswith("BURN")) \
+                and (not sc.mixed_case or m.group(1)[:1].isupper() or text[s:e].islower()):
+            out.append((s, m.end(1), "LOCATION", 0.55))  # "chelsea housing authority", "Fairbanks Burn Center"
         if label not in _ORG_LABELS:
             continue
         if label == "HOSPITAL":

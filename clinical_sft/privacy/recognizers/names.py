@@ -997,6 +997,16 @@ def find_names(text: str) -> list[Hit]:
                 and lu not in RELATIVES and (not sc.mixed_case or (f[:1].isupper() and la[:1].isupper())) \
                 and (fu not in lex.clinical or len(fu) >= 2):
             hits.append((m.start(1), m.end(2), "NAME", 0.6))  # "REV. WILL PRICE", "COACH TY SHORT"
+    for m in _PT_FULL_NAME_LOWER.finditer(text):
+        if sc.mixed_case and not sc.lower_at(m.start()):
+            continue
+        fu, lu = m.group(1).upper(), m.group(2).upper()
+        lp = lex.last_pct.get(lu, 0.0)
+        if lex.first_pct.get(fu, 0.0) >= 0.015 and fu not in _STOP and fu not in VERBS and fu not in lex.clinical \
+                and fu not in RELATIVES and fu not in TITLES and fu not in CREDENTIALS \
+                and lp >= 0.005 and lu not in lex.clinical and lu not in _NOT_A_NAME and lu not in VERBS \
+                and lu not in _VERBISH and lu not in RELATIVES and (lp >= 0.03 or not (_verb_form(lex, lu) or _inflected(lex, lu))):
+            hits.append((m.start(1), m.end(2), "NAME", 0.6))  # "npn: pt grace banks seen", "mrs joy snow"
     for m in _KIN_PAREN.finditer(text):
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in _NOT_A_NAME and u not in RELATIVES and (
@@ -1220,6 +1230,9 @@ _SECOND_FIRST = frozenset("MAE MAY ANN ANNE LOU SUE RAE BETH JO KAY LYNN JEAN MA
 _TITLED_FULL_NAME = re.compile(r"\b(?:REV|FR|PASTOR|MR|MRS|MS|SGT|OFFICER|DET|DETECTIVE|CAPT|CAPTAIN|COACH|COMMANDER|"
                                r"CHAPLAIN|DEACON|RABBI|TROOPER|DEPUTY|LT|SISTER|BROTHER|UNCLE|AUNT|COUSIN|NEIGHBOR)"
                                r"\.?[ \t]{1,2}([A-Za-z]{2,12})[ \t]{1,2}([A-Za-z][A-Za-z'\-]{1,20})\b", re.IGNORECASE)
+# the patient's first name and surname in a lower-case note, both listed names that may be words: "pt guy cash off
+# pressors", "sw note: pt bill lake seen"
+_PT_FULL_NAME_LOWER = re.compile(r"\b(?:pt|patient|mr|mrs|ms|miss)\.?[ \t]{1,2}([a-z]{2,12})[ \t]{1,2}([a-z][a-z'\-]{1,20})\b")
 # a record header: the patient's name between a field and the date of birth or record number
 # ("PATIENT: GLOVER, JO  MRN:", "Pt: DOSE, ROYAL  DOB 01/08", "RE: Frank P. Doctor   DOB:")
 _HEADER_NAME = re.compile(r"\b(?:patient(?:[ \t]name)?|pt|re|name)[ \t]{0,2}:[ \t]{0,3}"
@@ -1344,6 +1357,8 @@ def _propagate(sc: Scan, lex: Lexicons, flag: dict[int, float]) -> None:
             continue
         t = toks[i]
         u = t.up[:-2] if t.up.endswith(("'S", "’S")) else t.up
+        if u not in names and u not in wordlike and u not in frequent:
+            continue
         # cased as a name: capitalised in prose, or in an ALL-CAPS note, or in a lower-case note or line
         cased = (t.is_title if sc.mixed_case else t.is_upper) or (t.is_lower and (not sc.mixed_case or sc.lower_line(i)))
         if u in names and (not sc.mixed_case or not t.is_lower):
