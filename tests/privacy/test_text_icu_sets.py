@@ -1009,6 +1009,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("flown to Fairbanks Burn Center, 37% TBSA", "Fairbanks Burn Center"),
     ("npn: pt guy cash off all pressors since 1400", "guy cash"),
     ("psych c/l note: pt grace banks seen, reports impulsive", "grace banks"),
+    # a date after the last dose, a limb's symptom, a coiling, an onset before "approx"
+    ("Pt on ASA/plavix (last dose 3/4), got plt x1.", "3/4"),
+    ("sudden worst ha of life + L arm numbness 3/17 at work", "3/17"),
+    ("collapsed while playing basketball, coiled 3-15. EVD open @ 10", "3-15"),
+    ("L BASAL GANGLIA ICH 22CC, ONSET 3-14 APPROX 1800 WHILE AT WORK", "3-14"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -171,7 +171,7 @@ _DATE_CTX = frozenset(
     "RETURNED F/U FU APPT APPOINTMENT EFFECTIVE DIED BORN TRANSFERRED ARRIVED INTUBATED EXTUBATED PLACED "
     "INSERTED REMOVED CHANGED DONE OF "
     "D/C D/CED DCED DISCONTINUED PULLED COMPARISON COMPARED REGROUP VERIFIED DISPENSED DECANNULATED CANNULATED DECANNULATION "
-    "CANNULATION".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
+    "CANNULATION COILED CLIPPED EMBOLIZED".split()) | _WEEKDAYS | (_YEAR_EVENTS - {"FX", "FRACTURE"})
 _TIME_AFTER = re.compile(r"[ \t]{1,2}(?:@[ \t]?|AT[ \t])?(?:[01]\d|2[0-3])(?::?[0-5]\d)(?:[ \t]|$|[.,;)])", re.I)
 
 
@@ -197,7 +197,7 @@ _PROCEDURE_ENDINGS = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY", "PEXY", "
 
 
 # words that may follow a date written "7-12" ("ADMITTED 7-12 FOR", "ON 3-4 AT 0800")
-_AFTER_DATE = frozenset("FOR WITH W W/ AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A".split())
+_AFTER_DATE = frozenset("FOR WITH W W/ AT AND TO BY ON IN S/P OF WHEN PT PATIENT THE A APPROX AROUND".split())
 
 
 def _date_context(prev: list[str]) -> bool:
@@ -298,7 +298,8 @@ def find_dates(text: str) -> list[Hit]:
                     sep == "/" and 1 <= a <= 12 and 13 <= b <= 31 and (ctx or prev[-1:] == ["DAYS"])) and (
                     nxt in _NOT_DATE_AFTER or (prev and prev[-1] in _NOT_DATE_BEFORE and not (
                         sep == "/" and prev[-1] in _LIMBS | _DOSE_WORDS and 1 <= a <= 12 and b >= 13) and not (
-                        len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and not _score_shape(a, sep, b)))):
+                        len(prev) == 2 and prev[0] in ("LAST", "NEXT") and sep == "/" and (
+                            not _score_shape(a, sep, b) or prev[1] in _DOSE_WORDS)))):
                 continue  # but "LAST DOSE 11/4", and a day after its weekday: "LAST TUES 5/4 IN HER DRIVEWAY"
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
@@ -307,8 +308,10 @@ def find_dates(text: str) -> list[Hit]:
                     and _PAIN_NEAR.intersection(_prev_words(text, m.start(), 6)):
                 continue  # a pain score even after a date word: "CP 2/10, DOWN FROM 8/10", "PAIN AT CT SITE 6/10"
             if not ctx and (_not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or (not padded and (
-                    _score_shape(a, sep, b) or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE
-                                                and not (prev[0] in _DOSE_WORDS and 1 <= a <= 12 and b >= 13))
+                    (_score_shape(a, sep, b) and not (
+                        sep == "/" and prev == ["LAST", "DOSE"] and 1 <= a <= 12 and 1 <= b <= 31))  # "(LAST DOSE 3/4)"
+                    or (len(prev) == 2 and prev[0] in _NOT_DATE_BEFORE
+                        and not (prev[0] in _DOSE_WORDS | _LIMBS and 1 <= a <= 12 and b >= 13))
                     or (prev and prev[-1] == "DAY" and a < b)))):
                 continue
             if sep == "-" and not padded and a < b <= 20 and nxt and nxt not in _AFTER_DATE \
