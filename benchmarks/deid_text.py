@@ -78,7 +78,7 @@ def load_corpora(quick: bool, n_patients: int, pii_limit: int) -> dict[str, list
                                                "w31_setA.jsonl", "w32_setA.jsonl", "w33_setA.jsonl",
                                                *(f"w{k}_setA.jsonl" for k in (*range(34, 152), *range(160, 184), *range(200, 216)) if not 92 <= k <= 95))),
                         # the last sets written: not used for tuning the rules nor for training the PHI tagger
-                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in (*range(152, 160), *range(184, 200)))),
+                        ("icu_notes_heldout", tuple(f"w{k}_setA.jsonl" for k in (*range(152, 160), *range(184, 200), *range(216, 224)))),
                         # PHI-sparse Boston-style sets, written and measured blind in the middle of a session
                         ("icu_notes_heldout_sparse", tuple(f"w{k}_setA.jsonl" for k in range(92, 96)))):
         if not all((icu / f).exists() for f in files):
