@@ -165,7 +165,7 @@ def _in_ratio(text: str, toks: list[tuple[int, int]], i: int) -> bool:
         a, b = int(m.group(1)), int(m.group(2))
         prev = _prev_words(text, m.start(), 2)
         if prev and prev[-1] in _NOT_DATE_BEFORE and (b <= 5 or b == 10 or a > 12):
-            return True  # "PEEP 5/5", "GCS 3T/...", "STRENGTH 4/5"; not "GRAFT TO ARMS 2/11"
+            return True  # "PEEP 5/5", "STRENGTH 4/5", "BP 90/60"; not "GRAFT TO ARMS 2/11"
         if a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)):
             return True  # "SBT 30 MIN ON 10/5"
         return not (a == b == 2) and _not_date_ratio(text, m.start(), a, "/", b, prev, _next_word(text, m.end()))
