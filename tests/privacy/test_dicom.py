@@ -359,6 +359,34 @@ def test_no_phi_in_logs_or_warnings(caplog, recwarn):
     assert not any(v in text for v in PHI.values())
 
 
+def test_a_failing_text_cleaner_logs_the_tag_and_error_type_never_the_value(caplog):
+    def leaky(text: str, patient_id: str | None) -> str:
+        raise RuntimeError("could not clean " + text)  # the exception's message carries the value
+
+    with caplog.at_level(logging.DEBUG, logger="clinical_sft.privacy.dicom._engine"):
+        res = DicomDeidentifier(KEY, DicomProfile(clean_descriptors=True), text_cleaner=leaky) \
+            .deidentify(make_phi_dataset())
+    assert "(0008,1030) (RuntimeError): value removed" in caplog.text
+    assert "StudyDescription" not in res.dataset
+    assert not any(v in caplog.text for v in PHI.values())
+
+
+def test_an_unloadable_text_deidentifier_logs_its_error_type_only(caplog, monkeypatch):
+    import clinical_sft.privacy.text as text_mod
+    from clinical_sft.privacy.dicom._engine import DefaultTextCleaner
+
+    def broken(*args, **kwargs):
+        raise ValueError("model path /data/" + PHI["name"])
+
+    monkeypatch.setattr(text_mod, "Deidentifier", broken)
+    with caplog.at_level(logging.DEBUG, logger="clinical_sft.privacy.dicom._engine"):
+        res = DicomDeidentifier(KEY, DicomProfile(clean_descriptors=True),
+                                text_cleaner=DefaultTextCleaner(KEY)).deidentify(make_phi_dataset())
+    assert "could not be loaded (ValueError)" in caplog.text
+    assert "StudyDescription" not in res.dataset and res.text_clean_failures >= 1
+    assert not any(v in caplog.text for v in PHI.values())
+
+
 def test_verifier_flags_an_untouched_file_and_passes_a_clean_one(tmp_path):
     raw = tmp_path / "raw.dcm"
     raw.write_bytes(to_bytes(make_phi_dataset()))
