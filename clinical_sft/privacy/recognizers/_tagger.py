@@ -245,11 +245,12 @@ def _features(text: str, toks: list[tuple[int, int]], rule: np.ndarray) -> np.nd
     caps = np.full(n, 1 if letters and sum(map(str.isupper, text)) > 0.7 * letters else 0, dtype=np.uint64)
     w, sh, lx, z, suf, pre = (info[:, j] for j in range(6))
     gb, ga = gaps[:n], gaps[1:]
+    base = {"w": w, "rule": rule, "lx": lx, "sh": sh}
     shifted: dict[tuple[str, int], np.ndarray] = {}
 
     def at(name: str, k: int) -> np.ndarray:
         if (name, k) not in shifted:
-            shifted[name, k] = _shift({"w": w, "rule": rule, "lx": lx, "sh": sh}[name], k)
+            shifted[name, k] = _shift(base[name], k)
         return shifted[name, k]
 
     specs: list[tuple[int, Sequence[np.ndarray]]] = []
