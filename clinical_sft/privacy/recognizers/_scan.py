@@ -7,6 +7,7 @@ inside a word (``O'BRIEN``, ``SMITH-JONES``) are joined after the scan.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,7 +49,7 @@ _TITLED = re.compile(r"(?<![\w'’])[A-Z][a-z]")
 class Scan:
     """Tokens of a text, whether the text is mixed-case, and helpers to look around a token."""
 
-    __slots__ = ("text", "tokens", "mixed_case", "words")
+    __slots__ = ("text", "tokens", "mixed_case", "words", "starts")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -73,6 +74,7 @@ class Scan:
             i += 1
         self.tokens = toks
         self.words = [i for i, t in enumerate(toks) if t.kind == "w"]
+        self.starts = [t.start for t in toks]
         sample = text[:20000]
         lower = len(_LOWER.findall(sample))
         upper = len(_UPPER.findall(sample))
@@ -85,6 +87,15 @@ class Scan:
             words = [t for t in toks[:4000] if t.kind == "w" and len(t.text) >= 2]
             titled = sum(1 for t in words if t.is_title)
             self.mixed_case = titled >= 0.02 * len(words) and titled > 0
+
+    def index_from(self, pos: int) -> int:
+        """Index of the first token that starts at or after character ``pos`` (``len(tokens)`` if none)."""
+        return bisect_left(self.starts, pos)
+
+    def index_at(self, pos: int) -> int | None:
+        """Index of the token that starts at character ``pos``, or ``None``."""
+        k = bisect_left(self.starts, pos)
+        return k if k < len(self.starts) and self.starts[k] == pos else None
 
     def prev_word(self, i: int, skip: str = ".,:;") -> int:
         """Index of the word before token ``i``, skipping punctuation in ``skip``; -1 if none."""

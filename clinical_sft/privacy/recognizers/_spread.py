@@ -56,6 +56,12 @@ _DASH_PLACE = re.compile(r"(?:[ \t]{1,2}[-–][ \t]{1,2}|-(?=[A-Z]))([A-Za-z][A-
 _FAC_CONT = re.compile(r"[ \t]{1,2}((?:and|&)[ \t]{1,2}(?:nursing|rehab|rehabilitation|convalescent)(?:[ \t]{1,2}(?:center|ctr))?"
                        r"|(?:health[ \t]{1,2})?care[ \t]{1,2}system|health[ \t]{1,2}system|project|program|network|hospice)\b",
                        re.IGNORECASE)
+# the unit number after a named ward, flight crew or station: "Jefferson Tower 8", "via Life Saver 3", "Station 62"
+# (not a count or a time after a hospital: "Lahey 2 days ago", "MGH 10 yrs", "Brigham 3/14")
+_UNIT_NUMBER = re.compile(r"[ \t]#?(\d{1,2})(?![\w/:\-%]|\.\d|[ \t]{0,2}(?:x\b|times|days?|d\b|wks?|weeks?|mos?|months?|"
+                          r"yrs?|years?|hrs?|hours?|h\b|mins?|minutes?|am\b|pm\b|mg|mcg|ml|cc|units?|l\b|lpm|pts|patients|"
+                          r"beds?|admissions?|visits?|of\b|or\b|to\b|-))", re.IGNORECASE)
+_UNIT_HEADS = frozenset("TOWER TOWERS WING PAVILION BUILDING BLDG STATION SAVER FLIGHT MEDFLIGHT LIFEFLIGHT STAR".split())
 _DEPT_CONT = re.compile(r"[ \t]{1,2}(department|dept\.?)(?![\w.])", re.IGNORECASE)
 # an age over 89 right after a found name, with its nickname: "Leonard Hale (91)", "Bridget Kavanagh ("Bridie"), 91,"
 _AGE_AFTER_NAME = re.compile(r"(?:[ \t]{1,2}\([\"“'][^)\n]{1,20}\))?(?:,[ \t]{0,2}|[ \t]{1,2}\()(9\d|1[0-4]\d)(?=\)|,)")
@@ -194,7 +200,6 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
     lex = get_lexicons()
     sc = scan(text)
     toks = sc.tokens
-    starts = {t.start: k for k, t in enumerate(toks)}
     out: list[Hit] = []
     for s, e, label, _score in found:
         if label in ("NAME", "HOSPITAL", "LOCATION"):
@@ -209,6 +214,10 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
             w = m.group(1).upper() if m else ""
             if m and w not in _STOP and (w not in lex.clinical or w in lex.cities) and (
                     m.group(1)[:1].isupper() if sc.mixed_case and not text[s:e].islower() else True):
+                out.append((s, m.end(1), label, 0.55))
+        if label == "HOSPITAL" or (label in _ORG_LABELS | {"NAME"} and text[s:e].rsplit(None, 1)[-1].upper() in _UNIT_HEADS):
+            m = _UNIT_NUMBER.match(text, e)
+            if m is not None:
                 out.append((s, m.end(1), label, 0.55))
         if label == "DATE" and re.search(_YEAR, text[s:e]):
             for direction in (-1, 1):
@@ -330,7 +339,7 @@ def spread(text: str, found: Sequence[Hit]) -> list[Hit]:
                 and (not sc.mixed_case or m.group(1)[:1].isupper()):
             out.append((m.start(1), m.end(1), "LOCATION", 0.55))  # "Burke Rehabilitation Hospital, White Plains,"
         j = _JOIN.match(text, e)
-        k = starts.get(j.end()) if j else None
+        k = sc.index_at(j.end()) if j else None
         if j is None or k is None:
             continue
         run: list[int] = []

@@ -49,10 +49,10 @@ from clinical_sft.privacy.evaluate import _TOKEN_RE  # the tagger's tokens are t
 from clinical_sft.privacy.recognizers._lexicons import fold, get_lexicons
 from clinical_sft.privacy.recognizers.patterns import (
     _NOT_DATE_BEFORE,
-    _VENT_WORDS,
     _next_word,
     _not_date_ratio,
     _prev_words,
+    _vent_ratio,
 )
 
 __all__ = ["DEFAULT_MIN_PROB", "PhiTagger", "TAGGER_CLASSES", "default_tagger_path", "rules_fingerprint", "train_tagger"]
@@ -166,7 +166,7 @@ def _in_ratio(text: str, toks: list[tuple[int, int]], i: int) -> bool:
         prev = _prev_words(text, m.start(), 2)
         if prev and prev[-1] in _NOT_DATE_BEFORE and (b <= 5 or b == 10 or a > 12):
             return True  # "PEEP 5/5", "STRENGTH 4/5", "BP 90/60"; not "GRAFT TO ARMS 2/11"
-        if a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)):
+        if _vent_ratio(text, m.start(), a, b):
             return True  # "SBT 30 MIN ON 10/5"
         return not (a == b == 2) and _not_date_ratio(text, m.start(), a, "/", b, prev, _next_word(text, m.end()))
     return False

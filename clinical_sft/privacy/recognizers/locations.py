@@ -556,6 +556,10 @@ def find_places(text: str) -> list[Hit]:
         st = m.group("st")
         if st in STATE_ABBR and st not in ("IN", "OR", "OK", "HI") and (m.group("res") or m.group("trav") or (st not in lex.clinical and st not in _AMBIG_ABBR)):
             hits.append((m.start("st"), m.end("st"), "LOCATION", 0.6))  # (not "CAME FROM NH", "BACK TO NC")
+    for m in _KIN_IN_STATE.finditer(text):
+        st = m.group(1)
+        if st in STATE_ABBR and st not in ("IN", "OR", "OK", "HI", "ME") and st not in lex.clinical and st not in _AMBIG_ABBR:
+            hits.append((m.start(1), m.end(1), "LOCATION", 0.6))
     # a town of no lexicon before a state's abbreviation after a travel preposition: "CALLED FROM VICTORY, VT;",
     # "FROM PROTECTION, KS -" (the abbreviation may be a clinical one: VT, MS, PA)
     for m in _TOWN_COMMA_STATE.finditer(text):
@@ -616,11 +620,16 @@ def find_places(text: str) -> list[Hit]:
             if named:
                 hits.append((m.start(1), m.end(1), "HOSPITAL", 0.6))
     # a police department by its acronym next to police words: "BPD DET. WALSH", "PER MPD", "NOPD Det. Gaudet",
-    # "CPD officers" (not COPD, not BPD the lung disease of preemies)
+    # "CPD officers", "BPD Ofc. Tran", "per JCSO", "by BFD" (not COPD, not BPD the lung disease of preemies)
     for m in _POLICE_ACRONYM.finditer(text):
         word_before = re.findall(r"[A-Za-z/]+", text[max(0, m.start() - 24):m.start()])[-1:]
         word_after = re.match(r"[ \t]{0,2}\(?[ \t]{0,2}([A-Za-z]+)", text[m.end():m.end() + 24])
-        if (word_before and word_before[0].upper() in _POLICE_BEFORE) \
+        before = word_before[0].upper() if word_before else ""
+        if lex.is_known_word(m.group()):
+            continue  # "ALSO"
+        history = before in ("OF", "AND") and m.group() in _MED_PD and not _HISTORY_WORDS.isdisjoint(
+            re.findall(r"[A-Za-z/]+", text[max(0, m.start() - 40):m.start()].upper())[-5:])
+        if (before in _POLICE_BEFORE and not history) \
                 or (word_after and word_after.group(1).upper() in _POLICE_AFTER):
             hits.append((m.start(), m.end(), "LOCATION", 0.55))
     # a fire and rescue service named for its town or county: "Fairfax County Fire & Rescue", "Mobile Fire-Rescue",
@@ -826,11 +835,17 @@ _TOWN_SERVICE = re.compile(r"\b(?:by|via|per|from|w/|with|called|notified)[ \t]{
                            r"(?![ \t\-]{0,2}(?:ride|bay|service|services|squad[ \t]car|personnel|scene))", re.IGNORECASE)
 _DEPLOYED_TO = re.compile(r"\b(?:deployed|deployment|stationed|tours?)(?:[ \t]{1,2}(?:to|in|at|overseas[ \t]in))?[ \t]{1,2}"
                           r"((?-i:[A-Z][a-z]+|[A-Z]{4,}))\b", re.IGNORECASE)
-_POLICE_ACRONYM = re.compile(r"\b(?!COPD\b|PPD\b)[A-Z]{1,3}PD\b")
+# a police or fire department, a sheriff's office: "BPD", "NOPD", "BFD", "JCSO"
+_POLICE_ACRONYM = re.compile(r"\b(?!COPD\b|PPD\b)[A-Z]{1,3}(?:PD|FD)\b|\b[A-Z]{2,3}SO\b")
+# acronyms of that shape that are also disorders ("hx of BPD and PTSD", "depression and MPD")
+_MED_PD = frozenset("BPD MPD APD SPD CPD DPD".split())
+_HISTORY_WORDS = frozenset("HX H/O HISTORY PMH PPH DX DIAGNOSIS DIAGNOSED PSYCH PTSD DEPRESSION ANXIETY BIPOLAR MDD GAD "
+                           "ADHD SCHIZOPHRENIA SCHIZOAFFECTIVE".split())
 _POLICE_BEFORE = frozenset("PER BY OF FROM OFFICER OFFICERS DETECTIVE DET SECURITY/NYPD SECURITY CALLED NOTIFIED "
                            "CONTACTED COP AND".split())
 _POLICE_AFTER = frozenset("DET DETECTIVE DETECTIVES OFFICER OFFICERS HOMICIDE CASE REPORT SGT SERGEANT LT CAPT UNIT "
-                          "CRASH INVOLVED NOTIFIED AWARE WORKING DISTRICT PCT PRECINCT CAME CALLED TOOK AT".split())
+                          "CRASH INVOLVED NOTIFIED AWARE WORKING DISTRICT PCT PRECINCT CAME CALLED TOOK AT OFC OFCR TROOPER DEPUTY MISSING "
+                          "INVESTIGATING INVESTIGATOR".split())
 _CAP_WORD = r"(?:[A-Z][a-z]+|[A-Z]{3,})"
 _RELIGIOUS_OF = re.compile(
     r"\b((?:(?:St\.?|ST\.?|Saint|SAINT)[ \t]" + _CAP_WORD + r"|(?:Our|OUR)[ \t](?:Lady|LADY)|"
@@ -858,8 +873,13 @@ _RESIDENCE = frozenset("LIVES LIVING LIVE RESIDES RESIDING HOME STAYS STAYING".s
 _STATE_AFTER_MOVE = re.compile(
     r"\b((?P<res>lives|living|resides|residing|home|moved|relocated|originally|wintering|summers|winters)|"
     r"(?P<trav>visiting|flying|flew|driving|drove|here|vacationing)|arrived|arriving|coming|came|up|down|back)"
-    r"(?:[ \t]{1,2}(?:in|up|down|over|back|here))?[ \t]{1,2}(?:in|to|from)[ \t]{1,2}(?P<st>(?-i:[A-Z]{2}))"
-    r"(?=[ \t]{0,2}(?:[,.;)]|$|\n|(?-i:AND|W/|WITH|FOR|TO)\b))", re.IGNORECASE | re.MULTILINE)
+    r"(?:[ \t]{1,2}(?:in|up|down|over|back|here|home))?[ \t]{1,2}(?:in|to|from)[ \t]{1,2}(?P<st>(?-i:[A-Z]{2}))"
+    r"(?=[ \t]{0,2}(?:[,.;)]|$|\n|(?-i:AND|W/|WITH|FOR|TO)\b|(?:in|on)[ \t]))", re.IGNORECASE | re.MULTILINE)
+# a relative in or from a state: "son in NY coming down", "DTR FROM NJ", "family still in FL"
+_KIN_IN_STATE = re.compile(r"\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husband|sister|sisters|brother|brothers|mother|"
+                           r"father|mom|dad|niece|nephew|family|children|kids|grandson|granddaughter|cousin|aunt|uncle)"
+                           r"(?:[ \t]{1,2}(?:lives|living|still|who[ \t]lives))?[ \t]{1,2}(?:in|from)[ \t]{1,2}"
+                           r"((?-i:[A-Z]{2}))\b(?![/\-&])", re.IGNORECASE)
 _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARBOR LAKE LAKES PINES OAKS NORTH SOUTH EAST "
                           "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
@@ -1309,17 +1329,26 @@ def find_addresses(text: str) -> list[Hit]:
     # a place on a highway: "I-24 EB AT MM 152", "ON US-129 NEAR DEALS GAP", "SR 5 north of Shipshewana"
     for mt in _HIGHWAY.finditer(text):
         prefix = mt.group("pre").upper().replace(".", "")
-        if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR:
-            continue
+        county = mt.group("road")[:6].upper() == "COUNTY"
+        if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR and not (county and prefix in ("ROAD", "RD")):
+            continue  # "County Road 400 N"
+        if "/" in mt.group("road") and prefix not in ("I", "IH"):
+            continue  # "I-20/59", not "ON CT 1/21"
         if mt.group("mile"):
             hits.append((mt.start("road"), mt.end("mile"), "ADDRESS", 0.7))
             continue
         # the road alone after ON / OFF / ALONG: "MVC ON I-94", "LIVES OFF RT 7", "on Route 128"; a prefix that is
         # also a clinical abbreviation (RT, SR, CR) only with a direction or a place after it ("ON RT 6 IN SWANSEA")
         on = (mt.group("on") or "").strip().upper()
-        if on not in ("ON", "OFF", "ALONG", "ONTO") or re.match(r"\.\d", text[mt.end("road"):mt.end("road") + 2]):
+        if re.match(r"\.\d", text[mt.end("road"):mt.end("road") + 2]):
             continue
-        plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road"))
+        if on not in ("ON", "OFF", "ALONG", "ONTO", "DOWN", "UP", "VIA"):
+            if prefix in STATE_ABBR and "-" in mt.group("road") and mt.group("pre").isupper() \
+                    and (mt.group("dir") or re.match(r"[ \t](?-i:[NSEW])\b", text[mt.end():mt.end() + 3])):
+                hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))  # "head-on collision AL-69 S near Moundville"
+            continue
+        plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road")) \
+            or re.search(r"\d[ \t][NSEW]$", mt.group("road")) is not None  # a grid road: "ON CR 1800 E"
         if plain or ((mt.group("dir") or _ROAD_AFTER.match(text, mt.end())) and mt.group("road")[-1].isdigit()):
             hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
     # a named highway, bridge or tunnel after ON/OFF/UNDER/NEAR: "ON VAN WYCK EXPWY", "ON MASS PIKE WB", "near the
@@ -1406,7 +1435,7 @@ def _town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | None:
     comma and the end of the clause (``.``, ``,``, ``;``, a state or ZIP code is found on its own)."""
     toks = sc.tokens
     n = len(toks)
-    k = next((q for q in range(n) if toks[q].start >= pos), n)
+    k = sc.index_from(pos)
     if k >= n or toks[k].text != ",":
         return None
     run: list[int] = []
@@ -1433,7 +1462,7 @@ def _listed_town_after(sc: Scan, lex: Lexicons, pos: int) -> tuple[int, int] | N
     ME.`` -- one to three words after a comma that name a place of the lexicons, then the end of the clause."""
     toks = sc.tokens
     n = len(toks)
-    k = next((q for q in range(n) if toks[q].start >= pos), n)
+    k = sc.index_from(pos)
     if k >= n or toks[k].text != "," or toks[k].start != pos:
         return None
     run: list[int] = []
@@ -1499,7 +1528,8 @@ _NAMED_ROAD_LOWER = re.compile(
     r"bridge|tunnel|drive|ave|avenue|blvd|boulevard|hwy|highway))\b(?:[ \t](?:nb|sb|eb|wb)\b)?")
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
-    r"(?P<on>\b(?:on|along|off|of|onto|from)[ \t]{1,2})?\b(?P<road>(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])\d{1,3}[A-Z]?\b)"
+    r"(?P<on>\b(?:on|along|off|of|onto|from|down|up|via)[ \t]{1,2})?\b(?P<road>(?:(?:state|county)[ \t])?"
+    r"(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])(?:\d{1,3}[A-Z]?(?:/\d{1,3})?|\d{3,4}[ \t](?-i:[NSEW]))\b)"
     r"(?:[ \t](?P<dir>(?-i:NB|SB|EB|WB|[NSEW]B|N/B|S/B|E/B|W/B)|northbound|southbound|eastbound|westbound)\b)?"
     r"(?P<mile>[ \t]{1,2}(?:at|near|nr|by|@)[ \t]{1,2}(?:mm|mile[ \t]marker|mile|exit)[ \t]?#?\d{1,3}[A-Z]?\b)?",
     re.IGNORECASE)

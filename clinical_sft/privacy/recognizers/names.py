@@ -271,24 +271,23 @@ def find_names(text: str) -> list[Hit]:
                 clinical_ok = base not in lex.clinical or (k != NOT_NAME and (
                     (strong and base not in lex.english)
                     or (relative and ((sc.mixed_case and t.is_title) or len(base) >= 4))))
-                if pu in _HONORIFICS and sc.mixed_case and t.is_title and len(base) >= 2 and base not in TITLES \
-                        and base not in RELATIVES and base not in CREDENTIALS and base not in _FUNCTION_WORDS \
-                        and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")):
-                    flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
-                    continue
-                if pu in _HONORIFICS and (not sc.mixed_case or sc.lower_line(i)) and k != NOT_NAME \
-                        and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) and base.isalpha() \
-                        and base not in TITLES and base not in RELATIVES and base not in CREDENTIALS \
-                        and base not in _NOT_A_NAME and lex.last_pct.get(base, 0.0) >= (
-                            0.03 if pu == "MS" and toks[p + 1].text != "." else 0.01) \
-                        and (pu != "MS" or lex.zipf(base) < 5.5):
-                    # "ms bell doing well", "MRS PAGE": a surname that is a word (or a clinical one) after Mr./Ms.
-                    # in a note or a line without capitals; after MS (also mental status, multiple sclerosis) only
-                    # a common surname that is no very frequent word ("MS GOOD", "MS SHARP" stay words)
-                    flag[i] = max(flag.get(i, 0), 0.75)
-                    continue
+                adjacent = i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")  # "Mr Day", "Mr. Day"
+                if pu in _HONORIFICS and adjacent and base not in TITLES and base not in RELATIVES \
+                        and base not in CREDENTIALS:
+                    if sc.mixed_case and t.is_title and len(base) >= 2 and base not in _FUNCTION_WORDS:
+                        flag[i] = max(flag.get(i, 0), 0.8)  # "Mr. Day", "Ms. Doctor": a capitalised word after Mr./Ms.
+                        continue
+                    if (not sc.mixed_case or sc.lower_line(i)) and k != NOT_NAME and base.isalpha() \
+                            and base not in _NOT_A_NAME and lex.last_pct.get(base, 0.0) >= (
+                                0.03 if pu == "MS" and toks[p + 1].text != "." else 0.01) \
+                            and (pu != "MS" or lex.zipf(base) < 5.5):
+                        # "ms bell doing well", "MRS PAGE": a surname that is a word (or a clinical one) after Mr./Ms.
+                        # in a note or a line without capitals; after MS (also mental status, multiple sclerosis) only
+                        # a common surname that is no very frequent word ("MS GOOD", "MS SHARP" stay words)
+                        flag[i] = max(flag.get(i, 0), 0.75)
+                        continue
                 if pu in ("DR", "DRS", "DOCTOR") and (base in _NOT_A_NAME or base in lex.clinical) \
-                        and lex.last_pct.get(base, 0.0) > 0.0 and (i == p + 1 or (i == p + 2 and toks[p + 1].text == ".")) \
+                        and lex.last_pct.get(base, 0.0) > 0.0 and adjacent \
                         and (base not in _STOP or base in lex.first or lex.last_pct.get(base, 0.0) >= (
                             0.001 if len(base) == 2 and i + 1 < len(toks) and toks[i + 1].text == "." else 0.003)) \
                         and cap_ok and i + 1 < len(toks) and (toks[i + 1].text in ",;.)(-" or toks[i + 1].up in (
@@ -914,6 +913,11 @@ def find_names(text: str) -> list[Hit]:
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "(DTR-SUE ON SPEAKERPHONE)"
+    for m in _GLUED_KIN_NAME.finditer(text):
+        u, whole = fold(m.group(1)).upper(), fold(m.group()).upper()
+        if lex.first_pct.get(u, 0.0) >= 0.01 and not lex.is_known_word(whole) and u not in RELATIVES \
+                and whole not in lex.first and whole not in lex.last and (m.group().islower() or m.group().isupper()):
+            hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "wifejune at bs", "husbandbill can't visit"
     for m in _ROLE_PAREN.finditer(text):
         for g in (1, 2):
             word = m.group(g) or ""
@@ -998,16 +1002,17 @@ def find_names(text: str) -> list[Hit]:
                 and (fu not in lex.clinical or len(fu) >= 2):
             hits.append((m.start(1), m.end(2), "NAME", 0.6))  # "REV. WILL PRICE", "COACH TY SHORT"
     for m in _PT_FULL_NAME_LOWER.finditer(text):
-        if sc.mixed_case and not sc.lower_at(m.start()):
-            continue
         fu, lu = m.group(1).upper(), m.group(2).upper()
         lp = lex.last_pct.get(lu, 0.0)
         if lex.first_pct.get(fu, 0.0) >= 0.015 and fu not in _STOP and fu not in VERBS and fu not in lex.clinical \
                 and fu not in RELATIVES and fu not in TITLES and fu not in CREDENTIALS \
                 and lp >= 0.005 and lu not in lex.clinical and lu not in _NOT_A_NAME and lu not in VERBS \
-                and lu not in _VERBISH and lu not in RELATIVES and (lp >= 0.03 or not (_verb_form(lex, lu) or _inflected(lex, lu))):
+                and lu not in _VERBISH and lu not in RELATIVES and (lp >= 0.03 or not (_verb_form(lex, lu) or _inflected(lex, lu))) \
+                and not (sc.mixed_case and not sc.lower_at(m.start())):
             hits.append((m.start(1), m.end(2), "NAME", 0.6))  # "npn: pt grace banks seen", "mrs joy snow"
-    for m in _KIN_PAREN.finditer(text):
+    for m in _PAREN_WORD.finditer(text):
+        if not _KIN_BEFORE.search(text, max(0, m.start() - _KIN_WINDOW), m.start()):
+            continue
         u = fold(m.group(1)).upper()
         if u in lex.first and u not in _NOT_A_NAME and u not in RELATIVES and (
                 not sc.mixed_case or m.group(1)[:1].isupper()):
@@ -1249,8 +1254,10 @@ _TITLE_INITIAL_SURNAME = re.compile(r"\b(?:(?:Dr|Drs|Mr|Mrs|Ms|Miss|Prof)\.?[ \t
                                     r"Dear[ \t]{1,2}(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?[ \t]{1,2})([A-Z][A-Za-z'’\-]{1,25})\b")
 _ALIAS_AFTER = re.compile(r"[ \t]{0,2}\([\"“]?([A-Za-z][A-Za-z'\-]{1,15}(?:[ \t][A-Za-z][A-Za-z'\-]{1,15})?)[\"”]?\)")
 # a relative named in parentheses: "DTR (LI) AND SON-IN-LAW", "wife (Mai) at bedside"
-_KIN_PAREN = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
-                        + r")[ \t]{0,2}\(([A-Za-z][A-Za-z'\-]{1,14})\)", re.IGNORECASE)
+_PAREN_WORD = re.compile(r"\(([A-Za-z][A-Za-z'\-]{1,14})\)")
+_KIN_BEFORE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(r) for r in RELATIVES), key=len, reverse=True))
+                         + r")[ \t]{0,2}\Z", re.IGNORECASE)  # searched up to the "(": the kin word must end there
+_KIN_WINDOW = max(len(r) for r in RELATIVES) + 2
 # the nurse who covered a break: "BREAK COVERED BY HOPE.", "relieved by Rose for lunch"
 _COVERED_BY = re.compile(r"\b(?:covered|relieved|covering|cover)[ \t]{1,2}by[ \t]{1,2}([A-Za-z][a-z]{1,14}|[A-Z]{2,15})\b"
                          r"(?![ \t]{0,2}(?:RN|MD|NP|RT)\b)", re.IGNORECASE)
@@ -1284,6 +1291,9 @@ _KIN_NAME_GERUND = re.compile(r"\b(?:DAUGHTER|DTR|SON|WIFE|HUSBAND|SISTER|BROTHE
                               r"ROSE|AL|ED|BILL|RICH|MAX|DAWN|SUNNY|ROBIN|DEE|CHRISTIAN)[ \t]{1,2}([A-Z]+ING)\b")
 _GLUED_RELATIVE = re.compile(r"\b(?:DTR|DAUGHTER|SON|WIFE|HUSBAND|SISTER|BROTHER|MOTHER|FATHER|NIECE|NEPHEW|FRIEND|HCP)"
                              r"[-/]([A-Za-z]{2,15})\b", re.IGNORECASE)
+# a relative's first name glued to the word without a space in a hurried note: "wifejune at bs", "DTRFAITH CALLED"
+_GLUED_KIN_NAME = re.compile(r"\b(?:dtr|daughter|wife|husband|sister|brother|mother|father|mom|niece|nephew|hcp|friend)"
+                             r"([a-z]{3,12})\b", re.IGNORECASE)
 # a contact's name before a phone number: "LAN CELL (617) 555-0101", "Bill's number: 603-...", "BUNNY 617.555.0108"
 _NAME_BEFORE_PHONE = re.compile(
     r"(?<![\w'’\-])([A-Za-z][A-Za-z'’\-]{1,20}?)(?:'s|’s)?[ \t]{1,2}"

@@ -139,6 +139,11 @@ _PAIN_NEAR = frozenset("PAIN CP HA HEADACHE".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 
+def _vent_ratio(text: str, start: int, a: int, b: int) -> bool:
+    """Whether ``a/b`` starting at ``start`` is pressure support over PEEP: "SBT 30 MIN ON 10/5"."""
+    return a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, start, 6))
+
+
 def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[str], nxt: str) -> bool:
     """Whether a year-less ``a/b`` is a shift, a pain score or "2/2" (secondary to) rather than a date."""
     if sep == "/" and a == 2 and b == 2:
@@ -279,7 +284,7 @@ def find_dates(text: str) -> list[Hit]:
                 sep != "." and any(w in _MEET_WORDS for w in _prev_words(text, m.start(), 4))) or (
                 sep == "/" and _SHIFT_BEFORE.search(text, max(0, m.start() - 16), m.start()) is not None)
             if sep == "/" and (
-                    (a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, m.start(), 6)))
+                    _vent_ratio(text, m.start(), a, b)
                     or (a == b == 2 and nxt and nxt not in _AFTER_DATE)):
                 continue  # "SBT 30 MIN ON 5/5": pressure support over PEEP; "SAH 2/2 ACOM ANEURYSM": secondary to
             # alone in parentheses after an event: "TV RING (5/3)", "BARIUM SWALLOW POD 7 (10/29)"
@@ -452,17 +457,18 @@ _AGE_LIVED = re.compile(r"\b(?:lived[ \t]{1,2}to(?:[ \t]{1,2}be)?|made[ \t]{1,2}
 # "SHE'S 93,", "I'M 92": an age right after a contracted IS/AM
 _AGE_CONTRACTED = re.compile(r"\b(?:she|he|i)['’](?:s|m)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{0,2}(?:,|;|\.(?!\d)|!|$|and\b|"
                              r"now\b|years?\b|yrs?\b))", _F | re.MULTILINE)
-_AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2})(9\d|1[0-4]\d)(?:\)|,)")
+_AGE_BARE = re.compile(r"(?:\(|,[ \t]{0,2}|\balso[ \t]{1,2})(9\d|1[0-4]\d)(?:\)|,)", _F)  # "wife Marion also 90, HOH"
 # an age spelled out after a word that states it or in quotes: "she is "ninety-six and stubborn"", "not bad for
 # ninety-one", "make it to a hundred and two", "wants to reach 100 on his birthday"
 _NUM_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
-_AGE_SPELLED = re.compile(r"(?:\b(?:is|am|be|for|turn|turned|turning|turns|reach|reached|make|made|hit|see|age[ \t]of)[ \t]{1,2}[\"“]?|[\"“'])"
+_AGE_SPELLED = re.compile(r"(?:\b(?:is|am|be|for|turn|turned|turning|turns|reach|reached|make|made|hit|see|age[ \t]of|age:?|"
+                          r"(?<=['’])[ms])[ \t]{1,2}[\"“]?|[\"“']|,[ \t]{1,2}(?=[a-z \-]{6,30},))"
                           r"((?:ninety(?:[\- ]" + _NUM_WORD + r")?|(?:a|one)[ \t]hundred(?:[ \t](?:and[ \t])?(?:" + _NUM_WORD
                           + r"|ten|eleven|twelve))?))\b(?![ \t\-]{0,2}(?:%|percent|mg|mcg|ml|cc|units?|over|/|beats|bpm|degrees|(?:years?|yrs?)(?![ \t\-]{1,2}old)|"
                           r"pounds|lbs?|kg|minutes|mins?|hours|hrs?|seconds|secs?|days|times|miles|feet|ft|dollars|cents|"
                           r"thousand|million|mmhg|liters?|meters|yards|points?))", _F)
 # "wants to reach 100 on his birthday", "asked whether she'll "make 100 in November"": a round age to live to
-_AGE_REACH = re.compile(r"\b(?:reach|make|made|hit|see|turn|will[ \t]{1,2}be)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{1,2}(?:on|in|next|this|by|before)\b"
+_AGE_REACH = re.compile(r"\b(?:reach|make|made|hit|see|turn|will[ \t]{1,2}be|(?<=['’])ll[ \t]{1,2}be)[ \t]{1,2}(9\d|1[0-4]\d)(?=[ \t]{1,2}(?:on|in|next|this|by|before)\b"
                         r"|[ \t]{0,2}(?:[,;!?\"”]|\.(?!\d)|$))", _F | re.MULTILINE)
 # an age in parentheses after a date of birth: "DOB 04/09/1911 (93)"
 _AGE_AFTER_DOB = re.compile(r"\b(?:dob|d\.o\.b\.?|born|b\.)[ \t:]{0,3}[0-9A-Za-z,/.\- ]{4,20}?(?:1[89]\d\d|20\d\d)[ \t]{0,2}"
