@@ -206,6 +206,31 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # 0.988 / 0.970, w233 0.899 / 0.921, w234 0.958 / 0.852, w235 0.981 / 0.939, w236 0.956 / 0.903,
     # w237 0.982 / 0.971, w238 0.971 / 0.970, w239 0.975 / 0.958)
     ([f"w{k}_setA.jsonl" for k in range(232, 240)], 0.95, 0.93),
+    # written at the start of the twenty-second session as training data (ALL CAPS Southwest and Mountain West trauma
+    # and neuro ICUs, lower-case CCU and Appalachian nights, numeric respiratory and CSRU notes, Gulf Coast burns,
+    # Central Valley SICU), measured once, blind, at 41ce809: 0.925 / 0.907 (w240 0.840 / 0.931, w241 0.973 / 0.768,
+    # w242 0.993 / 0.918, w243 0.948 / 0.903, w244 0.982 / 0.904, w245 0.892 / 0.923, w246 0.964 / 0.911,
+    # w247 0.995 / 0.889); then tuned and trained on (1.000 / 0.931 after)
+    ([f"w{k}_setA.jsonl" for k in range(240, 248)], 0.98, 0.90),
+    # held out from the rules and from the PHI tagger's training data: written at the start of the twenty-second
+    # session (ALL CAPS Great Plains trauma, lower-case Southeast MICU/CCU, Northeast respiratory notes, Pacific coast
+    # SICU, Boston end-of-life family meetings, Texas neuro ICU dates, Midwest burns, Mid-Atlantic event notes) and
+    # measured after its second round (rules and tagger 0.964 / 0.914) and after its last code change: rules alone
+    # 0.919 / 0.938, rules and tagger 0.968 / 0.916 (w248 0.945 / 0.820, w249 0.916 / 0.916, w250 0.977 / 0.880,
+    # w251 0.979 / 0.952, w252 0.988 / 0.930, w253 0.932 / 0.927, w254 0.985 / 0.947, w255 0.975 / 0.935)
+    ([f"w{k}_setA.jsonl" for k in range(248, 256)], 0.95, 0.89),
+    # written in the twenty-second session after its first round, as training data (ALL CAPS Panhandle trauma,
+    # lower-case Pennsylvania nights, Alaska, Florida neuro ICU, PHI-sparse Boston MICU, Mid-South social work,
+    # Southwest burns, lower-case respiratory notes), measured once, blind, after that round: 0.960 / 0.897 (w256
+    # 0.947 / 0.867, w257 0.974 / 0.897, w258 0.941 / 0.863, w259 0.974 / 0.920, w260 0.994 / 0.811, w261 0.972 / 0.950,
+    # w262 0.945 / 0.889, w263 0.965 / 0.804); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(256, 264)], 0.98, 0.89),
+    # written in the twenty-second session after its second round, as training data (ALL CAPS Plains farm trauma and
+    # northern Plains nights, lower-case Deep South MICU and Appalachian CCU, Southwest and Great Lakes neuro ICU
+    # dates, ALL CAPS Midwest respiratory notes, Southeast trauma), measured once, blind, after that round:
+    # 0.959 / 0.898 (w264 0.967 / 0.840, w265 0.925 / 0.828, w266 0.928 / 0.935, w267 0.947 / 0.893,
+    # w268 0.956 / 0.945, w269 0.969 / 0.934, w270 0.985 / 0.936, w271 0.972 / 0.925); then tuned and trained on
+    ([f"w{k}_setA.jsonl" for k in range(264, 272)], 0.98, 0.89),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -375,6 +400,15 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "MS GOOD, MAE. MS BETTER TODAY. ms clear, follows commands.",
     "goal SpO2 88-92%, ABG 7.32/48/88. PEEP 5/5, SBT on 5/0 x 30 min. GA 36 1/7 wks. pain 4/10.",
     "pt will need ct. pt rose from chair, pt mark site before line. pt pat dry after bath.",
+    # misspellings, words glued by a missing space, clinics named by what they treat, ordinary words before a hospital
+    "tolerated well,will continue to mobilise.pt originally transfered from the floor,recieved 2u prbc.",
+    "discussed icd with pt and wife,plan once neuro status clearer. teaching w/ wife:heart failure zone tool.",
+    "diuresis goes well.net neg 1.8l today.cr stable. label fixed.trop 0.8",
+    "up 12lbs since last clinic visit. staying in hotel near hospital. f/u in hf clinic.",
+    # the day of a course, train-of-four, pressure support over PEEP, a pain score after another; palliative care
+    "ID: CIPRO D#4/7. TRAIN OF 4: 2/4. on cpap/ps 8/5. PAIN 4/10 AFTER DILAUDID - 4/10 FROM 9/10.",
+    "if no improvement pall care to discuss comfort. 44m w/ duchenne md, leak at wye connector.",
+    "PT HAS DNR ORDER. MD DNR FORM SIGNED. EYES OPEN TO VOICE, RED EYES, PRETTY TIRED, BRAVE FACE.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -720,6 +754,24 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("Trapped ~1 hr, Hancock Co FD extrication.", "Hancock Co FD"),
     ("ATV rollover on a job road in Breathitt Co, found by cousin", "Breathitt Co"),
     ("ROLLOVER ON I-24 EB AT MM 152 ~0340", "I-24 EB AT MM 152"),
+    ("34M S/P ROLLOVER US 550 MM 112, UNRESTRAINED", "US 550 MM 112"),
+    ("SEDAN VS SEMI ON ICY I-84 EB MP 182. RESTRAINED", "I-84 EB MP 182"),
+    ("DRIVER IN ROLLOVER HWY 491 N OF TOWN. OB AT BS", "HWY 491"),
+    ("MOTORCYCLE VS DEER, NM 4 NEAR JEMEZ SPRINGS. HELMETED", "NM 4"),
+    ("PASSENGER IN ROLLOVER BIA ROUTE 15, 4 OCCUPANTS", "BIA ROUTE 15"),
+    ("PT BROUGHT BY NAVAJO NATION POLICE TO OUTSIDE ED", "NAVAJO NATION POLICE"),
+    ("IDAHO STATE POLICE TROOPER CALLED FOR CONDITION", "IDAHO STATE POLICE"),
+    ("NO HELMET. UTAH COUNTY SAR HOIST EXTRACTION", "UTAH COUNTY SAR"),
+    ("TICU NOC 1900-0700 PT TOMASITA SANDOVAL 58F. HIT BY PICKUP", "TOMASITA SANDOVAL"),
+    ("RN 0200 MANUELITO, 52M, WELDER", "MANUELITO"),
+    ("correct label mrn 00748213.trop 0.8 from 1.2", "00748213"),
+    ("ROLLED ON US 87 BETWEEN DALHART AND TEXLINE", "US 87"),
+    ("MOTHER LORRAINE BRAVE HEART PHONE 605-555-0190.", "LORRAINE BRAVE HEART"),
+    ("MOTHER JUDY PRETTY WEASEL ON THE WAY FROM LODGE GRASS", "JUDY PRETTY WEASEL"),
+    ("car left the road, per SC Highway Patrol trooper", "SC Highway Patrol"),
+    ("AZ DPS on scene. TBI (SDH R 7mm)", "AZ DPS"),
+    ("SCDNR officer took a statement for the boating report", "SCDNR"),
+    ("MVC ON I-10 E NEAR MM 28, VEHICLE FIRE", "I-10 E NEAR MM 28"),
     ("TRANSFERRED BY SKYHAWK 3, ARRIVED 1650.", "SKYHAWK 3"),
     ("ARRIVED 0140 BY COASTAL AIR 1.", "COASTAL AIR 1"),
     ("PT LEFT VIA LIFELINE AMBULANCE 1200 W/ CHART", "LIFELINE AMBULANCE"),

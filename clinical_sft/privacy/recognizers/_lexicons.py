@@ -113,6 +113,7 @@ class Lexicons:
     facilities_ctx: set[str] = field(default_factory=set)  # one-word short names that are also words
     name_class: dict[str, int] = field(default_factory=dict)
     freq: dict[str, float] = field(default_factory=dict)
+    _typos: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def zipf(self, word: str) -> float:
         """wordfreq Zipf frequency of an upper-cased ``word`` in English (0 when unknown)."""
@@ -124,7 +125,22 @@ class Lexicons:
         return word in self.common or word in self.clinical
 
     def _known(self, word: str) -> bool:
-        return self.is_safe(word) or self.zipf(word) >= 3.5 or (word in self.english and word not in self.name_class)
+        return self.is_safe(word) or self.zipf(word) >= 3.5 or (word in self.english and word not in self.name_class) \
+            or self.is_typo(word)
+
+    def is_typo(self, word: str) -> bool:
+        """An unknown word of six letters or more one slip (a dropped or swapped letter) from a
+        frequent English word (``TRANSFERED``, ``RECIEVED``, ``MOBILZE``): a misspelling, not a name or a place. Words
+        of the name and place lists, and slips of a name or a place (``CHICGO``), are never typos."""
+        hit = self._typos.get(word)
+        if hit is None:
+            hit = len(word) >= 6 and word.isalpha() and word.isascii() and word not in self.name_class \
+                and word not in self.cities and word not in self.minor_places and word not in self.postal_places \
+                and word not in self.countries and self.zipf(word) < 3.0 and any(
+                    self.zipf(c) >= 4.0 and c not in self.name_class and c not in self.cities
+                    and c not in self.countries for c in _one_slip(word))
+            self._typos[word] = hit
+        return hit
 
     def is_known_word(self, word: str) -> bool:
         """Safe, frequent enough in English (wordfreq Zipf >= 3.5) or a dictionary word that is no name
@@ -174,6 +190,16 @@ _MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "O
                    "EPAM", "AZEPAM", "OXACIN", "TEROL", "SONIDE", "OPRIL", "ASONE", "OLONE",
                    # derived nouns of procedures and states ("INTUBATION", "SEDATION", "OCCLUSION")
                    "ATION", "ATIONS", "ITION", "UTION", "ECTION", "ESSION", "USION", "ULATION", "ESIS", "YSIS")
+
+
+def _one_slip(word: str) -> set[str]:
+    """Words ``word`` may be a slip of: one letter left out of them, or two neighbours swapped (not an extra letter
+    in ``word``: "KMURPHY", "AIRMED" and "CLINICA" are no slips of MURPHY, AIRED and CLINIC)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    out |= {word[:i] + c + word[i:] for i in range(len(word)) for c in letters}  # not at the end: "CLINICA"
+    out.discard(word)
+    return out
 
 
 def medical_shape(base: str) -> bool:

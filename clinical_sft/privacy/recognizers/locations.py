@@ -578,10 +578,26 @@ def find_places(text: str) -> list[Hit]:
     for m in _COUNTY_BODY.finditer(text):
         s0 = m.start(1)
         first = m.group(1).split()[0]
-        if first.upper() in _STOP or first.upper() in _NOT_FACILITY:
-            s0 += len(first) + 1  # "PER GRAINGER CO SHERIFF": the county is the next word
+        if first.upper() in _STOP or first.upper() in _NOT_FACILITY or (
+                " " in m.group(1) and lex.is_known_word(first.upper()) and lex.klass(first.upper()) == NOT_NAME
+                and first.upper() not in lex.cities):
+            s0 += len(first) + 1  # "PER GRAINGER CO SHERIFF", "EMPLOYER OTERO COUNTY ROAD DEPT": the county is next
         if s0 < m.start(2):
             hits.append((s0, m.end(), "LOCATION", 0.65))
+    for m in _STATE_AGENCY.finditer(text):
+        words = m.group(1).split()
+        s0 = m.start(1)
+        while words and words[0].upper() not in STATE_ABBR and (
+                words[0].upper() in _STOP or words[0].upper() in _NOT_FACILITY
+                or (words[0].upper() in lex.clinical and len(words[0]) <= 3)):
+            s0 += len(words.pop(0)) + 1  # "BY IDAHO STATE POLICE": the state is the next word
+        if words:
+            hits.append((s0, m.end(), "LOCATION", 0.65))
+    # a state's agency by its initials: "Georgia DNR officer", "per AZ DPS", "SCDNR on scene", "KANSAS DCF notified"
+    for m in _STATE_INITIALS.finditer(text):
+        if m.group("abbr") or fold(m.group("state")).upper() in STATES or (
+                m.group("state") in STATE_ABBR and m.group("state") not in lex.clinical):  # not "MD DNR FORM"
+            hits.append((m.start(), m.end(), "LOCATION", 0.6))
     # "in Breathitt Co", "(Duplin Co)": a county by its short form after a place preposition
     for m in _COUNTY_SHORT.finditer(text):
         if m.group(1).upper() not in _STOP and m.group(1).upper() not in lex.clinical:
@@ -742,7 +758,17 @@ _COUNTY_BODY = re.compile(
     r"\b((?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+))?)[ \t](Co\.?|County|Parish)[ \t]"
     r"(?:Sheriff(?:'?s)?(?:[ \t](?:Office|Dept\.?|Department))?|SO\b|VFD|FD|Fire(?:[ \t](?:Dept\.?|Department|Marshal|"
     r"Rescue))?|EMS|(?:Tech(?:nical)?[ \t])?Rescue|Jail|Detention(?:[ \t]Center)?|Schools|Fairgrounds|Coroner|"
-    r"Medical[ \t]Examiner|DSS|DCFS|DCS|CPS|Animal[ \t]Control)\b", re.IGNORECASE)
+    r"Medical[ \t]Examiner|DSS|DCFS|DCS|CPS|Animal[ \t]Control|SAR|Search[ \t](?:and|&)[ \t]Rescue|Road[ \t]Dept\.?)\b",
+    re.IGNORECASE)
+_STATE_INITIALS = re.compile(
+    r"\b(?:(?P<state>(?-i:[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?|[A-Z]{4,}(?:[ \t][A-Z]{4,})?|[A-Z]{2}))[ \t]"
+    r"(?-i:DNR|DPS|DCF|DCFS|DHS|DOT|FWC|DFPS|DHHS)"
+    r"|(?P<abbr>(?-i:" + "|".join(sorted(STATE_ABBR)) + r")(?-i:DNR|DPS|DOT|DCF|DHS)))\b")
+# a state's, a tribe's or a nation's police: "IDAHO STATE POLICE", "Wyoming Highway Patrol", "NAVAJO NATION POLICE",
+# "HOPI TRIBAL POLICE" (the first words name the state or the people)
+_STATE_AGENCY = re.compile(
+    r"\b((?-i:[A-Z][A-Za-z'\-]+)(?:[ \t](?-i:[A-Z][A-Za-z'\-]+))?)[ \t]((?:State|Highway|Tribal|Nation)[ \t]"
+    r"(?:Police|Patrol|Troopers?|Rangers?)|Highway[ \t]Patrol)\b", re.IGNORECASE)
 _RESIDENT_OF = frozenset("SURGICAL MEDICAL PEDS PEDIATRIC ANESTHESIA SURGERY MEDICINE ORTHO NEURO NEUROSURGERY IM ER ED "
                           "ICU EM FM PGY CHIEF JUNIOR SENIOR GEN GENERAL PSYCH OB GYN OBGYN URO ENT CT GI NSGY NSURG SURG "
                           "MED RAD IR NEUROSURG CARDS CARDIO".split())
@@ -1342,10 +1368,18 @@ def find_addresses(text: str) -> list[Hit]:
         on = (mt.group("on") or "").strip().upper()
         if re.match(r"\.\d", text[mt.end("road"):mt.end("road") + 2]):
             continue
+        if not on:
+            before = re.findall(r"[A-Za-z\-]+", text[max(0, mt.start("road") - 16):mt.start("road")])[-1:]
+            if before and before[0].upper() in _CRASH_BEFORE and not text[mt.start("road") - 1:mt.start("road")] == "\n":
+                on = "ON"  # "ROLLOVER HWY 491 N OF SHIPROCK", "SEDAN VS SEMI ON ICY I-84 EB"
         if on not in ("ON", "OFF", "ALONG", "ONTO", "DOWN", "UP", "VIA"):
-            if prefix in STATE_ABBR and "-" in mt.group("road") and mt.group("pre").isupper() \
-                    and (mt.group("dir") or re.match(r"[ \t](?-i:[NSEW])\b", text[mt.end():mt.end() + 3])):
-                hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))  # "head-on collision AL-69 S near Moundville"
+            if (prefix in STATE_ABBR or prefix in _HIGHWAY_PREFIX) and mt.group("pre").isupper() and (
+                    ("-" in mt.group("road")
+                     and (mt.group("dir") or re.match(r"[ \t](?-i:[NSEW])\b", text[mt.end():mt.end() + 3])))
+                    or ((pa := _PLACE_AFTER_ROAD.match(text, mt.end())) is not None
+                        and not lex.is_known_word(re.findall(r"[A-Za-z]+", text[pa.end() - 2:pa.end() + 30])[0].upper()))):
+                # "head-on collision AL-69 S near Moundville", "MVC VS COW NM 117 NEAR CUBA", "NM 4 N OF JEMEZ"
+                hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
             continue
         plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road")) \
             or re.search(r"\d[ \t][NSEW]$", mt.group("road")) is not None  # a grid road: "ON CR 1800 E"
@@ -1512,7 +1546,7 @@ _ADDRESS_CUE = re.compile(r"(?:\b(?:lives|living|resides|residing|home|address|a
 _DIR_ABBR_BEFORE = re.compile(r"(?<![\w.])(?:so|no|e|w|n|s)\.[ \t]?$|(?<![\w.])(?:so|no)[ \t]$", re.IGNORECASE)
 _BEAT_RUN = re.compile(r"\d+[ \t\-]{0,2}beats?[ \t]{1,2}run\b", re.IGNORECASE)
 _ROAD_PREFIX = frozenset("I IH ROUTE RTE HWY HIGHWAY".split())
-_ROAD_AFTER = re.compile(r"[ \t]*(?:[,;)]|\.(?!\d)|$|[ \t](?:in|near|outside|at|by|north|south|east|west|[NSEW])\b)",
+_ROAD_AFTER = re.compile(r"[ \t]*(?:[,;)]|\.(?!\d)|$|[ \t](?:in|near|outside|at|by|between|north|south|east|west|[NSEW])\b)",
                          re.IGNORECASE | re.MULTILINE)
 _NAMED_ROAD = re.compile(
     r"\b(?:on|off|under|near|along|onto|from)[ \t]{1,2}(?:the[ \t]{1,2})?"
@@ -1528,11 +1562,19 @@ _NAMED_ROAD_LOWER = re.compile(
     r"bridge|tunnel|drive|ave|avenue|blvd|boulevard|hwy|highway))\b(?:[ \t](?:nb|sb|eb|wb)\b)?")
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
-    r"(?P<on>\b(?:on|along|off|of|onto|from|down|up|via)[ \t]{1,2})?\b(?P<road>(?:(?:state|county)[ \t])?"
+    r"(?P<on>\b(?:on|along|off|of|onto|from|down|up|via)[ \t]{1,2})?\b(?P<road>(?:(?:state|county|bia|forest)[ \t])?"
     r"(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])(?:\d{1,3}[A-Z]?(?:/\d{1,3})?|\d{3,4}[ \t](?-i:[NSEW]))\b)"
-    r"(?:[ \t](?P<dir>(?-i:NB|SB|EB|WB|[NSEW]B|N/B|S/B|E/B|W/B)|northbound|southbound|eastbound|westbound)\b)?"
-    r"(?P<mile>[ \t]{1,2}(?:at|near|nr|by|@)[ \t]{1,2}(?:mm|mile[ \t]marker|mile|exit)[ \t]?#?\d{1,3}[A-Z]?\b)?",
+    r"(?:[ \t](?P<dir>(?-i:NB|SB|EB|WB|[NSEW]B|N/B|S/B|E/B|W/B)|northbound|southbound|eastbound|westbound|"
+    r"(?-i:[NSEW])(?=[ \t]{1,2}(?:at|near|nr|by|@|mm|mp|mile|exit)\b))\b)?"
+    r"(?P<mile>(?:[ \t]{1,2}(?:at|near|nr|by|@))?[ \t]{1,2}(?:mm|mp|mile[ \t]marker|mile[ \t]post|mile|exit)[ \t]?#?"
+    r"\d{1,3}[A-Z]?\b)?",
     re.IGNORECASE)
+# a place named right after a road: "NM 4 NEAR JEMEZ SPRINGS", "US 60 W OF GLOBE" (not "CO 2 30", "MS 4 MG")
+_PLACE_AFTER_ROAD = re.compile(r"[ \t]{1,2}(?:NEAR|NR|OUTSIDE|BETWEEN|(?:[NSEW]|NORTH|SOUTH|EAST|WEST)[ \t]OF)[ \t]{1,2}"
+                               r"(?-i:[A-Z][A-Za-z])", re.IGNORECASE)
+# what happened on a road named right after it, without ON: "ROLLOVER US 550 N OF CUBA", "JACKKNIFE I-10 NEAR WILLCOX"
+_CRASH_BEFORE = frozenset("ROLLOVER ROLLED COLLISION CRASH CRASHED MVC MVA JACKKNIFE JACKKNIFED WRECK WRECKED STRUCK "
+                          "EXTRICATION PILEUP PILE-UP ICY".split())
 _PO_BOX = re.compile(r"\bP\.?[ \t]?O\.?[ \t]{0,2}BOX[ \t]{0,2}#?\d{1,6}\b|"
                      r"\b(?:HC|RR|R\.R\.|RURAL ROUTE|STAR ROUTE|HCR)[ \t]{0,2}\d{1,4},?[ \t]{1,2}BOX[ \t]{0,2}#?\d{1,6}\b",
                      re.IGNORECASE)
@@ -1597,6 +1639,9 @@ def find_facilities(text: str) -> list[Hit]:
             if tj.kind != "w":
                 break
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
+            if not weak and j == i - 1 and (u in _SPECIALTY_MODIFIERS or u in _CLINIC_KINDS or (
+                    tj.is_lower and lex.klass(u) == AMBIGUOUS and lex.zipf(u) >= 5.0 and u not in lex.cities)):
+                break  # "since last clinic visit", "hotel near hospital", "f/u in hf clinic": no facility's name
             if u in _TITLE_STOP or u in ("VIA", "PER") or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
                 break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
             if sc.mixed_case and u.endswith(("ED", "ING")) and len(u) > 5 and lex.klass(u) == NOT_NAME \
@@ -2086,6 +2131,9 @@ def _care_before(sc: Scan, i: int) -> bool:
     return False
 
 
+# kinds of clinic named by what they treat ("gi clinic", "ANTICOAG CLINIC")
+_CLINIC_KINDS = frozenset("GI ID TB HIV DM CF ENT ANTICOAG ANTICOAGULATION COUMADIN WARFARIN LIPID DEVICE PACER PACEMAKER "
+                          "LVAD VAD WOUND PAIN DIABETES".split())
 _SPECIALTY_MODIFIERS = frozenset("INTERVENTIONAL PEDIATRIC PAEDIATRIC GENERAL ADULT STRUCTURAL PREVENTIVE NONINVASIVE "
                                   "NON-INVASIVE INVASIVE NUCLEAR CONSULT CONSULTING ELECTROPHYSIOLOGY EP HF CHF "
                                   "TRANSPLANT IMAGING CARDIAC VASCULAR CARDIOVASCULAR ONCOLOGY".split())

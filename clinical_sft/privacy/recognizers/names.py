@@ -123,6 +123,9 @@ _IRREGULAR_PAST = frozenset("BROUGHT GIVEN MADE HELD KEPT LEFT FOUND TOLD SENT S
                             "SLEPT BEGAN DRANK RAN STOOD UNDERSTOOD WOKE CHOSE FORGOT GOT WORE ATE FELL RODE DRIVEN "
                             "WRITTEN SPOKEN BROKE STOLE THREW GREW KNEW FLEW SHOWN PAID HEARD LOST FED BLED".split())
 _CTX_SKIP = ".,:;(-'\"/"
+# a person's name right before an age and sex: "PT TOMASITA SANDOVAL 91F", "RN 0200 MANUELITO, 52M", "Ana Ruiz 67 yo"
+_NAME_AGE_SEX = re.compile(r"(?<![\w/\-])((?:[A-Za-z][A-Za-z'\-]+[ \t]){0,3}[A-Za-z][A-Za-z'\-]+),?[ \t]{1,2}"
+                           r"(?:[1-9]\d?|1[01]\d)[ \t]?(?:YO|Y/O|YOM|YOF|M|F|yo|y/o)\b(?![/\-])")
 # words before a nickname in quotes ("GOES BY "STASH"", "ALIAS "PAT"")
 _NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".split())
 # verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
@@ -263,6 +266,9 @@ def find_names(text: str) -> list[Hit]:
                 freq_ok = strong or k == PURE or lex.zipf(base) < (5.5 if pu in RELATIVES else 4.5)
                 if strict and k != PURE and base not in lex.first and lex.zipf(base) >= 4.0:
                     freq_ok = False  # "RE: FILTER", "FELLOW, MANUAL PRESSURE": a frequent word after a weak context
+                if pu in RELATIVES and k != PURE and base not in lex.first and lex.zipf(base) >= 4.0 \
+                        and any(toks[q].text in ",:;" for q in range(p + 1, i)):
+                    freq_ok = False  # "pt and wife,plan once neuro status clearer", "wife:heart failure teaching"
                 if pu in ("PT", "PATIENT"):  # "PT ALERT": only a lexicon name, or a capitalised word in prose
                     freq_ok = k == PURE or (sc.mixed_case and t.is_title)
                 relative = pu in RELATIVES and pu not in _WEAK_RELATIVES
@@ -959,6 +965,16 @@ def find_names(text: str) -> list[Hit]:
         if u in lex.first and u not in lex.clinical and u not in _NOT_A_NAME and u not in RELATIVES \
                 and fold(m.group(2)).upper() in RELATIVES and (not sc.mixed_case or m.group(1)[:1].isupper()):
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "Family (Ty, son)", "AL, THE PT'S CO-WORKER, CALLED"
+    for m in _NAME_AGE_SEX.finditer(text):
+        pieces = list(re.finditer(r"[^ \t,]+", m.group(1)))
+        while pieces and (lex.is_known_word(fold(pieces[0].group()).upper()) or fold(pieces[0].group()).upper() in _NOT_A_NAME
+                         or fold(pieces[0].group()).upper() in lex.clinical):
+            pieces.pop(0)  # "PT TOMASITA SANDOVAL 91F", "SUMMARY CRUZ 49M": the words before the name
+        ups = [fold(pc.group()).upper() for pc in pieces]
+        if pieces and all(pc.group()[:1].isupper() for pc in pieces) and all(
+                u not in lex.clinical and u not in _NOT_A_NAME and (lex.klass(u) != NOT_NAME or _rare_unknown(lex, u))
+                for u in ups) and any(lex.klass(u) != NOT_NAME or len(u) >= 5 for u in ups):
+            hits.append((m.start(1) + pieces[0].start(), m.end(1), "NAME", 0.7))  # "MANUELITO, 52M", "Ana Ruiz 67F"
     for m in _CHILDREN_AGES.finditer(text):
         for kid in re.finditer(r"([A-Za-z][A-Za-z'\-]{1,15})[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}\b", m.group(1)):
             u = fold(kid.group(1)).upper()
@@ -1121,9 +1137,10 @@ _DESCRIPTIVE_SURNAME = frozenset(
     "LITTLE RED BLACK PLENTY MANY HOLY SHIELD ROAD HORN HORNS BUFFALO CHASER CHASES FOOL BONNET WOMAN CHIEF ARROW "
     "ARROWS LANCE KNIFE SPOTTED TAIL STAR STARS COMES LAST GOOD FAST HIGH NOT AFRAID WHIRLWIND SHOOTS TALL TREE "
     "STONE RABBIT FOX OWL DOG COYOTE CRANE GOES AHEAD MEDICINE SITTING HOLLOW BLUE GREY GRAY BROKEN LEGGINS CHARGER "
-    "SHOT MOCCASIN SWIFT WALKING HOOP ROCK SKY WOUNDED WHISTLE SUN MOON".split())
+    "SHOT MOCCASIN SWIFT WALKING HOOP ROCK SKY WOUNDED WHISTLE SUN MOON BRAVE HEART EYES WEASEL BOY FIGHTER "
+    "LEADING PRETTY AMERICAN ROBE PLUME HAND TURTLE OTTER MAGPIE BEAVER WARRIOR".split())
 _SURNAME_MODIFIERS = frozenset("TWO THREE FOUR NOT MANY LITTLE LONG HIGH LAST GOOD FAST TALL COMES GOES PLENTY "
-                                "SHOOTS CHASES KILLS".split())
+                                "SHOOTS CHASES KILLS BRAVE PRETTY LEADING AMERICAN".split())
 _NEXT_WORD = re.compile(r"[ \t]{1,2}([A-Za-z]+)\b")
 
 

@@ -141,7 +141,8 @@ _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 def _vent_ratio(text: str, start: int, a: int, b: int) -> bool:
     """Whether ``a/b`` starting at ``start`` is pressure support over PEEP: "SBT 30 MIN ON 10/5"."""
-    return a >= b and b in (0, 5, 8, 10) and any(w in _VENT_WORDS for w in _prev_words(text, start, 6))
+    return a >= b and b in (0, 5, 8, 10) and any(
+        part in _VENT_WORDS for w in _prev_words(text, start, 6) for part in w.split("/"))  # also "on cpap/ps 8/5"
 
 
 def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[str], nxt: str) -> bool:
@@ -152,6 +153,10 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
         wide = _prev_words(text, start, 6)
         if "PAIN" in wide or (prev and prev[-1] in _PAIN_WORDS) or nxt == "PAIN":
             return True  # "PAIN 7/10 ... NOW 3/10"
+    if sep == "/" and a <= b <= 21 and re.search(r"\b(?:D|DAY)[ \t]?#[ \t]?$" if b not in (5, 7, 10) else r"\b(?:D|DAY)[ \t]?#?[ \t]?$",
+                                               text[max(0, start - 5):start],
+                                               re.IGNORECASE):
+        return True  # "CIPRO D#4/7", "abx day 3/14": the day of a course
     if sep == "/" and b == 5 and a <= 5 and any(w in ("STRENGTH", "MOTOR", "MS", "POWER") for w in
                                                _prev_words(text, start, 6)):
         return True  # "STRENGTH 4/5 BIL UE, 5/5 LE"
@@ -309,9 +314,13 @@ def find_dates(text: str) -> list[Hit]:
             if sep == "-" and not (1 <= a <= 12 and 1 <= b <= 31):
                 continue
             padded = m.group(1).startswith("0") or m.group(3).startswith("0")  # "05/10" is written as a date
-            if sep == "/" and b == 10 and a <= 10 and not padded \
-                    and _PAIN_NEAR.intersection(_prev_words(text, m.start(), 6)):
-                continue  # a pain score even after a date word: "CP 2/10, DOWN FROM 8/10", "PAIN AT CT SITE 6/10"
+            if sep == "/" and b == 10 and a <= 10 and not padded and (
+                    _PAIN_NEAR.intersection(_prev_words(text, m.start(), 6))
+                    or re.search(r"(?<![\d/])\d{1,2}/10\b", text[max(0, m.start() - 30):m.start()])):
+                continue  # a pain score even after a date word: "CP 2/10, DOWN FROM 8/10", "4/10 FROM 9/10"
+            if sep == "/" and b == 4 and a <= 4 and not padded and any(
+                    w in ("TOF", "TRAIN", "TWITCHES") for w in _prev_words(text, m.start(), 4)):
+                continue  # "TRAIN OF 4: 2/4", "TOF 1/4"
             if not ctx and (_not_date_ratio(text, m.start(), a, sep, b, prev, nxt) or (not padded and (
                     (_score_shape(a, sep, b) and not (
                         sep == "/" and prev == ["LAST", "DOSE"] and 1 <= a <= 12 and 1 <= b <= 31))  # "(LAST DOSE 3/4)"
@@ -515,6 +524,8 @@ def find_ages(text: str) -> list[Hit]:
 _EMAIL = re.compile(r"\b[\w.+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,6}\b")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"']{2,300}|\b[a-z0-9\-]{2,63}\.(?:com|org|net|edu|gov|io|info|"
                   r"biz|us|uk|ca|de|fr|health|med)(?:/[^\s<>\"']{0,200})?\b", _F)
+# top-level domains that are words or abbreviations of clinical prose as well
+_WORD_TLDS = frozenset("net us med health info ca de fr uk".split())
 _IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")
 _IPV6 = re.compile(r"\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b", _F)
 _SSN = re.compile(r"(?<![\d\-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d\-])")
@@ -559,6 +570,10 @@ def find_contacts(text: str) -> list[Hit]:
             e -= 1
         if "@" in text[max(0, s - 1):s]:
             continue
+        label, _, tld = text[s:e].rpartition(".")
+        if "/" not in text[s:e] and "." not in label and tld.lower() in _WORD_TLDS \
+                and get_lexicons().zipf(label.upper()) >= 3.5:
+            continue  # "diuresis goes well.net neg 1.8l", "told us.med rec done": two words without a space
         hits.append((s, e, "URL", 0.85))
     for m in _IPV4.finditer(text):
         hits.append((m.start(), m.end(), "IP_ADDRESS", 0.9))
@@ -667,7 +682,9 @@ def find_ids(text: str) -> list[Hit]:
         if "#" not in m.group() and m.group().split()[0].upper() in _WEAK_ID_WORDS and re.fullmatch(
                 r"(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)-(?:(?:[01]?\d|2[0-3])(?:[0-5]\d)?)", val):
             continue  # "VISIT 1300-1600", "SHIFT REPORT 19-07": hours, not a number
-        hits.append((s1, m.end(1), "ID", 0.85))
+        glued = re.match(r"[\d\-]{3,}\.(?=[A-Za-z]{2})", val)
+        e1 = s1 + glued.end() - 1 if glued else m.end(1)  # "mrn 00748213.trop 0.8": the next sentence, glued on
+        hits.append((s1, e1, "ID", 0.85))
     for m in _INTERPRETER_NUMBER.finditer(text):
         hits.append((m.start(1), m.end(1), "ID", 0.6))  # "via Vietnamese interpreter (20815)"
     for m in _HASH_CODE.finditer(text):
