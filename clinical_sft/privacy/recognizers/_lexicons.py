@@ -21,6 +21,7 @@ import importlib
 import logging
 import math
 import pkgutil
+import string
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -132,14 +133,16 @@ class Lexicons:
         """An unknown word of six letters or more one slip (a dropped or swapped letter) from a
         frequent English word (``TRANSFERED``, ``RECIEVED``, ``MOBILZE``): a misspelling, not a name or a place. Words
         of the name and place lists, and slips of a name or a place (``CHICGO``), are never typos."""
+        if len(word) < 6 or not word.isalpha() or not word.isascii() or word in self.name_class \
+                or word in self.cities or word in self.minor_places or word in self.postal_places \
+                or word in self.countries or self.zipf(word) >= 3.0:
+            return False  # the cheap tests first; only the candidate search below is cached
         hit = self._typos.get(word)
         if hit is None:
-            hit = len(word) >= 6 and word.isalpha() and word.isascii() and word not in self.name_class \
-                and word not in self.cities and word not in self.minor_places and word not in self.postal_places \
-                and word not in self.countries and self.zipf(word) < 3.0 and any(
-                    self.zipf(c) >= 4.0 and c not in self.name_class and c not in self.cities
-                    and c not in self.countries for c in _one_slip(word))
-            self._typos[word] = hit
+            if len(self._typos) >= _TYPO_CACHE_MAX:
+                self._typos.clear()  # bounded memory over a corpus of any size
+            hit = self._typos[word] = any(self.zipf(c) >= 4.0 and c not in self.name_class and c not in self.cities
+                                          and c not in self.countries for c in _one_slip(word))
         return hit
 
     def is_known_word(self, word: str) -> bool:
@@ -192,12 +195,14 @@ _MEDICAL_SUFFIX = ("OLOGY", "OLOGIST", "ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "O
                    "ATION", "ATIONS", "ITION", "UTION", "ECTION", "ESSION", "USION", "ULATION", "ESIS", "YSIS")
 
 
+_TYPO_CACHE_MAX = 100_000
+
+
 def _one_slip(word: str) -> set[str]:
     """Words ``word`` may be a slip of: one letter left out of them, or two neighbours swapped (not an extra letter
     in ``word``: "KMURPHY", "AIRMED" and "CLINICA" are no slips of MURPHY, AIRED and CLINIC)."""
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     out = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
-    out |= {word[:i] + c + word[i:] for i in range(len(word)) for c in letters}  # not at the end: "CLINICA"
+    out |= {word[:i] + c + word[i:] for i in range(len(word)) for c in string.ascii_uppercase}  # not at the end: "CLINICA"
     out.discard(word)
     return out
 

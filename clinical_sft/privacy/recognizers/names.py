@@ -967,10 +967,10 @@ def find_names(text: str) -> list[Hit]:
             hits.append((m.start(1), m.end(1), "NAME", 0.6))  # "Family (Ty, son)", "AL, THE PT'S CO-WORKER, CALLED"
     for m in _NAME_AGE_SEX.finditer(text):
         pieces = list(re.finditer(r"[^ \t,]+", m.group(1)))
-        while pieces and (lex.is_known_word(fold(pieces[0].group()).upper()) or fold(pieces[0].group()).upper() in _NOT_A_NAME
-                         or fold(pieces[0].group()).upper() in lex.clinical):
-            pieces.pop(0)  # "PT TOMASITA SANDOVAL 91F", "SUMMARY CRUZ 49M": the words before the name
         ups = [fold(pc.group()).upper() for pc in pieces]
+        while ups and (lex.is_known_word(ups[0]) or ups[0] in _NOT_A_NAME or ups[0] in lex.clinical):
+            pieces.pop(0)  # "PT TOMASITA SANDOVAL 91F", "SUMMARY CRUZ 49M": the words before the name
+            ups.pop(0)
         if pieces and all(pc.group()[:1].isupper() for pc in pieces) and all(
                 u not in lex.clinical and u not in _NOT_A_NAME and (lex.klass(u) != NOT_NAME or _rare_unknown(lex, u))
                 for u in ups) and any(lex.klass(u) != NOT_NAME or len(u) >= 5 for u in ups):

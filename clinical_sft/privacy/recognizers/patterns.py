@@ -139,6 +139,11 @@ _PAIN_NEAR = frozenset("PAIN CP HA HEADACHE".split())
 _PAIN_WORDS = frozenset("PAIN NOW RATES RATED RATING SCALE SCORE LEVEL".split())
 
 
+# the day of a course before a fraction: "D#4/7", "DAY # 3/14" (and "DAY 3/7" over a course's usual length)
+_COURSE_DAY_HASH = re.compile(r"\b(?:D|DAY)[ \t]?#[ \t]?$", re.IGNORECASE)
+_COURSE_DAY = re.compile(r"\b(?:D|DAY)[ \t]?#?[ \t]?$", re.IGNORECASE)
+
+
 def _vent_ratio(text: str, start: int, a: int, b: int) -> bool:
     """Whether ``a/b`` starting at ``start`` is pressure support over PEEP: "SBT 30 MIN ON 10/5"."""
     return a >= b and b in (0, 5, 8, 10) and any(
@@ -153,10 +158,9 @@ def _not_date_ratio(text: str, start: int, a: int, sep: str, b: int, prev: list[
         wide = _prev_words(text, start, 6)
         if "PAIN" in wide or (prev and prev[-1] in _PAIN_WORDS) or nxt == "PAIN":
             return True  # "PAIN 7/10 ... NOW 3/10"
-    if sep == "/" and a <= b <= 21 and re.search(r"\b(?:D|DAY)[ \t]?#[ \t]?$" if b not in (5, 7, 10) else r"\b(?:D|DAY)[ \t]?#?[ \t]?$",
-                                               text[max(0, start - 5):start],
-                                               re.IGNORECASE):
-        return True  # "CIPRO D#4/7", "abx day 3/14": the day of a course
+    if sep == "/" and a <= b <= 21 and (_COURSE_DAY if b in (5, 7, 10) else _COURSE_DAY_HASH).search(
+            text[max(0, start - 5):start]):
+        return True  # "CIPRO D#4/7", "abx day 3/7": the day of a course
     if sep == "/" and b == 5 and a <= 5 and any(w in ("STRENGTH", "MOTOR", "MS", "POWER") for w in
                                                _prev_words(text, start, 6)):
         return True  # "STRENGTH 4/5 BIL UE, 5/5 LE"
