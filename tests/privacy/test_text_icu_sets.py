@@ -766,6 +766,8 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("RN 0200 MANUELITO, 52M, WELDER", "MANUELITO"),
     ("correct label mrn 00748213.trop 0.8 from 1.2", "00748213"),
     ("ROLLED ON US 87 BETWEEN DALHART AND TEXLINE", "US 87"),
+    ("f/u at Akron Pediatric Clinic next week", "Akron Pediatric Clinic"),
+    ("INR CHECKS AT WESTBROOK ANTICOAG CLINIC", "WESTBROOK ANTICOAG CLINIC"),
     ("MOTHER LORRAINE BRAVE HEART PHONE 605-555-0190.", "LORRAINE BRAVE HEART"),
     ("MOTHER JUDY PRETTY WEASEL ON THE WAY FROM LODGE GRASS", "JUDY PRETTY WEASEL"),
     ("car left the road, per SC Highway Patrol trooper", "SC Highway Patrol"),

@@ -1640,8 +1640,13 @@ def find_facilities(text: str) -> list[Hit]:
                 break
             u = tj.up[:-2] if tj.up.endswith(("'S", "’S")) else tj.up
             if not weak and j == i - 1 and (u in _SPECIALTY_MODIFIERS or u in _CLINIC_KINDS or (
-                    tj.is_lower and lex.klass(u) == AMBIGUOUS and lex.zipf(u) >= 5.0 and u not in lex.cities)):
-                break  # "since last clinic visit", "hotel near hospital", "f/u in hf clinic": no facility's name
+                    tj.is_lower and lex.klass(u) == AMBIGUOUS and lex.zipf(u) >= 5.0 and u not in lex.cities)) \
+                    and not (j >= 1 and toks[j - 1].kind == "w" and toks[j - 1].up not in _STOP
+                             and toks[j - 1].up not in lex.clinical and (
+                                 not lex.is_known_word(toks[j - 1].up) or (sc.mixed_case and toks[j - 1].is_title))):
+                # "since last clinic visit", "hotel near hospital", "f/u in hf clinic": no facility's name (but
+                # "Akron Pediatric Clinic": a town or a name before the kind of clinic)
+                break
             if u in _TITLE_STOP or u in ("VIA", "PER") or (sc.mixed_case and tj.is_lower and u not in ("OF", "THE", "AND")):
                 break  # "IMAM SHEIKH YASIR OF MADINA MASJID", "their nail salon": no facility name
             if sc.mixed_case and u.endswith(("ED", "ING")) and len(u) > 5 and lex.klass(u) == NOT_NAME \
