@@ -231,6 +231,15 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # 0.959 / 0.898 (w264 0.967 / 0.840, w265 0.925 / 0.828, w266 0.928 / 0.935, w267 0.947 / 0.893,
     # w268 0.956 / 0.945, w269 0.969 / 0.934, w270 0.985 / 0.936, w271 0.972 / 0.925); then tuned and trained on
     ([f"w{k}_setA.jsonl" for k in range(264, 272)], 0.98, 0.89),
+    # written at the start of the twenty-third session as training data (lower-case Southeast nights, Texas neuro ICU
+    # with SURNAME, GIVEN headers, ALL CAPS Plains trauma, Boston MICU NPN, Boston CSRU/CCU, Mid-Atlantic MICU,
+    # Pacific Northwest families, Upper Midwest hard negatives), measured once, blind, at 65a05f8: 0.967 / 0.936
+    # (w272 0.957 / 0.909, w273 0.946 / 0.965, w274 0.953 / 0.838, w275 0.995 / 0.991, w276 0.984 / 0.956,
+    # w277 0.966 / 0.972, w278 0.987 / 0.954, w279 1.000 / 0.774); then tuned and trained on (1.000 / 0.955)
+    ([f"w{k}_setA.jsonl" for k in range(272, 280)], 0.98, 0.92),
+    # held out from the rules and the tagger, written at the start of the twenty-third session: 0.974 / 0.948 at its
+    # start commit 65a05f8, 0.978 / 0.946 at its last code change (rules alone 0.926 / 0.954)
+    ([f"w{k}_setA.jsonl" for k in range(280, 288)], 0.96, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
     (["sparse_w4.jsonl"], 0.95, 0.87),
@@ -409,6 +418,11 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "ID: CIPRO D#4/7. TRAIN OF 4: 2/4. on cpap/ps 8/5. PAIN 4/10 AFTER DILAUDID - 4/10 FROM 9/10.",
     "if no improvement pall care to discuss comfort. 44m w/ duchenne md, leak at wye connector.",
     "PT HAS DNR ORDER. MD DNR FORM SIGNED. EYES OPEN TO VOICE, RED EYES, PRETTY TIRED, BRAVE FACE.",
+    # an age and a crash before a road, a decade of values, eponyms before a disease, a shift after a unit
+    "37 YOM ROLLOVER ON GRAVEL AFTER SWERVING. 25 YOM PICKUP LEFT ROAD AND WENT INTO STOCK POND.",
+    "HR 120s, SBP 80s. Fellow paged. SBP 170s. Repeat CT 0300.",
+    "MICU Day.\n36 yo M Ludwig's angina. 59 YO M FOURNIER GANGRENE. C1 JEFFERSON FX. Takotsubo cardiomyopathy.",
+    "PLAN: WEAN INO, EXTUBATE POD 1-2. HR 80s, P 2-3 PVCs/min.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -1087,6 +1101,18 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("sudden worst ha of life + L arm numbness 3/17 at work", "3/17"),
     ("collapsed while playing basketball, coiled 3-15. EVD open @ 10", "3-15"),
     ("L BASAL GANGLIA ICH 22CC, ONSET 3-14 APPROX 1800 WHILE AT WORK", "3-14"),
+    # a patient written SURNAME, GIVEN before an age or a day of stay; gravel, county and state roads; pagers after p
+    ("NEURO ICU NOTE\nJACKSON, LATOYA 34F, HX EPILEPSY", "JACKSON, LATOYA"),
+    ("NEURO ICU BUI, DUC ANH POD 5\nGCS 13.", "BUI, DUC ANH"),
+    ("NEURO ICU 0700-1900 WASHINGTON, D HD 6\nICP 8-14.", "WASHINGTON, D"),
+    ("37 YOM ROLLOVER ON GRAVEL ROAD 760 AFTER SWERVING FOR DEER", "ROAD 760"),
+    ("ROLLOVER ON GRAVEL COUNTY RD 14 2 MI W OF DELPHOS RIDGE", "COUNTY RD 14"),
+    ("AVOIDING ONCOMING COMBINE ON CO RD 22 ON SEPT 30.", "CO RD 22"),
+    ("STRANDED IN DITCH DURING BLIZZARD ON ND-3 ~14 HRS", "ND-3"),
+    ("ROLLED ON RAMP FROM I-70 TO US-183. ENTRAPPED 45 MIN.", "US-183"),
+    ("ROLLED ON RAMP FROM I-70 TO US-183. ENTRAPPED 45 MIN.", "I-70"),
+    ("converted per fellow Dr. Tran (p 3-4410) at 0310", "3-4410"),
+    ("SEIZED AT WORK ON BLANCO RD 9MAR, CONVULSIVE >20 MIN", "9MAR"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

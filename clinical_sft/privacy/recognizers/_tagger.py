@@ -69,6 +69,7 @@ DEFAULT_MIN_PROB = 0.06
 #: A word of the clinical safe-list is added only from this PHI probability (the rules' safe words stay safe
 #: unless the context is clear).
 CLINICAL_MIN_PROB = 0.5
+_BAND_4_5 = 3  # the length band of words of four or five letters in _word_info
 #: Units of the hidden layer of the shipped tagger (``train_tagger(hidden=...)``; 0 trains the linear model alone).
 DEFAULT_HIDDEN = 16
 
@@ -413,12 +414,15 @@ class PhiTagger:
         if x is None or rule is None:
             return [[] for _ in min_probs]
         # tokens no rule covers that reach the lowest threshold; a word of the clinical safe-list (ED, HOSPICE, NH)
-        # needs a surer score
+        # or one of the most frequent English words of four or five letters (WILL, WITH, FROM: Zipf 6 and over)
+        # needs a surer score (the short ones, OF, AND, THE, join the words of a name or a date: "ED AND JUNE
+        # KASPAR", "THE 21ST")
         cand = np.flatnonzero((p_phi >= min(min_probs, default=1.0)) & (rule == 0))
         cand = cand[[not (_counted_place(text, toks, i) or _in_ratio(text, toks, i)) for i in cand.tolist()]] \
             if cand.size else cand
-        floor = np.array([CLINICAL_MIN_PROB if _word_info(text[toks[i][0]:toks[i][1]])[2] >> 5 & 1 else 0.0
-                          for i in cand.tolist()])
+        infos = [_word_info(text[toks[i][0]:toks[i][1]]) for i in cand.tolist()]
+        floor = np.array([CLINICAL_MIN_PROB if info[2] >> 5 & 1 or (info[3] >= 6 and info[1] % 8 == _BAND_4_5)
+                          else 0.0 for info in infos])
         cls = np.zeros(len(toks), dtype=np.int64)
         if cand.size:
             scores = logits[cand, 1:] if logits is not None else self.weights[1:, x[cand]].sum(axis=2).T + self.bias[1:]

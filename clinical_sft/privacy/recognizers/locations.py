@@ -57,6 +57,8 @@ STREET_SUFFIX = frozenset(
 # suffixes that are ordinary words too ("3 MORE RUNS", "2 BEDSIDE COURT"): the street words must look like a name
 _WEAK_SUFFIX = frozenset("WAY PLACE PL COURT CT CIRCLE CIR SQUARE SQ TRAIL TRL ROUTE RTE PLAZA GROVE ROW WALK PATH "
                          "LOOP RUN XING CROSSING POINT HEIGHTS HTS DRIVE DR".split())
+# words never inside a street's name between the house number and the suffix
+_NOT_IN_STREET = frozenset("ON IN AT TO FROM FOR WITH BY VS WHILE AFTER WHEN YO YOM YOF YR YRS YEAR YEARS".split())
 UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO # SPC SPACE LOT TRLR".split())
 # heads of organisations that identify (weak heads: a name must come before them)
 _ORG_HEADS = (
@@ -1251,7 +1253,11 @@ def find_addresses(text: str) -> list[Hit]:
             i_first = i
         j = i + 1
         if j < n and toks[j].kind == "w" and len(toks[j].text) == 1 and toks[j].start == t.end:
+            if toks[j].up == "S" and t.text.endswith("0"):
+                continue  # "SBP 80s. Fellow Dr. Tran": a decade of values, not a house number
             j += 1  # 12B
+        if i > 0 and toks[i - 1].up in _MONTH_WORDS and toks[i - 1].kind == "w":
+            continue  # "DEC 9 AND HIT ... HWY 14": a day of a month
         # "LIVES W/ WIFE AT 114 DIVISION ST", "HOME 18 PLEASANT VIEW RD": the street's words may be plain words
         mcue = _ADDRESS_CUE.search(text, max(0, toks[i_first].start - 56), toks[i_first].start)
         at_cue = mcue is not None and mcue.group().strip().upper() == "AT"
@@ -1278,8 +1284,9 @@ def find_addresses(text: str) -> list[Hit]:
                 j += 2  # 5th Avenue
                 words += 1
                 continue
-            if tj.kind != "w":
-                break
+            if tj.kind != "w" or (tj.up in _NOT_IN_STREET and not (tj.up == "AT" and i_first > 0
+                                                                   and toks[i_first - 1].text == "-")):
+                break  # "37 YOM ROLLOVER ON GRAVEL ROAD 760": an age and a crash, no house number
             if tj.up in STREET_SUFFIX and words >= 1:
                 city_next = j + 2 < n and toks[j + 1].text == "," and (
                     toks[j + 2].up in lex.cities or toks[j + 2].up in STATE_ABBR)  # "204 COUNTRY MEADOW DR, SMYRNA"
@@ -1355,9 +1362,12 @@ def find_addresses(text: str) -> list[Hit]:
     # a place on a highway: "I-24 EB AT MM 152", "ON US-129 NEAR DEALS GAP", "SR 5 north of Shipshewana"
     for mt in _HIGHWAY.finditer(text):
         prefix = mt.group("pre").upper().replace(".", "")
-        county = mt.group("road")[:6].upper() == "COUNTY"
-        if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR and not (county and prefix in ("ROAD", "RD")):
-            continue  # "County Road 400 N"
+        county = mt.group("road")[:3].upper() == "CO " or mt.group("road")[:6].upper() == "COUNTY"
+        on = (mt.group("on") or "").split()[0].upper() if mt.group("on") else ""
+        if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR and not (
+                prefix in ("ROAD", "RD") and (county or (on in ("ON", "OFF", "ALONG") and (
+                    prefix == "ROAD" or len(mt.group("on").split()) > 1)))):
+            continue  # "County Road 400 N", "ON GRAVEL ROAD 760"
         if "/" in mt.group("road") and prefix not in ("I", "IH"):
             continue  # "I-20/59", not "ON CT 1/21"
         if mt.group("mile"):
@@ -1365,13 +1375,15 @@ def find_addresses(text: str) -> list[Hit]:
             continue
         # the road alone after ON / OFF / ALONG: "MVC ON I-94", "LIVES OFF RT 7", "on Route 128"; a prefix that is
         # also a clinical abbreviation (RT, SR, CR) only with a direction or a place after it ("ON RT 6 IN SWANSEA")
-        on = (mt.group("on") or "").strip().upper()
         if re.match(r"\.\d", text[mt.end("road"):mt.end("road") + 2]):
             continue
         if not on:
             before = re.findall(r"[A-Za-z\-]+", text[max(0, mt.start("road") - 16):mt.start("road")])[-1:]
             if before and before[0].upper() in _CRASH_BEFORE and not text[mt.start("road") - 1:mt.start("road")] == "\n":
                 on = "ON"  # "ROLLOVER HWY 491 N OF SHIPROCK", "SEDAN VS SEMI ON ICY I-84 EB"
+        if on in ("FROM", "TO") and re.search(r"-\d\d", mt.group("road")) and mt.group("pre").isupper() and (
+                prefix in ("I", "IH", "US") or prefix in STATE_ABBR):
+            on = "ON"  # "ROLLED ON RAMP FROM I-70 TO US-183"
         if on not in ("ON", "OFF", "ALONG", "ONTO", "DOWN", "UP", "VIA"):
             if (prefix in STATE_ABBR or prefix in _HIGHWAY_PREFIX) and mt.group("pre").isupper() and (
                     ("-" in mt.group("road")
@@ -1381,7 +1393,8 @@ def find_addresses(text: str) -> list[Hit]:
                 # "head-on collision AL-69 S near Moundville", "MVC VS COW NM 117 NEAR CUBA", "NM 4 N OF JEMEZ"
                 hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
             continue
-        plain = prefix in _ROAD_PREFIX or (prefix == "US" and "-" in mt.group("road")) \
+        plain = prefix in _ROAD_PREFIX or ((prefix == "US" or prefix in STATE_ABBR) and "-" in mt.group("road")
+                                           and mt.group("pre").isupper()) or prefix in ("ROAD", "RD") \
             or re.search(r"\d[ \t][NSEW]$", mt.group("road")) is not None  # a grid road: "ON CR 1800 E"
         if plain or ((mt.group("dir") or _ROAD_AFTER.match(text, mt.end())) and mt.group("road")[-1].isdigit()):
             hits.append((mt.start("road"), mt.end(), "ADDRESS", 0.6))
@@ -1562,7 +1575,8 @@ _NAMED_ROAD_LOWER = re.compile(
     r"bridge|tunnel|drive|ave|avenue|blvd|boulevard|hwy|highway))\b(?:[ \t](?:nb|sb|eb|wb)\b)?")
 _HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
 _HIGHWAY = re.compile(
-    r"(?P<on>\b(?:on|along|off|of|onto|from|down|up|via)[ \t]{1,2})?\b(?P<road>(?:(?:state|county|bia|forest)[ \t])?"
+    r"(?P<on>\b(?:on|along|off|of|onto|from|to|down|up|via)[ \t]{1,2}(?:(?:gravel|dirt|paved)[ \t]{1,2})?)?"
+    r"\b(?P<road>(?:(?:state|county|co|bia|forest)[ \t])?"
     r"(?P<pre>[A-Za-z]{1,7}\.?)(?:[ \t]?-[ \t]?|[ \t])(?:\d{1,3}[A-Z]?(?:/\d{1,3})?|\d{3,4}[ \t](?-i:[NSEW]))\b)"
     r"(?:[ \t](?P<dir>(?-i:NB|SB|EB|WB|[NSEW]B|N/B|S/B|E/B|W/B)|northbound|southbound|eastbound|westbound|"
     r"(?-i:[NSEW])(?=[ \t]{1,2}(?:at|near|nr|by|@|mm|mp|mile|exit)\b))\b)?"

@@ -124,8 +124,11 @@ _IRREGULAR_PAST = frozenset("BROUGHT GIVEN MADE HELD KEPT LEFT FOUND TOLD SENT S
                             "WRITTEN SPOKEN BROKE STOLE THREW GREW KNEW FLEW SHOWN PAID HEARD LOST FED BLED".split())
 _CTX_SKIP = ".,:;(-'\"/"
 # a person's name right before an age and sex: "PT TOMASITA SANDOVAL 91F", "RN 0200 MANUELITO, 52M", "Ana Ruiz 67 yo"
-_NAME_AGE_SEX = re.compile(r"(?<![\w/\-])((?:[A-Za-z][A-Za-z'\-]+[ \t]){0,3}[A-Za-z][A-Za-z'\-]+),?[ \t]{1,2}"
+_NAME_AGE_SEX = re.compile(r"(?<![\w/\-])((?:[A-Za-z][A-Za-z'\-]+,?[ \t]){0,3}[A-Za-z][A-Za-z'\-]+),?[ \t]{1,2}"
                            r"(?:[1-9]\d?|1[01]\d)[ \t]?(?:YO|Y/O|YOM|YOF|M|F|yo|y/o)\b(?![/\-])")
+# a patient written SURNAME, GIVEN before the day of stay: "WASHINGTON, D HD 6", "BUI, DUC ANH POD 5"
+_COMMA_NAME_DAY = re.compile(r"(?<![\w/\-])([A-Z][A-Za-z'\-]+(?:[ \t][A-Z][A-Za-z'\-]+)?),[ \t]{1,2}"
+                             r"([A-Z][A-Za-z'\-]*(?:[ \t][A-Z][A-Za-z'\-]+){0,2})\.?[ \t]{1,2}(?:\(|(?-i:HD|POD|PBD|PTD)[ \t]?#?\d+(?![\d\-/]))")
 # words before a nickname in quotes ("GOES BY "STASH"", "ALIAS "PAT"")
 _NICK_CTX = frozenset("BY AS NICKNAME NICKNAMED PREFERS AKA ALIAS CALLED CALLS".split())
 # verbs that follow a clinician's name after a role ("CHARGE RN FAITH AWARE", "RT BROWN TRIALED PS")
@@ -155,7 +158,9 @@ def _rare_unknown(lex: Lexicons, base: str) -> bool:
 _KIN_NICKNAMES = frozenset("BUDDY GRANNY".split())
 # papers a proxy signs: "HCP FORM SIGNED", "HCP (FORM ON CHART)", "RE: DISPO"
 _PAPER_WORDS = frozenset("FORM FORMS PAPERWORK PAPERS DISPO".split())
-_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS | _PAPER_WORDS) - _KIN_NICKNAMES
+_SHIFT_WORDS = frozenset("DAY DAYS NIGHT NIGHTS EVENING EVENINGS NOC".split())
+_CONTACT_WORDS = frozenset("PGR BPR PAGER BEEPER CALLBACK".split())  # "DR CHAUDHRY PGR 7734", "DR. OKONKWO PHONED, CALLBACK"
+_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS | _PAPER_WORDS | _CONTACT_WORDS) - _KIN_NICKNAMES
 
 
 # listed first names that read as plurals or verbs after a relative ("DAUGHTER MILES AWAY", "SON TIES HIS SHOES")
@@ -531,7 +536,8 @@ def find_names(text: str) -> list[Hit]:
                 and base not in _STOP and base not in RELATIVES and not _header_like(sc, lex, i) \
                 and not (i >= 1 and toks[i - 1].kind == "n" and base in ("NORTH", "SOUTH", "EAST", "WEST", "TOWER",
                                                                          "WING", "CENTER")) \
-                and not (base in TITLES and i >= 1 and toks[i - 1].up in TITLES):  # "imam Sheikh Yusuf"
+                and not (base in TITLES and i >= 1 and toks[i - 1].up in TITLES) \
+                and not (base in _SHIFT_WORDS and i >= 1 and toks[i - 1].up in _ROLE_WORDS):  # "MICU Day", "imam Sheikh"
             if k == AMBIGUOUS and not _measure_next(sc, i):
                 flag[i] = max(flag.get(i, 0), 0.55)
             elif len(base) >= 4 and not lex.is_known_word(base) and base.isalpha() and not _measure_next(sc, i) \
@@ -968,13 +974,40 @@ def find_names(text: str) -> list[Hit]:
     for m in _NAME_AGE_SEX.finditer(text):
         pieces = list(re.finditer(r"[^ \t,]+", m.group(1)))
         ups = [fold(pc.group()).upper() for pc in pieces]
-        while ups and (lex.is_known_word(ups[0]) or ups[0] in _NOT_A_NAME or ups[0] in lex.clinical):
+        # "JACKSON, LATOYA 34F": a surname before its comma and a first name (even a word of the clinic's)
+        comma = next((q for q in range(len(pieces) - 1) if m.group(1)[pieces[q].end():pieces[q].end() + 1] == ","
+                      and ups[q] in lex.last and ups[q] not in _NOT_A_NAME
+                      and ups[q + 1] in lex.first and ups[q + 1] not in lex.clinical), -1)
+        trusted = {ups[comma]} if comma >= 0 else set()
+        if comma >= 0:
+            pieces, ups = pieces[comma:], ups[comma:]
+        else:
+            cut = [q + 1 for q in range(len(pieces) - 1) if m.group(1)[pieces[q].end():pieces[q].end() + 1] == ","]
+            if cut:
+                pieces, ups = pieces[cut[-1]:], ups[cut[-1]:]  # "Teresa Alvarado, USN, 27 y/o": after the comma only
+        while ups and ups[0] not in trusted and (
+                lex.is_known_word(ups[0]) or ups[0] in _NOT_A_NAME or ups[0] in lex.clinical):
             pieces.pop(0)  # "PT TOMASITA SANDOVAL 91F", "SUMMARY CRUZ 49M": the words before the name
             ups.pop(0)
-        if pieces and all(pc.group()[:1].isupper() for pc in pieces) and all(
-                u not in lex.clinical and u not in _NOT_A_NAME and (lex.klass(u) != NOT_NAME or _rare_unknown(lex, u))
+        if pieces and all(pc.group()[:1].isupper() for pc in pieces) and all(u in trusted or (
+                u not in lex.clinical and u not in _NOT_A_NAME and (lex.klass(u) != NOT_NAME or _rare_unknown(lex, u)))
                 for u in ups) and any(lex.klass(u) != NOT_NAME or len(u) >= 5 for u in ups):
             hits.append((m.start(1) + pieces[0].start(), m.end(1), "NAME", 0.7))  # "MANUELITO, 52M", "Ana Ruiz 67F"
+    for m in _COMMA_NAME_DAY.finditer(text):
+        if m.group()[-1] == "(" and not re.match(r"[A-Za-z ]{3,30}\)[ \t]{1,2}(?-i:HD|POD|PBD|PTD)[ \t]?#?\d",
+                                                 text[m.end():m.end() + 40]):
+            continue  # "L. JACKSON (STATUS EPI) HD 2" but not "NEURO, STABLE (see below)"
+        lasts = [fold(w).upper() for w in m.group(1).split()]
+        givens = [fold(w).upper() for w in m.group(2).split()]
+        start = m.start(1)
+        if len(lasts) == 2 and (lasts[0] in lex.clinical or lasts[0] in _STOP or lasts[0] in _NOT_A_NAME):
+            lasts.pop(0)  # "NEURO ICU BUI, DUC ANH POD 5": the unit before the name
+            start = m.start(1) + m.group(1).index(" ") + 1
+        if all(u not in lex.clinical and u not in _NOT_A_NAME and u not in _STOP
+               and (u in lex.last or _rare_unknown(lex, u)) for u in lasts) and all(
+                len(u) == 1 or (u not in lex.clinical and u not in _NOT_A_NAME and u not in _STOP
+                                and (u in lex.first or u in lex.last or _rare_unknown(lex, u))) for u in givens):
+            hits.append((start, m.end(2), "NAME", 0.75))
     for m in _CHILDREN_AGES.finditer(text):
         for kid in re.finditer(r"([A-Za-z][A-Za-z'\-]{1,15})[ \t,]{1,3}(?:age[ \t]{1,2})?\d{1,2}\b", m.group(1)):
             u = fold(kid.group(1)).upper()
@@ -1316,6 +1349,7 @@ _NAME_BEFORE_PHONE = re.compile(
     r"(?<![\w'’\-])([A-Za-z][A-Za-z'’\-]{1,20}?)(?:'s|’s)?[ \t]{1,2}"
     r"(?:(?:cell|phone|ph|mobile|home|work|number|no\.?|#|c|h|w|tel)[ \t]{0,2}[:#]?[ \t]{0,2}(?:is[ \t]{1,2})?)?"
     r"\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}(?!\d)", re.IGNORECASE)
+_SHIFT_WORDS = frozenset("DAY DAYS NIGHT NIGHTS EVENING EVENINGS NOC".split())
 _CONTACT_WORDS = frozenset("CELL PHONE PH MOBILE HOME WORK NUMBER NO TEL FAX PAGER BEEPER OFFICE DESK UNIT EXT CALL "
                            "CALLED CONTACT CONTACTS AT IS OR AND TO LINE CLINIC OFFICE MAIN NURSING STATION "
                            "HOTLINE DIRECT".split())

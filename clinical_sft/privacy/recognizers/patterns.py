@@ -56,7 +56,8 @@ _HOLIDAY = re.compile(r"\b(?:christmas(?:[ \t]eve)?(?![ \t]tree)|x-?mas(?:[ \t]e
 _DATE_NUM = re.compile(r"(?<![\w./+\-:])(\d{1,2})([/\-.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/+%]|\.\d|-\d)")
 _DATE_ISO = re.compile(r"(?<![\w./\-])((?:19|20)\d\d)([/\-.])(\d{1,2})\2(\d{1,2})(?!(?!T\d)[\w/]|\.\d)")
 _YEAR_ALONE = re.compile(r"(?<![\w./\-:$#])(?:19[0-9]\d|20[0-4]\d)(?:'?s)?(?![\w/%:]|\.\d|-\d)")
-_DATE_COMPACT = re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01]){_MONTH}(?:19|20)?\d\d\b", _F)
+_DATE_COMPACT = re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01])(?:{_MONTH}(?:19|20)?\d\d|"
+                           r"(?-i:JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC))\b", _F)  # 9MAR25, 09MAR2025, 9MAR
 _MONTH_YEAR_NUM = re.compile(r"(?<![\w./\-])(?:0?[1-9]|1[0-2])[/\-](?:19|20)\d\d(?![\w/]|[\-.]\d)")
 _DATE_RANGE = re.compile(r"(?<![\w./\-])((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))-((?:0?[1-9]|1[0-2])/"
                          r"(?:0?[1-9]|[12]\d|3[01]))(?![\w/])")
@@ -552,6 +553,8 @@ _PAGE_NEAR = re.compile(r"\b(?:paged|page|pager|pgr|beeper|bpr|beep)\b[^.;\n]{0,
 # a pager's extension a few words after a pager word, as a digit, a dash and four digits: "pgr for fellow 3-4417",
 # "pgr RT 4-1189"
 _PAGER_EXT = re.compile(r"\b(?:pager|pgr|beeper|bpr)\b[^.;\n\d]{0,20}?[ \t](\d-\d{4})(?![\w\-/:]|\.\d)", _F)
+# a pager after a lone p: "fellow Dr. Tran (p 3-4410)", "EP notified (Dr. Pradhan, p 3-6621)"
+_P_PAGER = re.compile(r"(?<![\w/\-.])p\.?[ \t]?(\d-\d{4})(?![\w\-/]|\.\d)", _F)
 # extensions written with an x: "x3-6120", "X4471", "x 52210"
 _EXTENSION = re.compile(r"(?<![\w\-/.])[xX][ \t]?(\d-\d{4}|\d{4,5})(?![\w\-/])")
 _PHONE_FIELD = re.compile(
@@ -609,7 +612,8 @@ def find_contacts(text: str) -> list[Hit]:
     for m in _PHONE_CTX.finditer(text):
         g = next(k for k in (1, 2, 3) if m.group(k))
         hits.append((m.start(g), m.end(g), "PHONE", 0.7))
-    for m in (*_PAGED_AT.finditer(text), *_PAGE_NEAR.finditer(text), *_PAGER_EXT.finditer(text)):
+    for m in (*_PAGED_AT.finditer(text), *_PAGE_NEAR.finditer(text), *_PAGER_EXT.finditer(text),
+              *_P_PAGER.finditer(text)):
         v = m.group(1)
         if "-" in v or len(v) == 5 or not (int(v[:2]) <= 23 and int(v[2:]) <= 59):
             hits.append((m.start(1), m.end(1), "PHONE", 0.65))  # "PAGED @ 3317" (no clock reads 33:17), "@ 3-7042"
