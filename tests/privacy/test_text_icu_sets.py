@@ -237,8 +237,14 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # (w272 0.957 / 0.909, w273 0.946 / 0.965, w274 0.953 / 0.838, w275 0.995 / 0.991, w276 0.984 / 0.956,
     # w277 0.966 / 0.972, w278 0.987 / 0.954, w279 1.000 / 0.774); then tuned and trained on (1.000 / 0.955)
     ([f"w{k}_setA.jsonl" for k in range(272, 280)], 0.98, 0.92),
+    # written in the twenty-third session after its first commit as training data (rural Appalachia and Ozarks,
+    # urban social-work notes with public agencies, Boston PHI-sparse eponyms, Mountain West trauma, Northeast city
+    # trauma, lower-case Gulf South), measured once, blind, at ba2468c: 0.949 / 0.935 (w288 0.961 / 0.961,
+    # w289 0.926 / 0.932, w290 0.954 / 0.885, w291 0.969 / 0.938, w292 0.973 / 0.955, w293 0.938 / 0.887); then tuned
+    # and trained on
+    ([f"w{k}_setA.jsonl" for k in range(288, 294)], 0.98, 0.92),
     # held out from the rules and the tagger, written at the start of the twenty-third session: 0.974 / 0.948 at its
-    # start commit 65a05f8, 0.978 / 0.946 at its last code change (rules alone 0.926 / 0.954)
+    # start commit 65a05f8, 0.978 / 0.946 at ba2468c, 0.978 / 0.943 at its last code change (rules alone 0.928 / 0.954)
     ([f"w{k}_setA.jsonl" for k in range(280, 288)], 0.96, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
@@ -423,6 +429,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "HR 120s, SBP 80s. Fellow paged. SBP 170s. Repeat CT 0300.",
     "MICU Day.\n36 yo M Ludwig's angina. 59 YO M FOURNIER GANGRENE. C1 JEFFERSON FX. Takotsubo cardiomyopathy.",
     "PLAN: WEAN INO, EXTUBATE POD 1-2. HR 80s, P 2-3 PVCs/min.",
+    "CALLED THE OFFICE. STATE DEPT OF HEALTH NOTIFIED. pt's family notified the department of health.",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -1113,6 +1120,19 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("ROLLED ON RAMP FROM I-70 TO US-183. ENTRAPPED 45 MIN.", "I-70"),
     ("converted per fellow Dr. Tran (p 3-4410) at 0310", "3-4410"),
     ("SEIZED AT WORK ON BLANCO RD 9MAR, CONVULSIVE >20 MIN", "9MAR"),
+    # organisations of plain words after EMPLOYER, BY or PER; public bodies named after their city, county or state
+    ("NW OF TOWN. EMPLOYER NORTHERN TIER WELL SERVICES.", "NORTHERN TIER WELL SERVICES"),
+    ("EMPLOYER HIGH PLAINS WIND LLC. FELL FROM TOWER", "HIGH PLAINS WIND LLC"),
+    ("FIREARMS REMOVED FROM HOME PER BUFFALO GAP SHERIFF'S OFFICE, DEP HALVORSEN.", "BUFFALO GAP SHERIFF'S OFFICE"),
+    ("SUBMERGED 45 MIN BEFORE OSAGE BEND VFD RESCUED HIM", "OSAGE BEND VFD"),
+    ("PT ASKING FOR HIS PASTOR, REV. GREEN FROM NEW SONG BAPTIST CHURCH; CHAPLAIN PAGED", "NEW SONG BAPTIST CHURCH"),
+    ("INTO ELKHORN CREEK. JENKINS VOL FIRE DEPT EXTRICATED", "JENKINS VOL FIRE DEPT"),
+    ("Will f/u with DC Department of Human Services re: prior records", "DC Department of Human Services"),
+    ("BUS OPERATOR W/ CHICAGO TRANSIT AUTHORITY X 22 YRS", "CHICAGO TRANSIT AUTHORITY"),
+    ("APS REPORT FILED W/ NYC HUMAN RESOURCES ADMINISTRATION, REF # APS-11", "NYC HUMAN RESOURCES ADMINISTRATION"),
+    ("ON PROBATION THROUGH BALTIMORE CITY CIRCUIT COURT (CASE # 118234009)", "BALTIMORE CITY CIRCUIT COURT"),
+    ("REFERRED TO MARYLAND OFFICE OF THE PUBLIC DEFENDER.", "MARYLAND OFFICE OF THE PUBLIC DEFENDER"),
+    ("brought in by Philadelphia Police Department 24th District after", "Philadelphia Police Department 24th District"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -150,6 +150,20 @@ def _counted_place(text: str, toks: list[tuple[int, int]], i: int) -> bool:
         and text[toks[i - 1][1]:s] in (" ", "  ", " #", "#")
 
 
+# modal verbs that are also first names, before a verb's plain form: "DAUGHTER MAY BE COMING", "SON WILL BRING CLOTHES"
+_MODALS = frozenset("MAY WILL CAN".split())
+_PLAIN_VERBS = frozenset("BE HAVE NEED COME GO GET CALL BRING VISIT STAY TAKE TRY RETURN NOT ALSO ARRIVE "
+                         "DRIVE FLY SPEAK TALK SEE MEET WANT".split())
+
+
+def _modal_verb(text: str, toks: list[tuple[int, int]], i: int) -> bool:
+    """Whether token ``i`` is MAY / WILL / CAN right before a verb's plain form (a name there is the rules' to find:
+    "SON WILL WILL BRING CLOTHES")."""
+    s, e = toks[i]
+    return text[s:e].upper() in _MODALS and i + 1 < len(toks) and text[e:toks[i + 1][0]] in (" ", "  ") \
+        and text[toks[i + 1][0]:toks[i + 1][1]].upper() in _PLAIN_VERBS
+
+
 # a number over a number, no year: "PEEP 5/5", "GA 36 1/7", "PAIN 4/10"
 _FRACTION = re.compile(r"(?<![\w/.\-])(\d{1,3})/(\d{1,3})(?![\w/]|\.\d)")
 
@@ -418,7 +432,8 @@ class PhiTagger:
         # needs a surer score (the short ones, OF, AND, THE, join the words of a name or a date: "ED AND JUNE
         # KASPAR", "THE 21ST")
         cand = np.flatnonzero((p_phi >= min(min_probs, default=1.0)) & (rule == 0))
-        cand = cand[[not (_counted_place(text, toks, i) or _in_ratio(text, toks, i)) for i in cand.tolist()]] \
+        cand = cand[[not (_counted_place(text, toks, i) or _in_ratio(text, toks, i) or _modal_verb(text, toks, i))
+                     for i in cand.tolist()]] \
             if cand.size else cand
         infos = [_word_info(text[toks[i][0]:toks[i][1]]) for i in cand.tolist()]
         floor = np.array([CLINICAL_MIN_PROB if info[2] >> 5 & 1 or (info[3] >= 6 and info[1] % 8 == _BAND_4_5)

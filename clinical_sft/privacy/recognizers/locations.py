@@ -76,7 +76,9 @@ _ORG_HEADS = (
     "VINEYARDS", "ORCHARDS", "POULTRY", "CASINO", "STEAMSHIP", "CONTRACTORS", "BUILDERS", "BASILICA", "LODGE",
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
-    "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "NAILS", "PASTRY", "TAILORING",
+    "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "VFD", "RURAL FIRE",
+    "VOLUNTEER FIRE", "VOLUNTEER FIRE DEPARTMENT", "FIRE RESCUE", "RESCUE SQUAD", "SHERIFF'S OFFICE", "SHERIFFS OFFICE",
+    "SHERIFF'S DEPT", "SHERIFF'S DEPARTMENT", "VOL FIRE", "VOL FIRE DEPT", "VOLUNTEER FIRE DEPT", "FEEDERS", "COOPERATIVE", "NAILS", "PASTRY", "TAILORING",
     "CREAMERY", "SCHOOL DISTRICT", "MED", "CEMETERY", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
     "BLOCK CLUB", "PACKERS", "GROWERS", "TEMPS", "STAFFING", "WELL SERVICE", "WELL SERVICES", "COAL", "COAL COMPANY",
     "JANITORIAL", "EXCAVATING", "PAVING", "LANDSCAPING", "WELDING", "FABRICATION", "DISTRIBUTING", "TRUCK LINES",
@@ -731,6 +733,80 @@ def find_places(text: str) -> list[Hit]:
     # ZIP+4 anywhere
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
+    hits += _public_agencies(text, sc, lex)
+    return hits
+
+
+# a public body named after its city, county or state: "DC DEPARTMENT OF HUMAN SERVICES", "Chicago Transit Authority",
+# "BALTIMORE CITY CIRCUIT COURT", "MARYLAND OFFICE OF THE PUBLIC DEFENDER", "Philadelphia Police Department 24th District"
+_AGENCY_HEADS = ("DEPARTMENT", "DEPT", "OFFICE", "BUREAU", "DIVISION", "ADMINISTRATION", "AUTHORITY", "COMMISSION",
+                 "COURT", "SCHOOLS", "AGENCY", "BOARD")
+_AGENCY = re.compile(r"\b(" + "|".join(_AGENCY_HEADS) + r")\b", re.IGNORECASE)
+_AGENCY_TAIL = re.compile(r"[ \t](?:of|for)(?:[ \t]the)?((?:[ \t](?:[A-Za-z][A-Za-z\-]*|and|&)){1,4})", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.'\-]*)[ \t]{1,2}$")
+_AGENCY_PLACES = frozenset("DC NYC".split())
+
+
+def _is_agency_place(lex: Lexicons, place: str) -> bool:
+    return place in lex.cities or place in STATES or place in _AGENCY_PLACES or place == "DISTRICT OF COLUMBIA" or (
+        place.endswith(" COUNTY") and len(place) > 7 and all(  # "OTERO COUNTY", not "EMPLOYER OTERO COUNTY"
+            w in lex.cities or not lex.is_known_word(w) or lex.zipf(w) < 4.0 for w in place.split()[:-1]))
+
+
+def _public_agencies(text: str, sc: Scan, lex: Lexicons) -> list[Hit]:
+    hits: list[Hit] = []
+    for m in _AGENCY.finditer(text):
+        head = m.group(1)
+        if sc.mixed_case and not head[:1].isupper():
+            continue  # "the Boston office" in prose is no agency
+        # up to five words before the head: a place of one to three words, then at most two more words
+        words: list[tuple[int, str]] = []
+        pos = m.start()
+        while len(words) < 5:
+            mw = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
+            if not mw:
+                break
+            if mw.group(1).endswith(".") and len(mw.group(1)) > 3:
+                break  # "CALLED BOSTON OFFICE. TEXAS DEPT": no name runs over the end of a sentence
+            words.insert(0, (mw.start(1), mw.group(1)))
+            pos = mw.start(1)
+        ups = [fold(w).upper().rstrip(".") for _, w in words]
+        start = -1
+        for a in range(len(words)):
+            for b in range(a + 1, min(a + 3, len(words)) + 1):
+                middle = ups[b:]
+                if len(middle) > 2 or not _is_agency_place(lex, " ".join(ups[a:b])):
+                    continue
+                if any(u not in _AGENCY_PLACES and (u in _STOP or u in lex.clinical or u in STATE_ABBR) for u in ups[a:b]) \
+                        or any(u in _STOP or u in lex.clinical for u in middle):
+                    continue
+                if sc.mixed_case and not all(w[:1].isupper() for _, w in words[a:]):
+                    continue
+                start = words[a][0]
+                break
+            if start >= 0:
+                break
+        if start < 0:
+            continue
+        e = m.end()
+        mt = _AGENCY_TAIL.match(text, e)
+        if mt:
+            # after OF only names (capitalised in prose): "Department of Human Services", not "office of the nurse"
+            for mw in re.finditer(r"[A-Za-z][A-Za-z\-]*", mt.group(0)):
+                wu = fold(mw.group()).upper()
+                if wu in ("OF", "THE", "AND", "&") or (wu == "FOR" and mw.start() < 6):
+                    continue
+                if (sc.mixed_case and not mw.group()[:1].isupper()) or wu in lex.clinical or wu in _STOP or (
+                        wu.endswith(("ING", "ED")) and len(wu) > 5 and lex.is_known_word(wu)):
+                    break  # "OFFICE OF NATIVE MEDICINE HELPING W/", "Department of Social Services for WIC"
+                e = mt.start() + mw.end()
+        elif head.upper() in ("OFFICE", "DIVISION", "BOARD", "AGENCY", "BUREAU", "DEPT", "DEPARTMENT") \
+                and text[start:m.start()].count(" ") + text[start:m.start()].count("\t") <= 1:
+            continue  # "BOSTON OFFICE", "TEXAS DEPT": a department of what?
+        md = re.match(r",?[ \t]\d{1,2}(?:st|nd|rd|th)[ \t](?:district|precinct)", text[e:e + 24], re.IGNORECASE)
+        if md:
+            e += md.end()
+        hits.append((start, e, "LOCATION", 0.7))
     return hits
 
 
@@ -1362,7 +1438,8 @@ def find_addresses(text: str) -> list[Hit]:
     # a place on a highway: "I-24 EB AT MM 152", "ON US-129 NEAR DEALS GAP", "SR 5 north of Shipshewana"
     for mt in _HIGHWAY.finditer(text):
         prefix = mt.group("pre").upper().replace(".", "")
-        county = mt.group("road")[:3].upper() == "CO " or mt.group("road")[:6].upper() == "COUNTY"
+        county = mt.group("road").split()[0].upper() in ("CO", "COUNTY", "FOREST", "BIA", "STATE") \
+            and len(mt.group("road").split()) > 2
         on = (mt.group("on") or "").split()[0].upper() if mt.group("on") else ""
         if prefix not in _HIGHWAY_PREFIX and prefix not in STATE_ABBR and not (
                 prefix in ("ROAD", "RD") and (county or (on in ("ON", "OFF", "ALONG") and (
@@ -1573,7 +1650,7 @@ _NAMED_ROAD_LOWER = re.compile(
     r"((?:(?:w|e|n|s|west|east|north|south)\.?[ \t]{1,2})?broadway|"
     r"(?:[a-z][a-z'’\-]+\.?[ \t]){1,2}(?:expwy|expressway|pike|turnpike|tpke|beltway|parkway|pkwy|freeway|fwy|connector|"
     r"bridge|tunnel|drive|ave|avenue|blvd|boulevard|hwy|highway))\b(?:[ \t](?:nb|sb|eb|wb)\b)?")
-_HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM".split())
+_HIGHWAY_PREFIX = frozenset("I IH US SR SH RT RTE ROUTE HWY HIGHWAY STATE CR FM FR".split())
 _HIGHWAY = re.compile(
     r"(?P<on>\b(?:on|along|off|of|onto|from|to|down|up|via)[ \t]{1,2}(?:(?:gravel|dirt|paved)[ \t]{1,2})?)?"
     r"\b(?P<road>(?:(?:state|county|co|bia|forest)[ \t])?"
@@ -1759,7 +1836,8 @@ def find_facilities(text: str) -> list[Hit]:
             cared = employer or any(toks[q].up in _CARE_WORDS for q in range(max(0, i - 8), i) if toks[q].kind == "w")
             faith = t.up in _FAITH_HEADS  # "FROM GATE OF HEAVEN PARISH", "FROM LOTTS CREEK OLD REGULAR BAPTIST"
             while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
-                    and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "OF" and i - 1 > k > 0
+                    and toks[k].up not in ("EMPLOYER", "BY", "PER") \
+                    and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "NEW") or (faith and toks[k].up == "OF" and i - 1 > k > 0
                                                             and toks[k - 1].up not in _FAC_PREP)) \
                     and (toks[k].up not in lex.clinical or ((employer or faith or not weak) and len(toks[k].up) >= 4
                                                             and toks[k].up.isalpha() and toks[k].up not in _KIND_WORDS
@@ -1772,7 +1850,11 @@ def find_facilities(text: str) -> list[Hit]:
                 toks[q].up == "OF" for q in range(k + 1, i)) or (
                 k >= 1 and toks[k].text == "(" and toks[k - 1].up in _FAITH_FIELDS)  # "CHURCH (KOREAN CENTRAL ...)"
             arrow = k >= 1 and toks[k].text == ">" and toks[k - 1].text == "-" and toks[k - 1].end == toks[k].start
-            if not sc.mixed_case and k >= 0 and k < i - 1 and (toks[k].up in preps or arrow) and plain_ok:
+            # "EMPLOYER HIGH PLAINS WIND LLC", "RESCUED BY TWIN FORKS RURAL FIRE", "PER BUFFALO GAP SHERIFF'S OFFICE"
+            opener = toks[k].up in preps or arrow or (employer and toks[k].up == "EMPLOYER") or (
+                k >= 1 and toks[k].text == ":" and toks[k - 1].up == "EMPLOYER") or (
+                toks[k].up in ("BY", "PER") and " ".join(toks[q].up for q in range(i, head_end + 1)) in _RESCUE_HEADS)
+            if not sc.mixed_case and k >= 0 and k < i - 1 and opener and plain_ok:
                 first, named = k + 1, True
         if not named and sc.mixed_case and t.up in _FAITH_HEADS and t.is_title and 1 <= first < i \
                 and all(toks[q].is_title or toks[q].up in ("OF", "THE") for q in range(first, i)) \
@@ -2115,6 +2197,10 @@ _ATTENDS = frozenset("ATTENDS ATTEND ATTENDED ATTENDING MEMBER MEMBERS".split())
 _GO_WORDS = frozenset("GO GOING GOES WENT".split())
 _CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST NURSE "
                               "RN".split())
+# emergency services named after a place, named right after BY or PER ("RESCUED BY TWIN FORKS RURAL FIRE")
+_RESCUE_HEADS = frozenset(["FD", "FIRE DEPARTMENT", "FIRE DEPT", "VFD", "RURAL FIRE", "VOLUNTEER FIRE", "FIRE RESCUE",
+                           "RESCUE SQUAD", "VOL FIRE", "VOL FIRE DEPT", "VOLUNTEER FIRE DEPT", "SHERIFF'S OFFICE", "SHERIFFS OFFICE", "SHERIFF'S DEPT", "SHERIFF'S DEPARTMENT",
+                           "PD", "POLICE", "POLICE DEPT", "EMS"])
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX ARRIVED".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
 _SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())
