@@ -244,7 +244,8 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # and trained on
     ([f"w{k}_setA.jsonl" for k in range(288, 294)], 0.98, 0.92),
     # held out from the rules and the tagger, written at the start of the twenty-third session: 0.974 / 0.948 at its
-    # start commit 65a05f8, 0.978 / 0.946 at ba2468c, 0.978 / 0.943 at its last code change (rules alone 0.928 / 0.954)
+    # start commit 65a05f8, 0.978 / 0.946 at ba2468c, 0.978 / 0.943 at 69166fd, 0.977 / 0.944 at its last code change
+    # (rules alone 0.929 / 0.954)
     ([f"w{k}_setA.jsonl" for k in range(280, 288)], 0.96, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
@@ -430,6 +431,7 @@ def test_icu_note_sets(deid: Deidentifier, names: list[str], min_recall: float, 
     "MICU Day.\n36 yo M Ludwig's angina. 59 YO M FOURNIER GANGRENE. C1 JEFFERSON FX. Takotsubo cardiomyopathy.",
     "PLAN: WEAN INO, EXTUBATE POD 1-2. HR 80s, P 2-3 PVCs/min.",
     "CALLED THE OFFICE. STATE DEPT OF HEALTH NOTIFIED. pt's family notified the department of health.",
+    "FELL INTO THE CREEK. PEAK 35 CMH2O. TO FLOOR IF PEAK FLOW IMPROVES. NO BLEEDING ON REPEAT PASS. fell in the creek",
 ])
 def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     assert [text[s.start:s.end] for s in deid.analyze(text)] == []
@@ -1133,6 +1135,11 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("ON PROBATION THROUGH BALTIMORE CITY CIRCUIT COURT (CASE # 118234009)", "BALTIMORE CITY CIRCUIT COURT"),
     ("REFERRED TO MARYLAND OFFICE OF THE PUBLIC DEFENDER.", "MARYLAND OFFICE OF THE PUBLIC DEFENDER"),
     ("brought in by Philadelphia Police Department 24th District after", "Philadelphia Police Department 24th District"),
+    # natural features named after a place preposition
+    ("TRUCK OVER GUARDRAIL INTO ELKHORN CREEK. RESCUE SQUAD EXTRICATED", "ELKHORN CREEK"),
+    ("minivan struck by elk near MM 162 by Rabbit Ears Pass. Husband minor injuries", "Rabbit Ears Pass"),
+    ("PT 34 YO F, CAMPING IN COCONINO NATIONAL FOREST, CAMP STOVE FLARE-UP", "COCONINO NATIONAL FOREST"),
+    ("HIKER, LIGHTNING STRIKE ON LONGS PEAK NEAR THE KEYHOLE.", "LONGS PEAK"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

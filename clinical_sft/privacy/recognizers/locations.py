@@ -734,6 +734,48 @@ def find_places(text: str) -> list[Hit]:
     for m in _ZIP4.finditer(text):
         hits.append((m.start(), m.end(), "ZIP", 0.8))
     hits += _public_agencies(text, sc, lex)
+    hits += _natural_features(sc, lex)
+    return hits
+
+
+# a named natural feature after a place preposition: "INTO ELKHORN CREEK", "by Rabbit Ears Pass", "IN COCONINO
+# NATIONAL FOREST", "ON LONGS PEAK", "AT LITTLE SAHARA DUNES" (not "INTO THE CREEK", "AT PEAK 35")
+_FEATURE_HEADS = frozenset("CREEK PASS CANYON PEAK DUNES RIM ARCH FORK BUTTE MESA RIVER GULCH HOLLOW HOLLER BRANCH "
+                           "RESERVOIR FOREST".split())
+_NOT_FEATURE_NAME = frozenset("REPEAT FIRST SECOND THIRD SINGLE ANOTHER NEXT LAST FLOOR".split())  # "ON REPEAT PASS"
+_FEATURE_PREPS = frozenset("AT IN INTO ON NEAR OFF BY UP FROM OUTSIDE ABOVE BELOW ALONG TO ACROSS".split())
+
+
+def _natural_features(sc: Scan, lex: Lexicons) -> list[Hit]:
+    toks = sc.tokens
+    n = len(toks)
+    hits: list[Hit] = []
+    for i, t in enumerate(toks):
+        if t.kind != "w" or t.up not in _FEATURE_HEADS or i < 2:
+            continue
+        if i + 1 < n and (toks[i + 1].kind == "n" or toks[i + 1].up in ("FLOW", "FLOWS", "PRESSURE", "PRESSURES")):
+            continue  # "PEAK 35", "FORK 2", "IF PEAK FLOW IMPROVES"
+        if not t.is_title and not t.is_upper:
+            continue  # a lower-case note names no feature here: "fell in the creek", "up the holler"
+        # one or two name words before the head ("NATIONAL" too: "COCONINO NATIONAL FOREST")
+        j = i - 1
+        names: list[int] = []
+        while j >= 0 and len(names) < 3 and toks[j].kind == "w" and toks[j].up not in _FEATURE_PREPS:
+            u = toks[j].up
+            if u in _STOP or u in lex.clinical or medical_shape(u) or u in _STOP_PLACE or u in _NOT_FEATURE_NAME or (
+                    lex.zipf(u) >= 6.0) or (
+                    not toks[j].is_title and not toks[j].is_upper):
+                break
+            names.insert(0, j)
+            j -= 1
+        if not names or j < 0 or toks[j].kind != "w" or toks[j].up not in _FEATURE_PREPS or j + 1 != names[0]:
+            continue
+        if all(lex.is_known_word(toks[q].up) and lex.zipf(toks[q].up) >= 5.0 and toks[q].up not in lex.cities
+               for q in names):
+            continue  # "INTO SAME RIVER", "ON LEFT FORK": ordinary words only
+        if t.up == "FOREST" and toks[names[-1]].up != "NATIONAL":
+            continue
+        hits.append((toks[names[0]].start, t.end, "LOCATION", 0.6))
     return hits
 
 
