@@ -244,8 +244,8 @@ def _token_scores(deid: Deidentifier, names: list[str]):
     # and trained on
     ([f"w{k}_setA.jsonl" for k in range(288, 294)], 0.98, 0.92),
     # held out from the rules and the tagger, written at the start of the twenty-third session: 0.974 / 0.948 at its
-    # start commit 65a05f8, 0.978 / 0.946 at ba2468c, 0.978 / 0.943 at 69166fd, 0.977 / 0.944 at its last code change
-    # (rules alone 0.929 / 0.954)
+    # start commit 65a05f8, 0.978 / 0.946 at ba2468c, 0.978 / 0.943 at 69166fd, 0.977 / 0.944 at 0382703, 0.978 / 0.943
+    # at its last code change (rules alone 0.929 / 0.954)
     ([f"w{k}_setA.jsonl" for k in range(280, 288)], 0.96, 0.92),
     # measured: 0.975 / 1.000 and 1.000 / 0.921
     (["sparse_w3.jsonl"], 0.93, 0.96),
@@ -1140,6 +1140,9 @@ def test_no_phi_in_clinical_vocabulary(deid: Deidentifier, text: str) -> None:
     ("minivan struck by elk near MM 162 by Rabbit Ears Pass. Husband minor injuries", "Rabbit Ears Pass"),
     ("PT 34 YO F, CAMPING IN COCONINO NATIONAL FOREST, CAMP STOVE FLARE-UP", "COCONINO NATIONAL FOREST"),
     ("HIKER, LIGHTNING STRIKE ON LONGS PEAK NEAR THE KEYHOLE.", "LONGS PEAK"),
+    # a union's whole name before its local
+    ("PT WAS 73 YO RETIRED UAW MEMBER, UNITED AUTO WORKERS LOCAL 600.", "UNITED AUTO WORKERS LOCAL 600"),
+    ("SW PROVIDED INFO ON AMALGAMATED TRANSIT UNION LOCAL 241 DEATH BENEFIT", "AMALGAMATED TRANSIT UNION LOCAL 241"),
 ])
 def test_phi_in_context(deid: Deidentifier, text: str, phi: str) -> None:
     spans = deid.analyze(text)

@@ -551,8 +551,22 @@ def find_places(text: str) -> list[Hit]:
             hits.append((m.start(), m.end(), "LOCATION", 0.6))  # "HAITIAN MULTI-SERVICE CENTER", "catholic charities"
     for m in _UNION_LOCAL.finditer(text):
         if _next_upper(text, m.end()) not in _LOCAL_NOT_AFTER:
-            s0 = m.start() if not m.group(1) or not lex.is_known_word(m.group(1)) else m.start(1) + len(m.group(1)) + 1
-            if text[s0:s0 + 6].lower() == "union ":
+            s0 = m.start() if not m.group(1) or not lex.is_known_word(m.group(1)) or m.group(1) in (
+                "UNION", "WORKERS") else m.start(1) + len(m.group(1)) + 1
+            s_head = s0
+            if re.match(r"(?i)(?:union|workers|employees|brotherhood|federation)\b", text[s0:s0 + 12]) and (
+                    not sc.mixed_case or text[s0].isupper()):
+                # the union's whole name: "UNITED AUTO WORKERS LOCAL 600", "AMALGAMATED TRANSIT UNION LOCAL 241"
+                for _ in range(3):
+                    mw = _WORD_BEFORE.search(text, max(0, s0 - 30), s0)
+                    if not mw or mw.group(1).endswith(".") or fold(mw.group(1)).upper() in _STOP \
+                            or fold(mw.group(1)).upper() in lex.clinical or fold(mw.group(1)).upper() in _FEATURE_PREPS \
+                            or fold(mw.group(1)).upper() in _VERBS_BEFORE_ORG or (
+                                fold(mw.group(1)).upper().endswith("ING") and lex.is_known_word(fold(mw.group(1)).upper())) \
+                            or (sc.mixed_case and not mw.group(1)[:1].isupper()):
+                        break
+                    s0 = mw.start(1)
+            if s0 == s_head and text[s0:s0 + 6].lower() == "union ":
                 s0 += 6  # "union Local 33": the union's name is the local
             hits.append((s0, m.end(), "LOCATION", 0.6))
     # a state abbreviation after a residence or travel verb: "LIVES IN NH", "FIANCEE HERE FROM VT,", "FLYING IN FROM PR"
@@ -1030,11 +1044,14 @@ _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARB
                           "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
 # the building trades whose locals notes name: "IRONWORKERS LOCAL 7", "laborers local 22"
+# verbs that may come right before an organisation's name ("CALLED UNION LOCAL 7", "RETIRED UNITED AUTO WORKERS")
+_VERBS_BEFORE_ORG = frozenset("CALLED CONTACTED NOTIFIED PAGED RETIRED JOINED REPRESENTED VISITED FAXED EMAILED "
+                              "JOINS CALLS CONTACTS".split())
 _TRADES = ("laborers|teamsters|(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|machinists|boilermakers|"
            "bricklayers|roofers|glaziers|millwrights")
 _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|(?:iron|sheet[ \t]metal[ \t])?workers|engineers|"
                           rf"{_TRADES})[ \t]{{1,2}})?"
-                          r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
+                          r"\b(?-i:LOCAL|Local)[ \t]{1,2}#?\d{1,4}(?-i:[A-Z]{1,2})?(?![\w%/\-]|\.\d)|(?<=\()(?-i:local)[ \t]{1,2}\d{1,4}(?=\))|"
                           rf"\b(?:ironworkers|ibew|seiu|uaw|afscme|twu|ufcw|iuoe|atu|cwa|usw|uswa|iatse|opeiu|{_TRADES})"
                           r"[ \t]{1,2}local[ \t]{1,2}#?\d{1,4}\b(?![%/\-])|"
                           r"(?:(?<=\bunion[ \t])|(?<=\bmember[ \t])|(?<=\bthrough[ \t])|(?<=\bthru[ \t])|(?<=\bfrom[ \t])|"
