@@ -60,6 +60,10 @@ _WEAK_SUFFIX = frozenset("WAY PLACE PL COURT CT CIRCLE CIR SQUARE SQ TRAIL TRL R
 # words never inside a street's name between the house number and the suffix
 _NOT_IN_STREET = frozenset("ON IN AT TO FROM FOR WITH BY VS WHILE AFTER WHEN YO YOM YOF YR YRS YEAR YEARS".split())
 UNIT_WORDS = frozenset("APT APARTMENT SUITE STE UNIT FLOOR FL RM ROOM BLDG BUILDING NO # SPC SPACE LOT TRLR".split())
+# volunteer fire departments, rescue squads and sheriffs: "OSAGE BEND VFD", "BUFFALO GAP SHERIFF'S OFFICE"
+_RURAL_RESCUE_HEADS = ("VFD", "RURAL FIRE", "VOLUNTEER FIRE", "VOLUNTEER FIRE DEPARTMENT", "FIRE RESCUE", "RESCUE SQUAD",
+                       "SHERIFF'S OFFICE", "SHERIFFS OFFICE", "SHERIFF'S DEPT", "SHERIFF'S DEPARTMENT", "VOL FIRE",
+                       "VOL FIRE DEPT", "VOLUNTEER FIRE DEPT")
 # heads of organisations that identify (weak heads: a name must come before them)
 _ORG_HEADS = (
     "COMMISSION", "NETWORK", "FOUNDATION", "SOCIETY", "ASSOCIATION", "AUTHORITY", "COUNCIL", "ELEMENTARY",
@@ -76,9 +80,8 @@ _ORG_HEADS = (
     "VINEYARDS", "ORCHARDS", "POULTRY", "CASINO", "STEAMSHIP", "CONTRACTORS", "BUILDERS", "BASILICA", "LODGE",
     "FUNERAL", "MEMORY GARDENS", "POST ACUTE", "POST-ACUTE", "CONVALESCENT", "BOARD AND CARE", "CARDIOLOGY",
     "ADVENTIST", "FAMILY INN", "CONSULTANTS", "PLANT", "ASSEMBLY PLANT", "POWER PLANT", "REFINERY", "RESERVATION",
-    "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", "VFD", "RURAL FIRE",
-    "VOLUNTEER FIRE", "VOLUNTEER FIRE DEPARTMENT", "FIRE RESCUE", "RESCUE SQUAD", "SHERIFF'S OFFICE", "SHERIFFS OFFICE",
-    "SHERIFF'S DEPT", "SHERIFF'S DEPARTMENT", "VOL FIRE", "VOL FIRE DEPT", "VOLUNTEER FIRE DEPT", "FEEDERS", "COOPERATIVE", "NAILS", "PASTRY", "TAILORING",
+    "CAMP", "REFUGEE CAMP", "MISSION", "RESCUE MISSION", "FD", "FIRE DEPARTMENT", *_RURAL_RESCUE_HEADS,
+    "FEEDERS", "COOPERATIVE", "NAILS", "PASTRY", "TAILORING",
     "CREAMERY", "SCHOOL DISTRICT", "MED", "CEMETERY", "CHARITIES", "LEGAL SERVICES", "LEGAL AID",
     "BLOCK CLUB", "PACKERS", "GROWERS", "TEMPS", "STAFFING", "WELL SERVICE", "WELL SERVICES", "COAL", "COAL COMPANY",
     "JANITORIAL", "EXCAVATING", "PAVING", "LANDSCAPING", "WELDING", "FABRICATION", "DISTRIBUTING", "TRUCK LINES",
@@ -559,11 +562,11 @@ def find_places(text: str) -> list[Hit]:
                 # the union's whole name: "UNITED AUTO WORKERS LOCAL 600", "AMALGAMATED TRANSIT UNION LOCAL 241"
                 for _ in range(3):
                     mw = _WORD_BEFORE.search(text, max(0, s0 - 30), s0)
-                    if not mw or mw.group(1).endswith(".") or fold(mw.group(1)).upper() in _STOP \
-                            or fold(mw.group(1)).upper() in lex.clinical or fold(mw.group(1)).upper() in _FEATURE_PREPS \
-                            or fold(mw.group(1)).upper() in _VERBS_BEFORE_ORG or (
-                                fold(mw.group(1)).upper().endswith("ING") and lex.is_known_word(fold(mw.group(1)).upper())) \
-                            or (sc.mixed_case and not mw.group(1)[:1].isupper()):
+                    if not mw or mw.group(1).endswith(".") or (sc.mixed_case and not mw.group(1)[:1].isupper()):
+                        break
+                    u = fold(mw.group(1)).upper()
+                    if u in _STOP or u in lex.clinical or u in _FEATURE_PREPS or u in _VERBS_BEFORE_ORG or (
+                            u.endswith("ING") and lex.is_known_word(u)):
                         break
                     s0 = mw.start(1)
             if s0 == s_head and text[s0:s0 + 6].lower() == "union ":
@@ -1043,10 +1046,10 @@ _KIN_IN_STATE = re.compile(r"\b(?:son|sons|daughter|daughters|dtr|dtrs|wife|husb
 _BRANCH_WORDS = frozenset("PARK VIEW HILL HILLS SPRINGS RIVER RIVERSIDE BAY HARBOR LAKE LAKES PINES OAKS NORTH SOUTH EAST "
                           "NORTHEAST NORTHWEST SOUTHEAST SOUTHWEST "
                           "WEST CENTRAL".split())
-# the building trades whose locals notes name: "IRONWORKERS LOCAL 7", "laborers local 22"
 # verbs that may come right before an organisation's name ("CALLED UNION LOCAL 7", "RETIRED UNITED AUTO WORKERS")
 _VERBS_BEFORE_ORG = frozenset("CALLED CONTACTED NOTIFIED PAGED RETIRED JOINED REPRESENTED VISITED FAXED EMAILED "
                               "JOINS CALLS CONTACTS".split())
+# the building trades whose locals notes name: "IRONWORKERS LOCAL 7", "laborers local 22"
 _TRADES = ("laborers|teamsters|(?:pipe|steam)fitters|carpenters|electricians|plumbers|painters|machinists|boilermakers|"
            "bricklayers|roofers|glaziers|millwrights")
 _UNION_LOCAL = re.compile(r"(?:\b((?-i:[A-Z]{2,6}))[ \t]{1,2}|\b(?:union|(?:iron|sheet[ \t]metal[ \t])?workers|engineers|"
@@ -1896,8 +1899,8 @@ def find_facilities(text: str) -> list[Hit]:
             faith = t.up in _FAITH_HEADS  # "FROM GATE OF HEAVEN PARISH", "FROM LOTTS CREEK OLD REGULAR BAPTIST"
             while k >= 0 and i - k <= (4 if faith else 3) and toks[k].kind == "w" and toks[k].up not in _FAC_PREP \
                     and toks[k].up not in ("EMPLOYER", "BY", "PER") \
-                    and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "NEW") or (faith and toks[k].up == "OF" and i - 1 > k > 0
-                                                            and toks[k - 1].up not in _FAC_PREP)) \
+                    and (toks[k].up not in _NOT_FACILITY or (faith and toks[k].up == "NEW")
+                         or (faith and toks[k].up == "OF" and i - 1 > k > 0 and toks[k - 1].up not in _FAC_PREP)) \
                     and (toks[k].up not in lex.clinical or ((employer or faith or not weak) and len(toks[k].up) >= 4
                                                             and toks[k].up.isalpha() and toks[k].up not in _KIND_WORDS
                                                             and not medical_shape(toks[k].up))) \
@@ -2257,9 +2260,7 @@ _GO_WORDS = frozenset("GO GOING GOES WENT".split())
 _CLINICIAN_WORDS = frozenset("DR DRS PCP ONC ONCOLOGIST CARDIOLOGIST SURGEON NEPHROLOGIST DOCTOR HEMATOLOGIST NURSE "
                               "RN".split())
 # emergency services named after a place, named right after BY or PER ("RESCUED BY TWIN FORKS RURAL FIRE")
-_RESCUE_HEADS = frozenset(["FD", "FIRE DEPARTMENT", "FIRE DEPT", "VFD", "RURAL FIRE", "VOLUNTEER FIRE", "FIRE RESCUE",
-                           "RESCUE SQUAD", "VOL FIRE", "VOL FIRE DEPT", "VOLUNTEER FIRE DEPT", "SHERIFF'S OFFICE", "SHERIFFS OFFICE", "SHERIFF'S DEPT", "SHERIFF'S DEPARTMENT",
-                           "PD", "POLICE", "POLICE DEPT", "EMS"])
+_RESCUE_HEADS = frozenset([*_RURAL_RESCUE_HEADS, "FD", "FIRE DEPARTMENT", "FIRE DEPT", "PD", "POLICE", "POLICE DEPT", "EMS"])
 _FAC_PREP = frozenset("FROM TO AT VIA TRANSFERRED TX'D TX ARRIVED".split())
 _PROCEDURES = ("ECTOMY", "OTOMY", "OSTOMY", "PLASTY", "OSCOPY")
 _SHOP_HEADS = frozenset("RESTAURANT CAFE BAKERY SALON GROCERY DELI".split())

@@ -159,8 +159,8 @@ _KIN_NICKNAMES = frozenset("BUDDY GRANNY".split())
 # papers a proxy signs: "HCP FORM SIGNED", "HCP (FORM ON CHART)", "RE: DISPO"
 _PAPER_WORDS = frozenset("FORM FORMS PAPERWORK PAPERS DISPO".split())
 _SHIFT_WORDS = frozenset("DAY DAYS NIGHT NIGHTS EVENING EVENINGS NOC".split())
-_CONTACT_WORDS = frozenset("PGR BPR PAGER BEEPER CALLBACK".split())  # "DR CHAUDHRY PGR 7734", "DR. OKONKWO PHONED, CALLBACK"
-_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS | _PAPER_WORDS | _CONTACT_WORDS) - _KIN_NICKNAMES
+_PAGER_WORDS = frozenset("PGR BPR PAGER BEEPER CALLBACK".split())  # "DR CHAUDHRY PGR 7734", "DR. OKONKWO PHONED, CALLBACK"
+_NOT_A_NAME = (_STOP | CREDENTIALS | RELATIVES | TITLES | VERBS | _ROLE_WORDS | _PAPER_WORDS | _PAGER_WORDS) - _KIN_NICKNAMES
 
 
 # listed first names that read as plurals or verbs after a relative ("DAUGHTER MILES AWAY", "SON TIES HIS SHOES")
@@ -1349,7 +1349,6 @@ _NAME_BEFORE_PHONE = re.compile(
     r"(?<![\w'’\-])([A-Za-z][A-Za-z'’\-]{1,20}?)(?:'s|’s)?[ \t]{1,2}"
     r"(?:(?:cell|phone|ph|mobile|home|work|number|no\.?|#|c|h|w|tel)[ \t]{0,2}[:#]?[ \t]{0,2}(?:is[ \t]{1,2})?)?"
     r"\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}(?!\d)", re.IGNORECASE)
-_SHIFT_WORDS = frozenset("DAY DAYS NIGHT NIGHTS EVENING EVENINGS NOC".split())
 _CONTACT_WORDS = frozenset("CELL PHONE PH MOBILE HOME WORK NUMBER NO TEL FAX PAGER BEEPER OFFICE DESK UNIT EXT CALL "
                            "CALLED CONTACT CONTACTS AT IS OR AND TO LINE CLINIC OFFICE MAIN NURSING STATION "
                            "HOTLINE DIRECT".split())
